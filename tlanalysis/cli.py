@@ -1,0 +1,117 @@
+"""Command line: the only place where errors become messages and exit codes.
+
+Exit codes: 0 success, 1 invalid data (or a failed report), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .config import SAMPLE_DATA_DIR
+from .errors import DataError, TLAnalysisError
+
+DATA_OPTION = click.option(
+    "--data", "data_dir", type=click.Path(path_type=Path), default=SAMPLE_DATA_DIR, show_default="bundled example data",
+    help="Folder holding employment.csv|xlsx and holders.csv|xlsx.")
+PERSONAL_OPTION = click.option(
+    "--drop-personal-columns", is_flag=True,
+    help="Ignore holders' columns that look like personal data instead of refusing the file.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tlanalysis")
+def cli() -> None:
+    """tlanalysis: validated data, indicators and reports for tiers-lieux networks."""
+
+
+@cli.command()
+@DATA_OPTION
+@PERSONAL_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+def validate(data_dir: Path, drop_personal_columns: bool, as_json: bool) -> None:
+    """Check a data folder and report every problem at once."""
+    from .dataset import load_dataset
+
+    try:
+        dataset = load_dataset(data_dir, drop_personal_columns)
+    except DataError as exc:
+        if as_json:
+            click.echo(json.dumps({"valid": False, "problems": [p.as_dict() for p in exc.problems]},
+                                  ensure_ascii=False, indent=2))
+            sys.exit(1)
+        raise
+    if as_json:
+        click.echo(json.dumps({"valid": True, "problems": []}))
+        return
+    click.echo(f"{data_dir}: valid ({len(dataset.employment)} employment rows, {len(dataset.holders)} holders)"
+               + (" — example data" if dataset.is_example else ""))
+
+
+@cli.command()
+@click.option("--year", type=int, required=True, help="Survey year.")
+@click.option("--region", required=True, help="Region name or INSEE code; 'France' for all regions.")
+@DATA_OPTION
+@PERSONAL_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the indicators as JSON.")
+def indicators(year: int, region: str, data_dir: Path, drop_personal_columns: bool, as_json: bool) -> None:
+    """Compute the indicators of one year and region."""
+    from .dataset import load_dataset
+    from .indicators import key_figures
+    from .selection import check_selection
+
+    dataset = load_dataset(data_dir, drop_personal_columns)
+    selected = check_selection(dataset, year, region)
+    figures = key_figures(dataset.employment, dataset.holders, year, selected)
+    figures["example_data"] = dataset.is_example
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(_describe(figures))
+
+
+def _describe(f: dict) -> str:
+    def pct(x):
+        return "n/a" if x is None else f"{100 * x:.1f} %"
+    jobs, holders = f["jobs"], f["holders"]
+    lines = [f"{f['region']} {f['year']}" + (" (example data)" if f.get("example_data") else ""),
+             f"  jobs: {jobs['total']} (" + ", ".join(f"{k} {v}" for k, v in jobs["by_contract"].items()) + ")",
+             f"  facilitation: {jobs['facilitation']} ({pct(jobs['facilitation_share'])})",
+             f"  holders: {holders['n']} in {holders['cohorts']} cohorts",
+             "  situations: " + ", ".join(f"{k} {pct(v)}" for k, v in holders["situation_shares"].items()),
+             f"  trajectories (n={holders['trajectory_n']}): "
+             + ", ".join(f"{k} {pct(v)}" for k, v in holders["trajectory_shares"].items())]
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite existing template files.")
+def template(out_dir: Path, force: bool) -> None:
+    """Write empty input templates (CSV and XLSX) with the allowed values documented."""
+    from .templates import write_templates
+
+    for path in write_templates(out_dir, force):
+        click.echo(f"wrote {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors are printed without traceback, with a reliable exit code."""
+    try:
+        cli.main(args=argv, prog_name="tlanalysis", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except TLAnalysisError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    sys.exit(0)

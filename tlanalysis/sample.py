@@ -1,0 +1,336 @@
+"""Fictitious example data, generated deterministically.
+
+The bundled files in `data/sample/` let people try the tool, the tests and the
+report notebook without real (personal) data. They are calibrated so that the
+Nouvelle-Aquitaine figures reproduce a real published page; everything else
+is plausible noise. Regenerate them with ``python -m tlanalysis.sample``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import SAMPLE_DATA_DIR
+from .schema import EMPLOYMENT, HOLDERS, ColumnSpec, TableSpec
+
+#: Fixed seed: the bundled files must not change unless this module does.
+SEED = 20240607
+
+CONTRACTS = tuple(EMPLOYMENT.column("contract").allowed_values)
+ROLES = tuple(EMPLOYMENT.column("role").allowed_values)
+SITUATIONS = tuple(HOLDERS.column("situation").allowed_values)
+STATUSES = tuple(HOLDERS.column("status_at_entry").allowed_values)
+
+#: Regions of the sample: INSEE code -> name.
+REGIONS = {"75": "Nouvelle-Aquitaine", "76": "Occitanie", "53": "Bretagne", "04": "La Réunion"}
+
+#: Jobs per survey year (sum of `count`). NA 2017 and 2019 are calibrated; the rest is plausible growth.
+YEAR_TOTALS = {
+    "75": {2015: 30, 2016: 40, 2017: 50, 2018: 160, 2019: 269, 2020: 285, 2021: 310, 2022: 335, 2023: 360},
+    "76": {2019: 40, 2020: 55, 2021: 70, 2022: 85, 2023: 95},
+    "53": {2020: 15, 2021: 22, 2022: 30, 2023: 36},
+    "04": {2021: 6, 2022: 9, 2023: 12},
+}
+
+#: NA 2019 (published): CDI 195, CDD 74, facilitation 151 of 269 jobs -> contract x role margins.
+_NA_2019 = {"CDI": {"facilitation": 115, "other_roles": 80}, "CDD": {"facilitation": 36, "other_roles": 38}}
+
+_CONTRACT_P = (0.55, 0.30, 0.08, 0.07)
+_ROLE_P = (0.45, 0.22, 0.13, 0.12, 0.08)
+
+#: Largest share of a year's jobs one tiers-lieu may hold (statistical-disclosure rule).
+MAX_PLACE_SHARE = 0.85
+
+#: Cohort labels -> size, per region. NA 2015-2018 (6 cohorts, 200 holders) are calibrated.
+COHORTS = {
+    "75": {"NA-2015-1": 28, "NA-2016-1": 32, "NA-2017-1": 35, "NA-2017-2": 33, "NA-2018-1": 38, "NA-2018-2": 34,
+           "NA-2019-1": 30, "NA-2019-2": 26, "NA-2020-1": 31, "NA-2021-1": 29, "NA-2021-2": 24, "NA-2022-1": 27},
+    "76": {"OCC-2018-1": 12, "OCC-2020-1": 15, "OCC-2022-1": 14},
+    "53": {"BRE-2019-1": 9, "BRE-2021-1": 11},
+    "04": {"REU-2020-1": 4, "REU-2022-1": 7},
+}
+
+#: The 200 calibrated NA holders (cohorts 2015-2018): (status_at_entry, situation, created_business,
+#: changed_job, n). Trajectory groups: G1 demandeur_emploi employed 54, G2 etudiant employed 15,
+#: G3 actif created 75, G4 actif not created but changed job 6; the other 50 fall in none of them.
+_NA_EARLY_PROFILES = (
+    # G1: job seekers now employed (54)
+    ("demandeur_emploi", "facilitation", "oui", "oui", 6),
+    ("demandeur_emploi", "facilitation", "non", "oui", 24),
+    ("demandeur_emploi", "autre_coordination", "non", "oui", 22),
+    ("demandeur_emploi", "autre_emploi", "non", "oui", 2),
+    # G2: students now employed (15)
+    ("etudiant", "facilitation", "non", "oui", 9),
+    ("etudiant", "autre_coordination", "non", "oui", 5),
+    ("etudiant", "autre_emploi", "non", "oui", 1),
+    # G3: employed at entry, created a business (75)
+    ("actif", "facilitation", "oui", "oui", 40),
+    ("actif", "facilitation", "oui", "non", 8),
+    ("actif", "autre_coordination", "oui", "oui", 17),
+    ("actif", "recherche_emploi", "oui", "non", 6),
+    ("actif", "autre", "oui", "non", 2),
+    ("actif", "inconnu", "oui", "non", 2),
+    # G4: employed at entry, no business, changed job (6)
+    ("actif", "facilitation", "non", "oui", 4),
+    ("actif", "autre_coordination", "non", "oui", 2),
+    # None of the groups (50)
+    ("actif", "facilitation", "non", "non", 18),
+    ("actif", "autre_coordination", "non", "non", 8),
+    ("actif", "autre_emploi", "non", "non", 1),
+    ("actif", "recherche_emploi", "non", "non", 4),
+    ("demandeur_emploi", "recherche_emploi", "non", "non", 14),
+    ("demandeur_emploi", "autre", "non", "non", 1),
+    ("etudiant", "recherche_emploi", "non", "non", 3),
+    ("etudiant", "inconnu", "non", "non", 1),
+)
+_CALIBRATED_COHORT_YEARS = range(2015, 2019)
+
+_STATUS_P = (0.45, 0.12, 0.43)
+_SITUATION_P = (0.42, 0.22, 0.06, 0.15, 0.05, 0.10)
+
+
+def _rng(*keys: int) -> np.random.Generator:
+    """One stream per table/region, so editing one part leaves the others' draws unchanged."""
+    return np.random.default_rng([SEED, *keys])
+
+
+def _place_names(code: str, n: int) -> list[str]:
+    return [f"Tiers-lieu fictif {i:03d} ({REGIONS[code]})" for i in range(1, n + 1)]
+
+
+def _contract_role_matrix(rng: np.random.Generator, code: str, year: int, total: int) -> np.ndarray:
+    """Jobs by contract (rows) x role (columns), summing exactly to `total`."""
+    if (code, year) == ("75", 2019):  # facilitation is the first role, the others follow
+        assert sum(v for split in _NA_2019.values() for v in split.values()) == total
+        matrix = np.zeros((len(CONTRACTS), len(ROLES)), dtype=np.int64)
+        other_p = np.asarray(_ROLE_P[1:]) / sum(_ROLE_P[1:])
+        for contract, split in _NA_2019.items():
+            i = CONTRACTS.index(contract)
+            matrix[i, 0] = split["facilitation"]
+            matrix[i, 1:] = rng.multinomial(split["other_roles"], other_p)
+        return matrix
+    p = np.outer(_CONTRACT_P, _ROLE_P).ravel()
+    return rng.multinomial(total, p / p.sum()).reshape(len(CONTRACTS), len(ROLES))
+
+
+def _employment_region(code: str) -> pd.DataFrame:
+    rng = _rng(1, int(code))
+    totals = YEAR_TOTALS[code]
+    n_places = {year: max(3, round(total / 12)) for year, total in totals.items()}
+    names = _place_names(code, max(n_places.values()))
+    # Fixed size per place; places open over the years and stay open.
+    weights = rng.gamma(3.0, size=len(names))
+    rows = []
+    for year, total in totals.items():
+        k = n_places[year]
+        w = weights[:k] / weights[:k].sum()
+        matrix = _contract_role_matrix(rng, code, year, total)
+        # Deal the jobs out to the open places, one to each first so that none is empty.
+        jobs = rng.permutation(np.repeat(np.arange(matrix.size), matrix.ravel()))
+        place = np.concatenate([np.arange(k), rng.choice(k, size=total - k, p=w)])
+        cube = np.zeros((k, matrix.size), dtype=np.int64)  # cube[place, contract x role]
+        np.add.at(cube, (place, jobs), 1)
+        for (p, i, j), c in np.ndenumerate(cube.reshape(k, len(CONTRACTS), len(ROLES))):
+            if c:
+                rows.append((year, code, names[p], CONTRACTS[i], ROLES[j], int(c)))
+    frame = pd.DataFrame(rows, columns=[c.name for c in EMPLOYMENT.columns])
+    _check_disclosure(frame)
+    return frame
+
+
+def _check_disclosure(frame: pd.DataFrame) -> None:
+    """Fail loudly if a year is shown with fewer than 3 places or one dominant place."""
+    for year, jobs in frame.groupby("year"):
+        by_place = jobs.groupby("tiers_lieu")["count"].sum()
+        if len(by_place) < 3 or by_place.max() > MAX_PLACE_SHARE * by_place.sum():
+            raise AssertionError(f"sample employment {jobs['region'].iat[0]} {year} breaks the disclosure rule")
+
+
+def _random_profiles(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    status = rng.choice(STATUSES, size=n, p=_STATUS_P)
+    situation = rng.choice(SITUATIONS, size=n, p=_SITUATION_P)
+    created = np.where(rng.random(n) < np.where(status == "actif", 0.35, 0.08), "oui", "non")
+    changed = np.where(rng.random(n) < 0.3, "oui", "non")
+    return pd.DataFrame({"status_at_entry": status, "situation": situation,
+                         "created_business": created, "changed_job": changed})
+
+
+def _calibrated_profiles(rng: np.random.Generator) -> pd.DataFrame:
+    columns = ["status_at_entry", "situation", "created_business", "changed_job"]
+    rows = [profile[:4] for profile in _NA_EARLY_PROFILES for _ in range(profile[4])]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
+
+
+def _holders_region(code: str) -> pd.DataFrame:
+    rng = _rng(2, int(code))
+    cohorts = COHORTS[code]
+    years = {label: int(label.split("-")[1]) for label in cohorts}
+    calibrated = [c for c in cohorts if code == "75" and years[c] in _CALIBRATED_COHORT_YEARS]
+    parts = []
+    if calibrated:
+        profiles = _calibrated_profiles(rng)
+        sizes = [cohorts[c] for c in calibrated]
+        if sum(sizes) != len(profiles):
+            raise AssertionError("calibrated cohort sizes must add up to the calibrated profiles")
+        profiles["cohort"] = np.repeat(calibrated, sizes)
+        parts.append(profiles)
+    for label in (c for c in cohorts if c not in calibrated):
+        profiles = _random_profiles(rng, cohorts[label])
+        profiles["cohort"] = label
+        parts.append(profiles)
+    frame = pd.concat(parts, ignore_index=True)
+    frame["cohort_year"] = frame["cohort"].map(years).astype("int64")
+    frame["region"] = code
+    frame["holder_id"] = [f"T-{code}-{i:04d}" for i in range(1, len(frame) + 1)]
+    return frame[[c.name for c in HOLDERS.columns]]
+
+
+def make_sample() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(employment, holders) of the bundled example, in the input format, identical on every call."""
+    employment = pd.concat([_employment_region(code) for code in REGIONS], ignore_index=True)
+    holders = pd.concat([_holders_region(code) for code in REGIONS], ignore_index=True)
+    return employment, holders
+
+
+_README = """\
+# Données fictives / Fictitious example data
+
+**Ces données sont fictives.** Aucun tiers-lieu, aucune personne réelle n'y figure :
+les noms de lieux (« Tiers-lieu fictif 012 (Nouvelle-Aquitaine) ») et les identifiants
+de titulaires (« T-75-0001 ») sont inventés.
+
+**These data are fictitious.** No real place or person appears in them: place names and
+holder identifiers are made up.
+
+## Contenu / Contents
+
+- `employment.csv` : emplois par année d'enquête, région, tiers-lieu, contrat et fonction
+  (une ligne par groupe de postes identiques, colonne `count`) /
+  jobs by survey year, region, place, contract and role (one row per group, `count` column).
+- `holders.csv` : titulaires de la certification, une ligne par personne /
+  certification holders, one row per person.
+- `datapackage.json` : description des fichiers (Frictionless Data Package) /
+  file description (Frictionless Data Package).
+
+Régions / regions : Nouvelle-Aquitaine (75, 2015–2023), Occitanie (76, 2019–2023),
+Bretagne (53, 2020–2023), La Réunion (04, 2021–2023).
+
+## Génération / How they are made
+
+Générées de façon déterministe (graine fixe) par / generated deterministically (fixed seed) by:
+
+    python -m tlanalysis.sample
+
+Ne pas modifier à la main : les tests vérifient que ces fichiers sont identiques, octet pour
+octet, à une nouvelle génération. / Do not edit by hand: the tests check that these files
+are byte-for-byte identical to a fresh generation.
+
+## Calibrage / Calibration
+
+Pour la Nouvelle-Aquitaine, les données reproduisent exactement les chiffres d'une page publiée /
+for Nouvelle-Aquitaine they reproduce exactly the figures of a published page:
+
+- 50 emplois en 2017 ; 269 en 2019 dont 195 CDI et 74 CDD, 151 en facilitation (plus de 56 %) /
+  50 jobs in 2017; 269 in 2019, of which 195 CDI and 74 CDD, 151 in facilitation (over 56 %).
+- 200 titulaires des 6 promotions 2015–2018 : 54,5 % en poste de facilitation, 27 % sur un autre
+  poste de coordination, 13,5 % en recherche d'emploi /
+  200 holders of the 6 cohorts 2015–2018: 54.5 % facilitation, 27 % other coordination,
+  13.5 % job seeking.
+- Parcours / trajectories (150 titulaires) : 36 % demandeurs d'emploi aujourd'hui en poste,
+  10 % étudiants aujourd'hui en poste, 50 % actifs ayant créé leur entreprise, 4 % actifs ayant
+  changé de poste.
+
+Chaque année, au moins 3 tiers-lieux et aucun ne dépasse 85 % des emplois (règle de secret
+statistique). / Every year has at least 3 places and none holds more than 85 % of the jobs
+(statistical-disclosure rule).
+
+Licence : CC0-1.0.
+"""
+
+_FIELD_TYPES = {"integer": "integer", "count": "integer", "text": "string", "region": "string",
+                "category": "string", "boolean": "boolean"}
+
+
+def _field(col: ColumnSpec) -> dict:
+    field = {"name": col.name, "title": col.label, "type": _FIELD_TYPES[col.kind], "description": col.description}
+    if col.kind == "boolean":
+        field.update(trueValues=["oui"], falseValues=["non"])
+    constraints: dict = {}
+    if col.required:
+        constraints["required"] = True
+    if col.unique:
+        constraints["unique"] = True
+    if col.kind == "category":
+        constraints["enum"] = col.allowed_values
+    if col.minimum is not None:
+        constraints["minimum"] = col.minimum
+    if col.maximum is not None:
+        constraints["maximum"] = col.maximum
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def _resource(table: TableSpec) -> dict:
+    return {"name": table.name, "title": table.label, "description": table.description,
+            "path": f"{table.name}.csv", "profile": "tabular-data-resource", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8",
+            "schema": {"fields": [_field(c) for c in table.columns]}}
+
+
+def datapackage() -> dict:
+    """Frictionless descriptor of the sample; `tlanalysis.example_data` tells the library it is fictitious."""
+    return {
+        "name": "tlanalysis-sample",
+        "title": "Données fictives d'exemple / Fictitious example data",
+        "description": ("Fictitious example data (données fictives) for tlanalysis, generated "
+                        "deterministically by `python -m tlanalysis.sample`. No real place or person."),
+        "licenses": [{"name": "CC0-1.0", "title": "Creative Commons Zero v1.0 Universal",
+                      "path": "https://creativecommons.org/publicdomain/zero/1.0/"}],
+        "sources": [{"title": "tlanalysis.sample generator (python -m tlanalysis.sample)",
+                     "path": "tlanalysis/sample.py"}],
+        "tlanalysis": {"example_data": True},
+        "resources": [_resource(EMPLOYMENT), _resource(HOLDERS)],
+    }
+
+
+def write_sample(out_dir: Path = SAMPLE_DATA_DIR) -> None:
+    """Write the bundled sample files; output bytes depend only on this module."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    employment, holders = make_sample()
+    for name, frame in (("employment", employment), ("holders", holders)):
+        frame.to_csv(out_dir / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n")
+    (out_dir / "README.md").write_text(_README, encoding="utf-8", newline="\n")
+    text = json.dumps(datapackage(), ensure_ascii=False, indent=2) + "\n"
+    (out_dir / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
+
+
+def make_large_employment(n_rows: int, seed: int = 0) -> pd.DataFrame:
+    """A big employment table in the input format, for benchmarks (vectorized, ~1M rows/s or better)."""
+    from .reference import regions
+
+    rng = np.random.default_rng(seed)
+    ref = regions()
+    codes, names = ref["code"].to_numpy(dtype=object), ref["name"].to_numpy(dtype=object)
+    region_idx = rng.integers(0, len(ref), n_rows)
+    region = np.where(rng.random(n_rows) < 0.5, codes[region_idx], names[region_idx])
+    places = np.array([f"Tiers-lieu fictif {i:04d}" for i in range(1, 5001)], dtype=object)
+    count = np.where(rng.random(n_rows) < 0.8, 1, rng.integers(2, 6, n_rows))
+    return pd.DataFrame({
+        "year": rng.integers(2015, 2024, n_rows),
+        "region": region,
+        "tiers_lieu": places[rng.integers(0, len(places), n_rows)],
+        "contract": np.asarray(CONTRACTS, dtype=object)[rng.choice(len(CONTRACTS), n_rows, p=_CONTRACT_P)],
+        "role": np.asarray(ROLES, dtype=object)[rng.choice(len(ROLES), n_rows, p=_ROLE_P)],
+        "count": count,
+    })
+
+
+if __name__ == "__main__":
+    write_sample()
