@@ -99,8 +99,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
     header = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     separator = max((";", ",", "\t"), key=header.count)
     try:
-        return pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False,
-                           skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
+        # header=None: a row with more cells than the header is an error, not a silent shift of columns
+        cells = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, header=None,
+                            skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c")
+        frame = cells.iloc[1:].reset_index(drop=True)
+        frame.columns = [str(c) for c in cells.iloc[0]]
+        return frame
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError([Problem(str(path), f"not a readable table: {str(exc).strip()}",
                                  expected=f"one header row and the same number of '{separator}'-separated cells on every row")]) from None
@@ -112,7 +116,7 @@ def _read_excel(path: Path, table: TableSpec) -> RawTable:
             sheets = book.sheet_names
             wanted = {match_key(table.name), match_key(table.label)}
             sheet = next((s for s in sheets if match_key(s) in wanted), sheets[0])
-            frame = book.parse(sheet, dtype=str, keep_default_na=False)
+            frame = pd.read_excel(book, sheet_name=sheet, dtype=str, keep_default_na=False)
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
         raise DataError([Problem(str(path), f"not a readable Excel workbook ({exc})",
                                  expected="a .xlsx file saved by Excel or LibreOffice")]) from None

@@ -143,7 +143,7 @@ def _pandera_schema(table_name: str, present: tuple[str, ...]) -> pa.DataFrameSc
 
     table = TABLES[table_name]
     columns = {}
-    for spec in table.columns:
+    for spec in table.columns:  # defaults are filled before, so a missing value left is a failed parse
         if spec.name not in present:
             continue
         checks = []
@@ -156,7 +156,8 @@ def _pandera_schema(table_name: str, present: tuple[str, ...]) -> pa.DataFrameSc
         if spec.kind == "region":
             checks.append(pa.Check.isin(reference.regions()["code"].tolist()))
         dtype = {"integer": "Int64", "count": "Int64", "boolean": "boolean"}.get(spec.kind, "string")
-        columns[spec.name] = pa.Column(dtype, checks=checks, nullable=not spec.required, unique=spec.unique, required=False)
+        columns[spec.name] = pa.Column(dtype, checks=checks, nullable=spec.kind == "text" and not spec.required,
+                                       unique=spec.unique, required=False)
     return pa.DataFrameSchema(columns, name=table_name, strict=False)
 
 
