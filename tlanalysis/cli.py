@@ -90,12 +90,17 @@ def _describe(f: dict) -> str:
 @cli.command()
 @click.argument("out_dir", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite existing template files.")
-def template(out_dir: Path, force: bool) -> None:
+@click.option("--docs", "docs_file", type=click.Path(path_type=Path), default=None,
+              help="Also write the data-format documentation (Markdown) to this file.")
+def template(out_dir: Path, force: bool, docs_file: Path | None) -> None:
     """Write empty input templates (CSV and XLSX) with the allowed values documented."""
-    from .templates import write_templates
+    from .templates import render_markdown, write_templates
 
     for path in write_templates(out_dir, force):
         click.echo(f"wrote {path}")
+    if docs_file is not None:
+        docs_file.write_text(render_markdown(), encoding="utf-8")
+        click.echo(f"wrote {docs_file}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -28,7 +28,7 @@ def allowed_values_text(spec: ColumnSpec) -> str:
 def render_markdown() -> str:
     """docs/data-format.md: the input contract, for people."""
     lines = ["# Input data format", "",
-             "Generated from `tlanalysis/schema.py` by `tlanalysis template --docs`; do not edit by hand.", "",
+             "Generated from `tlanalysis/schema.py` by `tlanalysis template DIR --docs docs/data-format.md`; do not edit by hand.", "",
              "A data folder holds two tables, each as `NAME.csv` (`,` or `;` separated, UTF-8 or Windows-1252) "
              "or `NAME.xlsx` (first sheet, or a sheet named like the table). Headers may be the English names "
              "below or their French labels; values are matched without regard to case, accents, hyphens or "
