@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import DataError, Problem
@@ -74,9 +75,14 @@ def read_table(path: Path, table: TableSpec) -> RawTable:
 
 
 def _clean_text(column: pd.Series) -> pd.Series:
-    """Trim cells and turn blanks into missing values."""
-    column = column.astype("string").str.strip()
-    return column.mask(column == "")
+    """Trim cells and turn blanks into missing values.
+
+    Survey columns repeat a handful of distinct values, so the work is done once per
+    distinct value (factorize) rather than once per cell: this keeps 1M rows fast.
+    """
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+    cleaned = np.array([str(u).strip() or None for u in uniques] + [None], dtype=object)
+    return pd.Series(cleaned.take(codes), index=column.index, dtype="string")
 
 
 def _decode(data: bytes) -> str:
@@ -96,7 +102,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise DataError([Problem(str(path), "this is not a text table (it looks like a binary or zipped file)",
                                  expected="a CSV text file, or give it the .xlsx extension if it is a workbook")])
     text = _decode(data)
-    header = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    start = text.lstrip("\ufeff\r\n")
+    header = start[: start.find("\n")] if "\n" in start else start
     separator = max((";", ",", "\t"), key=header.count)
     try:
         # header=None: a row with more cells than the header is an error, not a silent shift of columns

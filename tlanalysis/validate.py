@@ -99,17 +99,23 @@ def _map_unique(column: pd.Series, convert) -> pd.Series:
 
 
 def _parse_integers(column: pd.Series) -> pd.Series:
-    """Whole numbers written as 2019, 2019.0, « 1 234 » or 1,0; anything else becomes missing."""
-    numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    retry = np.isnan(numbers) & column.notna().to_numpy()
+    """Whole numbers written as 2019, 2019.0, « 1 234 » or 1,0; anything else becomes missing.
+
+    Parsed once per distinct value: a year or count column holds few of them.
+    """
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+    text = pd.Series(uniques, dtype=object)
+    numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan).copy()
+    retry = np.isnan(numbers)
     if retry.any():
-        cleaned = (column[retry].str.replace(r"[\s\u00a0\u202f']", "", regex=True)
+        cleaned = (text[retry].astype(str).str.replace(r"[\s\u00a0\u202f']", "", regex=True)
                    .str.replace(",", ".", regex=False))
         numbers[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(invalid="ignore"):
         whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**53)
-    return pd.Series(pd.array(np.where(whole, numbers, 0).astype("int64"), dtype="Int64"),
-                     index=column.index).mask(~whole)
+    values = pd.array(np.append(np.where(whole, numbers, 0), 0).astype("int64"), dtype="Int64")
+    values[np.append(~whole, True)] = pd.NA
+    return pd.Series(values.take(codes), index=column.index)
 
 
 def _normalize(column: pd.Series, spec: ColumnSpec) -> pd.Series:
