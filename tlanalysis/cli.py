@@ -103,6 +103,27 @@ def template(out_dir: Path, force: bool, docs_file: Path | None) -> None:
         click.echo(f"wrote {docs_file}")
 
 
+@cli.command()
+@DATA_OPTION
+@PERSONAL_OPTION
+def check(data_dir: Path, drop_personal_columns: bool) -> None:
+    """Compare computed figures with the published ones (data/published/); exit 1 on any mismatch."""
+    from .dataset import load_dataset
+    from .reconcile import comparisons
+
+    dataset = load_dataset(data_dir, drop_personal_columns)
+    found = comparisons(dataset)
+    mismatches = [c for c in found if not c.matches]
+    for c in found:
+        computed = "n/a" if c.computed is None else f"{c.computed:.4g}"
+        click.echo(f"{'ok      ' if c.matches else 'MISMATCH'} {c.indicator} {c.year or ''} {c.region}: computed "
+                   f"{computed}, published {c.qualifier} {c.published:g} {c.unit} (precision {c.precision:g})")
+    click.echo(f"{len(found)} published figures compared, {len(mismatches)} mismatch(es)"
+               + (" — example data" if dataset.is_example else ""))
+    if mismatches:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors are printed without traceback, with a reliable exit code."""
     try:
