@@ -1,0 +1,244 @@
+"""The annual report: its HTML sections (fast) and the real notebook run by papermill (slow).
+
+The slow tests run the notebook in a kernel of *this* interpreter: a "python3"
+kernelspec pointing at sys.executable is written to a temporary JUPYTER_PATH
+entry, which Jupyter searches first. So they need no `ipykernel install`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tlanalysis import report
+from tlanalysis.config import REPORT_NOTEBOOK, SAMPLE_DATA_DIR
+from tlanalysis.formatting import plain_spaces
+from tlanalysis.params import validate_parameters
+
+REPO = Path(__file__).resolve().parents[1]
+
+SEED_CARDS = ["269", "195", "74", "plus de 56 %", "200", "54,5 %", "27 %", "13,5 %", "36 %", "10 %", "50 %", "4 %"]
+SEED_FIGURES = ["195", "74", "56 %", "54,5 %", "27 %", "13,5 %", "36 %", "10 %", "50 %", "4 %"]
+BANNER = "Données d'exemple fictives"
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def card_values(markup: str) -> list[str]:
+    return [plain_spaces(html.unescape(v)) for v in re.findall(r'<span class="tl-value">(.*?)</span>', markup)]
+
+
+# --- fast: the HTML sections ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def na_2019():
+    return report.ReportContext.from_parameters(validate_parameters(2019, "Nouvelle-Aquitaine", render="report"))
+
+
+def test_key_figures_cards_show_the_seed_figures(na_2019):
+    assert card_values(report.key_figures_html(na_2019)) == SEED_CARDS
+
+
+def test_title_block_names_the_data_and_flags_example_data(na_2019):
+    title = report.title_block_html(na_2019)
+    assert BANNER in title and "Nouvelle-Aquitaine" in title and "2019" in title
+    assert "employment.csv" in title and "holders.csv" in title
+    assert str(SAMPLE_DATA_DIR) not in title  # no machine-specific path in a published report
+
+
+def test_tables_give_exact_shares(na_2019):
+    text = plain_spaces(report.employment_tables_html(na_2019))
+    assert "<td>Facilitation, coordination du lieu</td><td class=\"num\">151</td><td class=\"num\">56,1 %</td>" in text
+    holders = plain_spaces(report.holders_tables_html(na_2019))
+    assert "54,5 %" in holders and "13,5 %" in holders and "NA-2015-1" in holders
+
+
+def test_certification_has_3_units_and_18_competencies():
+    markup = report.certification_html()
+    assert markup.count("<h3>Bloc ") == 3
+    assert markup.count("<li>") == 18
+    assert "3 blocs de compétences et 18 compétences" in markup
+
+
+def test_context_cites_sources(na_2019):
+    markup = plain_spaces(report.context_html(na_2019))
+    assert "La Tribune Objectif Aquitaine, 14 juin 2018" in markup
+    assert "environ 300" in markup and "2,2" in markup
+    national = report.ReportContext.from_parameters(validate_parameters(2019, "France"))
+    assert "Emplois directs" in report.context_html(national)
+
+
+def test_methods_define_every_indicator(na_2019):
+    markup = report.methods_html(na_2019)
+    for term in ("Emplois d'une année", "Part des emplois de facilitation", "Évolution", "Titulaires suivis",
+                 "Situation actuelle", "Parcours", "Secret statistique"):
+        assert term in markup
+
+
+def test_sections_are_deterministic(na_2019):
+    again = report.ReportContext.from_parameters(validate_parameters(2019, "75", render="report"))
+    for section in (report.title_block_html, report.key_figures_html, report.employment_tables_html,
+                    report.holders_tables_html, report.context_html, report.methods_html):
+        assert section(na_2019) == section(again)
+        assert not UUID.search(section(na_2019))
+
+
+@pytest.fixture()
+def hostile_data(tmp_path):
+    for name in ("employment.csv", "holders.csv"):
+        text = (SAMPLE_DATA_DIR / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.replace("NA-2016-1", "<script>alert(1)</script>"), encoding="utf-8")
+    return tmp_path
+
+
+def test_text_from_data_is_escaped(hostile_data):
+    ctx = report.ReportContext.from_parameters(validate_parameters(2019, "75", hostile_data, render="report"))
+    markup = report.holders_tables_html(ctx)
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in markup
+    assert "<script>alert" not in markup
+    assert BANNER not in report.title_block_html(ctx)  # a copied folder without datapackage.json is not "example"
+
+
+def test_small_groups_are_not_disclosed():
+    # La Réunion 2021: 4 holders, under the default minimum of 5
+    ctx = report.ReportContext.from_parameters(validate_parameters(2021, "04", render="report"))
+    assert "secret statistique" in report.key_figures_html(ctx)
+    assert report.holders_tables_html(ctx) == ""
+    assert report.holders_charts(ctx) == []
+    relaxed = report.ReportContext.from_parameters(validate_parameters(2021, "04", min_count=1))
+    assert "secret statistique" not in report.key_figures_html(relaxed)
+
+
+def test_indicator_overview():
+    from tlanalysis import load_dataset
+
+    table = report.indicator_overview(load_dataset())
+    row = table[(table["region_code"] == "75") & (table["year"] == 2019)].iloc[0]
+    assert (row["jobs"], row["jobs_cdi"], row["jobs_cdd"], row["holders"]) == (269, 195, 74, 200)
+    assert set(table["region"]) >= {"France", "Nouvelle-Aquitaine", "La Réunion"}
+
+
+# --- slow: the real notebook through papermill ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def kernel_env(tmp_path_factory):
+    """A "python3" kernel of this interpreter, found first, importing this checkout."""
+    root = tmp_path_factory.mktemp("jupyter")
+    spec = root / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (tlanalysis tests)", "language": "python"}))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JUPYTER_PATH", os.pathsep.join(filter(None, [str(root), os.environ.get("JUPYTER_PATH")])))
+        mp.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+        yield dict(os.environ)
+
+
+def execute(tmp_path: Path, name: str, **parameters) -> nbformat.NotebookNode:
+    import papermill
+
+    work = tmp_path / f"cwd-{name}"  # a working directory that is not the repository
+    work.mkdir()
+    return papermill.execute_notebook(str(REPORT_NOTEBOOK), str(tmp_path / f"{name}.ipynb"), parameters=parameters,
+                                      kernel_name="python3", cwd=str(work), progress_bar=False)
+
+
+def outputs_text(nb: nbformat.NotebookNode) -> str:
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            data = output.get("data", {})
+            parts.append(data.get("text/html", ""))
+            parts.append(data.get("text/plain", ""))
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def executed_na(kernel_env, tmp_path_factory):
+    return execute(tmp_path_factory.mktemp("na"), "na", year=2019, region="Nouvelle-Aquitaine", render="report")
+
+
+@pytest.mark.slow
+def test_report_shows_the_seed_figures(executed_na):
+    text = outputs_text(executed_na)
+    plain = plain_spaces(html.unescape(text))
+    for figure in SEED_FIGURES:
+        assert figure in plain, figure
+    assert card_values(text) == SEED_CARDS
+    assert "56,1 %" in plain  # the exact value, in the employment table
+    assert BANNER in text
+
+
+@pytest.mark.slow
+def test_report_outputs_follow_the_display_contract(executed_na):
+    errors = [o for c in executed_na.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+    text = outputs_text(executed_na)
+    for name in ("contracts", "roles", "trend", "situations", "cohorts", "trajectories"):
+        assert f'id="chart-75-2019-{name}"' in text, name
+    assert "<script src=" not in text and "plotly.js v" not in text  # the build adds plotly.js once
+    assert not UUID.search(text)
+    mimetypes = {key for c in executed_na.cells for o in c.get("outputs", []) for key in o.get("data", {})}
+    assert "application/vnd.plotly.v1+json" not in mimetypes  # nbconvert would drop it
+
+
+@pytest.mark.slow
+def test_report_outputs_are_reproducible(executed_na, kernel_env, tmp_path):
+    again = execute(tmp_path, "again", year="2019", region="75", render="report")
+    assert outputs_text(again) == outputs_text(executed_na)
+
+
+@pytest.mark.slow
+def test_integer_region_fails_with_a_clear_message(kernel_env, tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as info:
+        execute(tmp_path, "int-region", year=2019, region=4, render="report")
+    assert info.value.ename == "ParameterError"
+    assert "papermill turned '04' into 4" in info.value.evalue and "-r region 04" in info.value.evalue
+
+
+@pytest.mark.slow
+def test_papermill_command_line_with_a_leading_zero(kernel_env, tmp_path):
+    """`-p region 04` is YAML: the notebook must fail and say to use `-r`; `-r region 75` works."""
+    command = [sys.executable, "-m", "papermill", str(REPORT_NOTEBOOK), str(tmp_path / "out.ipynb"),
+               "-k", "python3", "--cwd", str(tmp_path), "--no-progress-bar", "-p", "year", "2019"]
+    failed = subprocess.run(command + ["-p", "region", "04"], capture_output=True, text=True, env=kernel_env,
+                            cwd=tmp_path, timeout=300)
+    assert failed.returncode != 0
+    assert "-r region 04" in failed.stderr + failed.stdout
+    worked = subprocess.run(command + ["-r", "region", "75", "-p", "render", "report"], capture_output=True,
+                            text=True, env=kernel_env, cwd=tmp_path, timeout=300)
+    assert worked.returncode == 0, worked.stderr
+    assert BANNER in outputs_text(nbformat.read(tmp_path / "out.ipynb", as_version=4))
+
+
+@pytest.mark.slow
+def test_national_report(kernel_env, tmp_path):
+    nb = execute(tmp_path, "france", year=2019, region="France", render="report")
+    text = outputs_text(nb)
+    plain = plain_spaces(html.unescape(text))
+    assert "Emploi et certification en France — 2019" in plain
+    assert "Nouvelle-Aquitaine, Occitanie" in plain
+    assert "Emplois par région, 2019" in plain
+    assert card_values(text)[:3] == ["309", "220", "85"]
+    assert 'id="chart-france-2019-contracts"' in text
+    assert BANNER in text
+
+
+@pytest.mark.slow
+def test_exploration_notebook_runs(kernel_env, tmp_path):
+    import papermill
+
+    nb = papermill.execute_notebook(str(REPORT_NOTEBOOK.with_name("exploration.ipynb")), str(tmp_path / "ex.ipynb"),
+                                    kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]

@@ -1,0 +1,315 @@
+"""Charts of the reports: one house style, French text, French numbers.
+
+Builders take plain data (the dicts of `tlanalysis.indicators.key_figures`, or
+its frames) and return a `plotly.graph_objects.Figure` with the "tlanalysis"
+template. They compute nothing beyond what a label needs.
+
+French numbers: plotly formats numbers with d3, which knows nothing of babel.
+Axes use `layout.separators = ", "` (decimal comma, space between thousands);
+every number a reader sees in a hover label or on a bar is a string formatted
+by `tlanalysis.formatting` and passed as `customdata`/`text`, never a d3 format.
+
+Text from the data (cohort labels) is HTML-escaped before it reaches plotly,
+which otherwise interprets tags such as <b> or <a> in labels; plotly turns the
+entities back into characters on screen.
+
+Display contract with the build (`chart_html`, `show`): a report shows a chart
+as an HTML fragment with a stable id and *without* plotly.js; the build adds
+plotly.js once per page. See `chart_html`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from .formatting import (
+    CONTRACT_SHORT,
+    PLOTLY_SEPARATORS,
+    contract_label,
+    fmt_int,
+    fmt_pct,
+    role_label,
+    situation_label,
+    status_label,
+)
+from .indicators import share
+
+TEMPLATE_NAME = "tlanalysis"
+
+FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+TEXT_COLOUR = "#1f2933"
+GRID_COLOUR = "#e4e7eb"
+
+#: The palette, colour-blind safe (Okabe–Ito order, teal first as the house colour).
+PALETTE = ("#00798c", "#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#d55e00", "#0072b2", "#7a7a7a")
+
+#: Fixed colours for holders' situations, so that every chart and report agrees.
+SITUATION_COLOURS = {
+    "facilitation": "#00798c",
+    "autre_coordination": "#56b4e9",
+    "autre_emploi": "#009e73",
+    "recherche_emploi": "#e69f00",
+    "autre": "#a0a7b0",
+    "inconnu": "#d5d9de",
+}
+STATUS_COLOURS = {"demandeur_emploi": "#e69f00", "etudiant": "#cc79a7", "actif": "#0072b2"}
+
+#: What the display modebar / responsiveness should be in reports.
+HTML_CONFIG = {"displayModeBar": False, "responsive": True}
+
+RENDERS = ("interactive", "report")
+
+_CHART_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def _template() -> go.layout.Template:
+    axis = dict(gridcolor=GRID_COLOUR, linecolor="#9aa5b1", zerolinecolor="#9aa5b1", ticks="",
+                automargin=True, title=dict(standoff=12, font=dict(size=13)))
+    return go.layout.Template(layout=go.Layout(
+        font=dict(family=FONT_FAMILY, size=13, color=TEXT_COLOUR),
+        title=dict(font=dict(size=16), x=0, xanchor="left", xref="paper"),
+        colorway=list(PALETTE),
+        separators=PLOTLY_SEPARATORS,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin=dict(l=16, r=16, t=56, b=16),
+        hoverlabel=dict(bgcolor="white", bordercolor="#9aa5b1", font=dict(family=FONT_FAMILY, size=13,
+                                                                          color=TEXT_COLOUR), align="left"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, title=dict(text=""),
+                    traceorder="normal"),
+        xaxis=axis,
+        yaxis=axis,
+        bargap=0.3,
+    ))
+
+
+pio.templates[TEMPLATE_NAME] = _template()
+
+
+def use_house_style() -> None:
+    """Make the house style plotly's default (for exploration notebooks; builders set it anyway)."""
+    pio.templates.default = TEMPLATE_NAME
+
+
+def _figure(title: str, height: int, **layout) -> go.Figure:
+    """An empty figure in the house style; `height` is fixed so the HTML div has a size."""
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE_NAME, separators=PLOTLY_SEPARATORS,
+                      title=dict(text=html.escape(title, quote=False)), height=height, **layout)
+    return fig
+
+
+def _hover(lines: list[str]) -> list[list[str]]:
+    return [[line] for line in lines]
+
+
+_HOVER = "%{customdata[0]}<extra></extra>"
+
+
+def _text(value: object) -> str:
+    """Text from the data, safe for plotly's pseudo-HTML labels."""
+    return html.escape(str(value), quote=False)
+
+
+# --- builders -----------------------------------------------------------------------------------
+
+def contracts_bar(by_contract: Mapping[str, int], title: str = "Emplois par type de contrat") -> go.Figure:
+    """Jobs per contract (`key_figures(...)["jobs"]["by_contract"]`), every contract shown."""
+    total = sum(by_contract.values())
+    keys = list(by_contract)
+    counts = [int(by_contract[k]) for k in keys]
+    fig = _figure(title, height=360, showlegend=False)
+    fig.add_bar(
+        x=[CONTRACT_SHORT.get(k, _text(k)) for k in keys], y=counts,
+        text=[fmt_int(n) for n in counts], textposition="outside", cliponaxis=False,
+        marker_color=PALETTE[0],
+        customdata=_hover([f"{_text(contract_label(k))}<br>{fmt_int(n)} emplois ({fmt_pct(share(n, total))})"
+                           for k, n in zip(keys, counts)]),
+        hovertemplate=_HOVER,
+    )
+    fig.update_yaxes(title_text="Nombre d'emplois", rangemode="tozero")
+    fig.update_xaxes(title_text="Contrat")
+    return fig
+
+
+def roles_bar(by_role: Mapping[str, int], title: str = "Emplois par fonction") -> go.Figure:
+    """Jobs per role, horizontal bars (long French labels), largest role on top in schema order."""
+    total = sum(by_role.values())
+    keys = list(by_role)[::-1]  # plotly draws the first category at the bottom
+    counts = [int(by_role[k]) for k in keys]
+    fig = _figure(title, height=80 + 48 * len(keys), showlegend=False)
+    fig.add_bar(
+        y=[_text(role_label(k)) for k in keys], x=counts, orientation="h",
+        text=[f"{fmt_int(n)} ({fmt_pct(share(n, total))})" for n in counts], textposition="outside",
+        cliponaxis=False, marker_color=PALETTE[0],
+        customdata=_hover([f"{_text(role_label(k))}<br>{fmt_int(n)} emplois ({fmt_pct(share(n, total))})"
+                           for k, n in zip(keys, counts)]),
+        hovertemplate=_HOVER,
+    )
+    fig.update_xaxes(title_text="Nombre d'emplois", rangemode="tozero")
+    fig.update_yaxes(title_text="")
+    fig.update_layout(margin=dict(r=96))
+    return fig
+
+
+def jobs_trend_line(trend: Mapping[int | str, int], title: str = "Évolution du nombre d'emplois") -> go.Figure:
+    """Jobs per survey year (`key_figures(...)["jobs"]["trend"]`); years are categories, not numbers,
+    so that 2019 is never written « 2 019 »."""
+    years = sorted(int(y) for y in trend)
+    counts = [int(trend[y] if y in trend else trend[str(y)]) for y in years]
+    fig = _figure(title, height=360, showlegend=False)
+    fig.add_scatter(
+        x=[str(y) for y in years], y=counts, mode="lines+markers+text",
+        text=[fmt_int(n) for n in counts], textposition="top center", cliponaxis=False,
+        line=dict(color=PALETTE[0], width=3), marker=dict(size=8),
+        customdata=_hover([f"Enquête {y}<br>{fmt_int(n)} emplois" for y, n in zip(years, counts)]),
+        hovertemplate=_HOVER,
+    )
+    fig.update_xaxes(title_text="Année d'enquête", type="category")
+    fig.update_yaxes(title_text="Nombre d'emplois", rangemode="tozero")
+    return fig
+
+
+def situations_by_cohort_bar(table: pd.DataFrame,
+                             title: str = "Situation actuelle des titulaires, par promotion") -> go.Figure:
+    """Stacked bars of holders per cohort and situation (`indicators.situation_by_cohort`: rows
+    (cohort_year, cohort), one column per situation). Hover gives the count and the cohort's share."""
+    cohorts = [_text(idx[-1] if isinstance(idx, tuple) else idx) for idx in table.index]
+    totals = table.sum(axis=1).tolist()
+    fig = _figure(title, height=max(320, 140 + 40 * len(cohorts)), barmode="stack")
+    for situation in table.columns:
+        counts = [int(n) for n in table[situation]]
+        label = _text(situation_label(str(situation)))
+        fig.add_bar(
+            name=label, y=cohorts, x=counts, orientation="h",
+            marker_color=SITUATION_COLOURS.get(str(situation)),
+            customdata=_hover([f"{c} — {label}<br>{fmt_int(n)} titulaire{'s' if n > 1 else ''} "
+                               f"({fmt_pct(share(n, t))} de la promotion)"
+                               for c, n, t in zip(cohorts, counts, totals)]),
+            hovertemplate=_HOVER,
+        )
+    fig.update_xaxes(title_text="Nombre de titulaires")
+    fig.update_yaxes(title_text="Promotion", autorange="reversed", type="category")
+    fig.update_layout(margin=dict(t=110), title=dict(y=0.98, yanchor="top", yref="container"))
+    return fig
+
+
+def situations_donut(situation_counts: Mapping[str, int],
+                     title: str = "Situation actuelle des titulaires") -> go.Figure:
+    """Share of holders in each situation; empty situations are left out of the ring."""
+    keys = [k for k, n in situation_counts.items() if n]
+    total = sum(situation_counts.values())
+    counts = [int(situation_counts[k]) for k in keys]
+    labels = [_text(situation_label(k)) for k in keys]
+    fig = _figure(title, height=420)
+    fig.add_pie(
+        labels=labels, values=counts, hole=0.55, sort=False, direction="clockwise",
+        marker=dict(colors=[SITUATION_COLOURS.get(k) for k in keys], line=dict(color="white", width=2)),
+        customdata=_hover([f"{lab}<br>{fmt_int(n)} titulaires ({fmt_pct(share(n, total))})"
+                           for lab, n in zip(labels, counts)]),
+        text=[fmt_pct(share(n, total)) for n in counts], textinfo="text",
+        hovertemplate=_HOVER,
+    )
+    fig.update_layout(legend=dict(orientation="v", y=0.5, yanchor="middle", x=1.02))
+    return fig
+
+
+#: The Sankey's flows: trajectory group → (status at entry, outcome node).
+_TRAJECTORY_FLOWS = {
+    "demandeur_emploi_vers_actif": ("demandeur_emploi", "En emploi"),
+    "etudiant_vers_actif": ("etudiant", "En emploi"),
+    "actif_vers_createur": ("actif", "Création d'entreprise"),
+    "changement_de_poste": ("actif", "Changement de poste"),
+}
+
+
+def trajectories_sankey(trajectory_counts: Mapping[str, int],
+                        title: str = "Parcours des titulaires : de l'entrée en formation à aujourd'hui"
+                        ) -> go.Figure:
+    """Status at entry (left) → situation today (right), one flow per trajectory group
+    (`key_figures(...)["holders"]["trajectory_counts"]`); shares are over the four groups."""
+    total = sum(trajectory_counts.values())
+    statuses = list(dict.fromkeys(status for status, _ in _TRAJECTORY_FLOWS.values()))
+    outcomes = list(dict.fromkeys(outcome for _, outcome in _TRAJECTORY_FLOWS.values()))
+    nodes = [status_label(s) for s in statuses] + outcomes
+    node_count = [0] * len(nodes)
+    source, target, value, link_hover = [], [], [], []
+    for group, (status, outcome) in _TRAJECTORY_FLOWS.items():
+        n = int(trajectory_counts.get(group, 0))
+        if not n:
+            continue
+        s, t = statuses.index(status), len(statuses) + outcomes.index(outcome)
+        node_count[s] += n
+        node_count[t] += n
+        source.append(s)
+        target.append(t)
+        value.append(n)
+        link_hover.append(f"{_text(status_label(status))} → {_text(outcome)}<br>"
+                          f"{fmt_int(n)} titulaires ({fmt_pct(share(n, total))})")
+    node_hover = [f"{_text(label)}<br>{fmt_int(n)} titulaires ({fmt_pct(share(n, total))})"
+                  for label, n in zip(nodes, node_count)]
+    colours = [STATUS_COLOURS[s] for s in statuses] + [PALETTE[0], PALETTE[3], PALETTE[2]][:len(outcomes)]
+    link_colours = [_rgba(colours[s], 0.35) for s in source]
+    fig = _figure(title, height=380)
+    fig.add_trace(go.Sankey(
+        arrangement="fixed", valueformat="d",
+        node=dict(label=[f"{_text(label)} ({fmt_int(n)})" for label, n in zip(nodes, node_count)],
+                  color=colours, pad=24, thickness=18, line=dict(width=0),
+                  customdata=node_hover, hovertemplate="%{customdata}<extra></extra>"),
+        link=dict(source=source, target=target, value=value, color=link_colours,
+                  customdata=link_hover, hovertemplate="%{customdata}<extra></extra>"),
+    ))
+    return fig
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+# --- display contract ---------------------------------------------------------------------------
+
+def chart_id(slug: str, name: str) -> str:
+    """The stable id of a chart in a report: chart_id("75-2019", "contracts") → "chart-75-2019-contracts"."""
+    return check_chart_id(f"chart-{slug}-{name}".lower())
+
+
+def check_chart_id(value: str) -> str:
+    if not isinstance(value, str) or not _CHART_ID.match(value):
+        raise ValueError(f"chart id {value!r} must be lower-case letters, digits and hyphens, starting with a letter")
+    return value
+
+
+def chart_html(fig: go.Figure, chart_id: str) -> str:
+    """The chart as an HTML fragment: a div with id `chart_id` and the script that draws it.
+
+    plotly.js is not included: the page must load it once, before the first chart
+    (the build injects it). The output depends only on the figure and the id (no
+    random div id), so a report rebuilt from the same data is byte-identical.
+    """
+    return fig.to_html(include_plotlyjs=False, full_html=False, div_id=check_chart_id(chart_id),
+                       config=dict(HTML_CONFIG))
+
+
+def show(fig: go.Figure, chart_id: str, render: str = "interactive") -> None:
+    """Display a chart from a notebook.
+
+    render="report" (papermill, for the build): as HTML from `chart_html`, which
+    nbconvert keeps. Plotly's own renderer would emit only a plotly mimetype in a
+    papermill kernel, which nbconvert's HTML export drops.
+    render="interactive" (JupyterLab): `fig.show()`, with plotly's renderer.
+    """
+    if render == "report":
+        from IPython.display import HTML, display
+
+        display(HTML(chart_html(fig, chart_id)))
+    elif render == "interactive":
+        fig.show()
+    else:
+        raise ValueError(f"render must be one of {', '.join(RENDERS)}, got {render!r}")

@@ -1,0 +1,122 @@
+"""Checking the parameters of the report notebook.
+
+papermill does not check types: `-p` values are read as YAML, so `-p region 04`
+arrives as the integer 4 and `-p year "2019"` may arrive as text. The notebook's
+first step is `validate_parameters`, which either returns clean parameters or
+raises a `ParameterError` whose message says what to type instead; the
+notebook then fails on that message, not deep inside a chart.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from pathlib import Path
+
+from .charts import RENDERS
+from .config import DEFAULT_MIN_COUNT, SAMPLE_DATA_DIR
+from .dataset import Dataset, load_dataset
+from .errors import ParameterError, UsageError
+from .reference import Region, find_region
+from .selection import check_selection
+
+
+@dataclass(frozen=True, eq=False)
+class ReportParameters:
+    """The parameters of one report, checked: the data is loaded and holds the (year, region) asked for."""
+
+    year: int
+    region: Region
+    data_dir: Path
+    dataset: Dataset
+    render: str = "interactive"
+    min_count: int = DEFAULT_MIN_COUNT
+
+    @property
+    def is_national(self) -> bool:
+        return self.region.is_national
+
+    @property
+    def slug(self) -> str:
+        """Identifies the report in ids and file names: "75-2019", "france-2019"."""
+        return f"{'france' if self.is_national else self.region.code}-{self.year}"
+
+
+def _whole_number(name: str, value: object, example: str) -> int:
+    """An int from an int or a text of digits; anything else is a ParameterError."""
+    if isinstance(value, bool):
+        raise ParameterError(f"{name}={value!r} is a boolean; pass a whole number, e.g. `-p {name} {example}`")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, numbers.Real):
+        raise ParameterError(f"{name}={value!r} is not a whole number; pass e.g. `-p {name} {example}`")
+    raise ParameterError(f"{name}={value!r} ({type(value).__name__}) is not a whole number; "
+                         f"pass e.g. `-p {name} {example}`")
+
+
+def _region_text(value: object) -> str:
+    """The region parameter as text, or a ParameterError explaining papermill's YAML typing."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise ParameterError("region is empty; pass a region name or code, e.g. `-r region 75`, "
+                                 "or `-r region France` for the national report")
+        return value
+    if isinstance(value, bool) or value is None:
+        raise ParameterError(f"region={value!r} is not a region; pass a region name or code as text, "
+                             "e.g. `-r region 75`")
+    if isinstance(value, numbers.Integral):
+        code = f"{int(value):02d}"
+        region = find_region(code)
+        cause = (f"papermill turned '{code}' into {value}" if code != str(value)
+                 else "papermill reads `-p` values as YAML, so a code arrives as a number")
+        named = f" ({region.name})" if region else ""
+        raise ParameterError(f"region={value} is a number: {cause}; pass it as text with `-r region {code}`{named}")
+    raise ParameterError(f"region={value!r} ({type(value).__name__}) is not text; pass a region name or code "
+                         "as text, e.g. `-r region 75`")
+
+
+def _data_dir(value: object) -> Path:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return SAMPLE_DATA_DIR
+    if not isinstance(value, (str, Path)):
+        raise ParameterError(f"data_dir={value!r} is not a folder path; pass text, e.g. `-p data_dir /path/to/data`")
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        where = "" if path.is_absolute() else f" (relative to the notebook's working directory {Path.cwd()})"
+        raise ParameterError(f"data_dir: folder not found: {path}{where}; pass an absolute path, "
+                             "or leave data_dir empty for the bundled example data")
+    return path.resolve()
+
+
+def validate_parameters(year: object, region: object, data_dir: object = None, render: object = "interactive",
+                        min_count: object = DEFAULT_MIN_COUNT) -> ReportParameters:
+    """Check the notebook's parameters, load the data and check it holds (year, region).
+
+    - year: a whole number or a text of digits ("2019");
+    - region: text (name, INSEE code such as "04", ISO code, or "France" for all
+      regions); a number means papermill dropped a leading zero or read a code as YAML;
+    - data_dir: a folder; None or "" means the bundled example data, wherever the
+      notebook runs from;
+    - render: "interactive" (JupyterLab, `fig.show()`) or "report" (the build);
+    - min_count: the smallest number of holders a published figure may rest on.
+
+    Raises ParameterError (or DataError for invalid data files) with a message meant for the user.
+    """
+    if render not in RENDERS:
+        raise ParameterError(f"render={render!r} must be one of {', '.join(map(repr, RENDERS))}")
+    year_value = _whole_number("year", year, "2019")
+    min_count_value = _whole_number("min_count", min_count, str(DEFAULT_MIN_COUNT))
+    if min_count_value < 1:
+        raise ParameterError(f"min_count={min_count_value} must be at least 1")
+    region_text = _region_text(region)
+    folder = _data_dir(data_dir)
+    dataset = load_dataset(folder)
+    try:
+        selected = check_selection(dataset, year_value, region_text)
+    except ParameterError:
+        raise
+    except UsageError as exc:
+        raise ParameterError(str(exc)) from None
+    return ReportParameters(year_value, selected, folder, dataset, str(render), min_count_value)
