@@ -16,8 +16,17 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~;\[ ]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
+#: conda-forge names that differ from PyPI's.
+CONDA_NAMES = {"python-kaleido": "kaleido"}
+
+
 def _pinned(requirements) -> dict[str, str]:
-    return {_name(r): r.strip()[len(_name(r)):].strip() for r in requirements}
+    pinned = {}
+    for requirement in requirements:
+        requirement = requirement.split("#")[0].strip()
+        name = _name(requirement)
+        pinned[CONDA_NAMES.get(name, name)] = requirement[len(name):].strip()
+    return pinned
 
 
 def test_environment_yml_mirrors_pyproject():

@@ -69,7 +69,8 @@ _CHART_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 def _template() -> go.layout.Template:
-    axis = dict(gridcolor=GRID_COLOUR, linecolor="#9aa5b1", zerolinecolor="#9aa5b1", ticks="",
+    # exponentformat "none": French readers expect « 20 000 », not « 20k »
+    axis = dict(gridcolor=GRID_COLOUR, linecolor="#9aa5b1", zerolinecolor="#9aa5b1", ticks="", exponentformat="none",
                 automargin=True, title=dict(standoff=12, font=dict(size=13)))
     return go.layout.Template(layout=go.Layout(
         font=dict(family=FONT_FAMILY, size=13, color=TEXT_COLOUR),

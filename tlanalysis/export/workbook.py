@@ -1,0 +1,502 @@
+"""The key figures of one report as an Excel workbook (XLSX), for funders who rework the numbers.
+
+One sheet per table of the report — « Chiffres clés », « Contrats », « Fonctions », « Évolution »,
+« Régions » (national report), « Situations », « Promotions », « Trajectoires » — and a « Sources » sheet:
+the data files with their SHA-256, the published figures quoted in the report with their sources, the
+date of the data and the disclosure rule. Built from the same `ReportContext` as the HTML report, so
+every figure is the report's.
+
+Cells: headers in French on row 1 (a sheet reads as a table: filters, `pandas.read_excel`), notes below
+the table after an empty row. Numbers are numbers, with Excel number formats — Excel shows them in the
+reader's locale, so `0.0%` is « 54,5 % » in a French Excel:
+
+* counts `#,##0`; years `0` (never « 2 019 »);
+* shares are fractions of 1, unrounded, shown `0.0%`; a growth `+0%`;
+* a figure that cannot be computed (its base is zero) is the text « n.d. », as in the report.
+
+Disclosure: figures are written as the context gives them. A value that `tlanalysis.disclosure.is_masked`
+says is masked (any count or share, once the figures are protected) is written as its text (« < 5 »,
+« secret »), and a share or total that would be derived from it is « secret » as well; the disclosure
+module is imported lazily and is optional. The report's own rule is applied on top (no share on fewer
+than `min_count` holders, cohorts of fewer than `min_count` holders without detail). The cohort table and
+the jobs per region are not part of the key figures: with protected figures, pass their protected versions
+(`key_figures_workbook(..., cohort_table=..., jobs_by_region=...)`).
+
+Data built from the bundled example data says so on every sheet (« Données d'exemple fictives »).
+
+Deterministic: the document's created/modified dates are the data's date (`data_date`, never "now") and
+the zip entries carry that date too, so the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import io
+import math
+import numbers
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..formatting import (
+    MISSING,
+    SITUATION_SHORT,
+    contract_label,
+    fmt_date,
+    fmt_int,
+    fmt_year_span,
+    role_label,
+    situation_label,
+    trajectory_label,
+)
+from ..indicators import TRAJECTORIES, jobs_by, jobs_of_year, share
+from . import ExportError, write_bytes_atomic
+
+# --- cell kinds and number formats ---------------------------------------------------------------
+
+#: Excel number formats (locale-independent codes; Excel writes them with the reader's separators).
+NUMBER_FORMATS = {
+    "count": "#,##0",
+    "share": "0.0%",
+    "growth": "+0%;-0%;0%",
+    "year": "0",
+    "number": "#,##0.0##",
+    "date": "dd/mm/yyyy",
+}
+
+#: Written instead of a figure that is not published (secret statistique).
+SECRET = "secret"
+
+EXAMPLE_NOTE = ("Données d'exemple fictives : ce classeur est construit sur les données d'exemple livrées avec "
+                "tlanalysis ; aucun tiers-lieu ni aucune personne réelle n'y figure. Ces chiffres ne doivent "
+                "pas être cités.")
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A figure withheld under the report's disclosure rule, written as `text`."""
+
+    text: str = SECRET
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A value with its own kind, in a column of another kind (the « Valeur » column of « Chiffres clés »)."""
+
+    value: object
+    kind: str
+
+
+@dataclass
+class Sheet:
+    """One sheet: a table (headers, column kinds, rows), an optional total row, and notes under it."""
+
+    name: str
+    headers: list[str]
+    kinds: list[str]
+    rows: list[list[object]] = field(default_factory=list)
+    total: list[object] | None = None
+    notes: list[str] = field(default_factory=list)
+    widths: list[int] | None = None
+
+
+# --- the disclosure hook -------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _disclosure_is_masked():
+    """`tlanalysis.disclosure.is_masked`, or None while that module does not exist."""
+    name = f"{__package__.rsplit('.', 1)[0]}.disclosure"
+    try:
+        disclosure = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
+    return getattr(disclosure, "is_masked", None)
+
+
+def masked_text(value: object) -> str | None:
+    """The text to write instead of `value` when it is withheld, or None when it is a figure to write."""
+    if isinstance(value, Withheld):
+        return value.text
+    is_masked = _disclosure_is_masked()
+    if is_masked is not None and value is not None and is_masked(value):
+        return str(value) if type(value).__str__ is not object.__str__ else SECRET
+    return None
+
+
+# --- content: pure functions of the report context -----------------------------------------------
+#
+# Figures are taken as the context gives them. Once `tlanalysis.disclosure` protects them, any count or
+# share may be a masked value (a `str` such as « < 5 »): nothing here adds, divides or compares a figure
+# without checking `_hidden` first, and a value derived from a hidden one is hidden too.
+
+def _hidden(value: object) -> bool:
+    return masked_text(value) is not None
+
+
+def _at_least(n: object, k: int) -> bool:
+    """Whether a count is shown and at least k (a hidden count is not)."""
+    return not _hidden(n) and n is not None and n >= k
+
+
+def _ratio(part: object, whole: object) -> object:
+    """part / whole; hidden if either is; None (« n.d. ») when whole is 0."""
+    if _hidden(part) or _hidden(whole):
+        return Withheld()
+    return share(part, whole)
+
+
+def _count_text(n: object) -> str:
+    """A count in a sentence: « 1 234 », or the masked text."""
+    return masked_text(n) or fmt_int(n)
+
+
+def _withheld(value: object, shown: bool) -> object:
+    """The value, or « secret » when the report's rule withholds it (a value already masked stays as is)."""
+    return value if shown or _hidden(value) else Withheld()
+
+
+def _share_rows(counts: dict[str, object], total: object, label, shares: dict[str, object] | None = None,
+                shown: bool = True) -> tuple[list[list[object]], list[object]]:
+    """Rows (label, count, share) and the total row; shares from `shares` when the figures give them."""
+    rows = [[label(k), _withheld(n, shown),
+             _withheld(shares[k] if shares is not None else _ratio(n, total), shown)] for k, n in counts.items()]
+    return rows, ["Total", total, _ratio(total, total)]
+
+
+def workbook_sheets(ctx, *, cohort_table=None, jobs_by_region: dict | None = None) -> list[Sheet]:
+    """The sheets of one report's workbook, as plain data (`ctx`: a `tlanalysis.report.ReportContext`).
+
+    The key figures are `ctx.figures`, as given. Two tables are not in them: the cohort × situation table
+    (default `ctx.cohort_table`) and the national report's jobs per region code (default: computed from
+    `ctx.dataset`). When the figures are protected by `tlanalysis.disclosure`, pass the protected ones
+    (`Protection.situation_by_cohort(year, region)`, `Protection.jobs_by_region(year)`), or these two
+    tables would show raw counts.
+    """
+    jobs, hold = ctx.jobs, ctx.holder_figures
+    year, place, min_count = ctx.year, ctx.territory, ctx.min_count
+    n, tn = hold["n"], hold["trajectory_n"]
+    # The report's rule: no share on fewer than min_count holders. Nothing to hide when there is no one
+    # (shares on zero holders are « n.d. »).
+    holders_shown = _at_least(n, min_count) or n == 0
+    trajectories_shown = _at_least(tn, min_count) or tn == 0
+    common = [f"{place}, enquête {year}. Source : voir la feuille « Sources »."]
+    if ctx.dataset.is_example:
+        common.append(EXAMPLE_NOTE)
+    secret_holders = (f"Secret statistique : {_count_text(n)} titulaires suivis, moins de {fmt_int(min_count)} ; "
+                      "les parts ne sont pas diffusées.")
+    secret_trajectories = (f"Secret statistique : {_count_text(tn)} titulaires, moins de {fmt_int(min_count)} ; "
+                           "le détail n'est pas diffusé.")
+    sheets: list[Sheet] = []
+
+    # « Chiffres clés »
+    first = jobs["first_year"]
+    rows: list[list[object]] = [
+        ["Territoire", Typed(place, "text"), ""],
+        ["Année d'enquête", Typed(year, "year"), ""],
+        [f"Emplois recensés en {year}", Typed(jobs["total"], "count"), ""],
+        ["Emplois en CDI", Typed(jobs["by_contract"].get("CDI", 0), "count"), ""],
+        ["Emplois en CDD", Typed(jobs["by_contract"].get("CDD", 0), "count"), ""],
+        ["Emplois de facilitation ou de coordination du lieu", Typed(jobs["facilitation"], "count"), ""],
+        ["Part des emplois de facilitation ou de coordination du lieu", Typed(jobs["facilitation_share"], "share"),
+         f"{_count_text(jobs['facilitation'])} emplois sur {_count_text(jobs['total'])}"],
+    ]
+    if first and first != year:
+        rows += [
+            [f"Emplois recensés en {first} (première année d'enquête)",
+             Typed(jobs["trend"].get(str(first), 0), "count"), ""],
+            [f"Évolution du nombre d'emplois depuis {first}", Typed(jobs["growth_since_first_year"], "growth"), ""],
+        ]
+    cohorts = (f"{fmt_int(hold['cohorts'])} promotion{'s' if hold['cohorts'] > 1 else ''} "
+               f"{fmt_year_span(hold['cohort_years'])}" if hold["cohorts"] else "aucune promotion suivie")
+    rows += [
+        ["Titulaires de la certification suivis", Typed(n, "count"), cohorts],
+        ["Promotions suivies", Typed(hold["cohorts"], "count"), fmt_year_span(hold["cohort_years"])],
+    ]
+    note = "" if holders_shown else secret_holders
+    for key, label in (("facilitation", "Part des titulaires en poste de facilitateur·rice"),
+                       ("autre_coordination", "Part des titulaires sur un autre poste de chargé·e de projet ou "
+                                              "de coordinateur·rice"),
+                       ("recherche_emploi", "Part des titulaires en recherche d'emploi")):
+        rows.append([label, Typed(_withheld(hold["situation_shares"][key], holders_shown), "share"), note])
+    rows.append(["Titulaires dont le parcours relève de l'un des quatre cas", Typed(tn, "count"), ""])
+    note = "" if trajectories_shown else secret_trajectories
+    for key in TRAJECTORIES:
+        rows.append([f"Part : {trajectory_label(key)}",
+                     Typed(_withheld(hold["trajectory_shares"][key], trajectories_shown), "share"), note])
+    sheets.append(Sheet("Chiffres clés", ["Indicateur", "Valeur", "Détail"], ["text", "count", "text"], rows,
+                        notes=common + ["Parts exactes, non arrondies (le rapport les arrondit à une décimale)."],
+                        widths=[62, 16, 48]))
+
+    # Jobs
+    rows, total = _share_rows(jobs["by_contract"], jobs["total"], contract_label)
+    sheets.append(Sheet("Contrats", ["Contrat", "Emplois", "Part"], ["text", "count", "share"], rows, total,
+                        [f"Emplois par contrat, {year}."] + common))
+    rows, total = _share_rows(jobs["by_role"], jobs["total"], role_label)
+    sheets.append(Sheet("Fonctions", ["Fonction", "Emplois", "Part"], ["text", "count", "share"], rows, total,
+                        [f"Emplois par fonction, {year}."] + common))
+    trend = sorted((int(y), count) for y, count in jobs["trend"].items())
+    sheets.append(Sheet("Évolution", ["Année d'enquête", "Emplois"], ["year", "count"],
+                        [[y, count] for y, count in trend],
+                        notes=[f"Emplois recensés par année d'enquête, jusqu'à {year}."] + common))
+    if ctx.is_national:
+        by_region = (jobs_by(jobs_of_year(ctx.dataset.employment, year, ctx.region), "region_code")
+                     if jobs_by_region is None else jobs_by_region)
+        region_total = jobs["total"]
+        rows = [[r.name, r.code, by_region.get(r.code, 0), _ratio(by_region.get(r.code, 0), region_total)]
+                for r in ctx.regions_with_data()]
+        sheets.append(Sheet("Régions", ["Région", "Code INSEE", "Emplois", "Part"],
+                            ["text", "text", "count", "share"], rows,
+                            ["Total", "", region_total, _ratio(region_total, region_total)],
+                            [f"Emplois par région, {year}."] + common))
+
+    # Holders
+    held = [f"Titulaires des promotions commencées avant {year} ({cohorts}) ; situation au dernier suivi."]
+    rows, total = _share_rows(hold["situation_counts"], n, situation_label, hold["situation_shares"],
+                              holders_shown)
+    sheets.append(Sheet("Situations", ["Situation actuelle", "Titulaires", "Part"], ["text", "count", "share"], rows,
+                        total if n != 0 else None, held + ([] if holders_shown else [secret_holders]) + common))
+
+    table = ctx.cohort_table if cohort_table is None else cohort_table
+    rows, small = _cohort_rows(table, min_count)
+    situations = [str(c) for c in table.columns if str(c) != "total"]
+    notes = ["Titulaires par promotion et situation actuelle (situation au dernier suivi)."]
+    if small:
+        notes.append(f"Une promotion de moins de {fmt_int(min_count)} titulaires est présentée sans détail.")
+    sheets.append(Sheet("Promotions", ["Promotion", "Début"] + [SITUATION_SHORT.get(s, s) for s in situations]
+                        + ["Total"], ["text", "year"] + ["count"] * len(situations) + ["count"], rows,
+                        notes=notes + common))
+
+    rows, total = _share_rows(hold["trajectory_counts"], tn, trajectory_label, hold["trajectory_shares"],
+                              trajectories_shown)
+    notes = ["Parcours entre l'entrée en formation et aujourd'hui ; parts calculées sur les titulaires relevant "
+             "de l'un des quatre cas."]
+    sheets.append(Sheet("Trajectoires", ["Parcours", "Titulaires", "Part"], ["text", "count", "share"], rows,
+                        total if tn != 0 else None,
+                        notes + ([] if trajectories_shown else [secret_trajectories]) + common))
+    secret = (f"« secret », « < {fmt_int(min_count)} » : chiffre non diffusé (secret statistique) ; "
+              f"« < {fmt_int(min_count)} » : entre 0 et {fmt_int(min_count - 1)} titulaires.")
+    for sheet in sheets:
+        cells = [c.value if isinstance(c, Typed) else c for row in sheet.rows + [sheet.total or []] for c in row]
+        if any(_hidden(c) for c in cells):  # explained before the notes every sheet shares
+            at = next((i for i, note in enumerate(sheet.notes) if note in common), len(sheet.notes))
+            sheet.notes.insert(at, secret)
+    return sheets
+
+
+def _cohort_rows(table, min_count: int) -> tuple[list[list[object]], bool]:
+    """Cohort × situation rows; a cohort of fewer than `min_count` holders (or of hidden size) is shown
+    without detail. `table`: rows (cohort_year, cohort), one column per situation, optionally `total`."""
+    situations = [c for c in table.columns if str(c) != "total"]
+    rows, small = [], False
+    for (start, cohort), counts in table.iterrows():
+        size = counts["total"] if "total" in table.columns else int(sum(counts[s] for s in situations))
+        cells = [counts[s] for s in situations]
+        if not _at_least(size, min_count):
+            small = True
+            size = size if _hidden(size) else Withheld(f"< {min_count}")
+            cells = [c if _hidden(c) else Withheld() for c in cells]
+        rows.append([str(cohort), int(start)] + [c if _hidden(c) else int(c) for c in cells] + [size])
+    return rows, small
+
+
+def sources_sheet(ctx, data_date: dt.date) -> Sheet:
+    """« Sources »: what the figures were computed from, and the published figures the report quotes."""
+    from ..report import _version, context_rows, published_value
+
+    ds = ctx.dataset
+    rows: list[list[object]] = [
+        ["Rapport", f"Emploi et certification — {ctx.territory} — {ctx.year}", ctx.slug],
+        ["Date des données", Typed(dt.datetime.combine(data_date, dt.time()), "date"), fmt_date(data_date)],
+        ["Dossier de données", ds.data_dir.name,
+         "données d'exemple livrées avec tlanalysis" if ds.is_example else ""],
+        ["Secret statistique", f"aucune part publiée sur moins de {fmt_int(ctx.min_count)} titulaires ; "
+                               f"promotions de moins de {fmt_int(ctx.min_count)} titulaires sans détail", ""],
+        ["Produit avec", f"tlanalysis {_version()}", ""],
+    ]
+    if ds.is_example:
+        rows.insert(0, ["Avertissement", EXAMPLE_NOTE, ""])
+    rows.append([])
+    rows.append([Typed("Fichier de données", "header"), Typed("Empreinte SHA-256 (courte)", "header"),
+                 Typed("Empreinte SHA-256", "header"), Typed("Table", "header")])
+    for name, source in ds.sources.items():
+        rows.append([source.path.name, source.short_hash, source.sha256, name])
+    published = context_rows(ctx)
+    rows.append([])
+    if published.empty:
+        rows.append(["Chiffres publiés", "aucun chiffre publié enregistré pour ce territoire", ""])
+    else:
+        rows.append([Typed("Chiffre publié (contexte)", "header"), Typed("Période", "header"),
+                     Typed("Valeur publiée", "header"), Typed("Source", "header"),
+                     Typed("Date de la source", "header"), Typed("Lien", "header")])
+        for _, r in published.iterrows():
+            period = r["period"] or ("" if r["year"] is None or _is_nan(r["year"]) else str(int(r["year"])))
+            rows.append([str(r["label_fr"]), period, published_value(r), str(r["source"]),
+                         fmt_date(r["source_date"]) if r["source_date"] else "", str(r["source_url"] or "")])
+    notes = ["Les chiffres publiés sont cités avec leur précision d'origine ; ils ne sont pas calculés à partir "
+             "des données de ce classeur."]
+    return Sheet("Sources", ["Élément", "Valeur", "Détail"], ["text"] * 6, rows, notes=notes,
+                 widths=[44, 60, 66, 48, 18, 48])
+
+
+def _is_nan(value: object) -> bool:
+    try:
+        return math.isnan(value)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    raise TypeError(f"data_date must be a date, got {type(value).__name__}")
+
+
+def _cell_value(value: object, kind: str) -> tuple[object, str | None]:
+    """(what to write, number format or None)."""
+    if isinstance(value, Typed):
+        return _cell_value(value.value, value.kind)
+    text = masked_text(value)
+    if text is not None:
+        return text, None
+    if value is None or _is_nan(value):
+        return (MISSING, None) if kind in ("count", "share", "growth", "number", "year") else ("", None)
+    if isinstance(value, bool):
+        return ("oui" if value else "non"), None
+    if isinstance(value, numbers.Integral):
+        return int(value), NUMBER_FORMATS.get(kind if kind != "text" else "count")
+    if isinstance(value, numbers.Real):
+        return float(value), NUMBER_FORMATS.get(kind if kind not in ("text", "count") else "number")
+    if isinstance(value, dt.datetime):
+        return value, NUMBER_FORMATS["date"]
+    return str(value), None
+
+
+def _write_sheet(wb, sheet: Sheet) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    ws = wb.create_sheet(sheet.name)
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="E4F2F4")
+    rule = Side(style="thin", color="9AA5B1")
+    note_font = Font(italic=True, color="52606D")
+    ws.append(list(sheet.headers))
+    for cell in ws[1]:
+        cell.font, cell.fill, cell.border = bold, header_fill, Border(bottom=rule)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    body = [(row, False) for row in sheet.rows] + ([(sheet.total, True)] if sheet.total else [])
+    r = 1
+    for row, is_total in body:
+        r += 1  # an empty row stays empty: it separates the blocks of « Sources »
+        for c, value in enumerate(row, start=1):
+            kind = sheet.kinds[c - 1] if c - 1 < len(sheet.kinds) else "text"
+            if isinstance(value, Typed) and value.kind == "header":
+                cell = ws.cell(r, c, str(value.value))
+                cell.font, cell.fill, cell.border = bold, header_fill, Border(bottom=rule)
+                continue
+            written, number_format = _cell_value(value, kind)
+            cell = ws.cell(r, c, written)
+            if number_format:
+                cell.number_format = number_format
+            if isinstance(written, str) and kind in ("count", "share", "growth", "number"):
+                cell.alignment = Alignment(horizontal="right")  # « secret », « n.d. » where a number would be
+            elif isinstance(written, str):
+                cell.alignment = Alignment(vertical="top", wrap_text=len(written) > 60)
+            if is_total:
+                cell.font, cell.border = bold, Border(top=rule)
+    if sheet.notes:
+        r += 2
+        for note in sheet.notes:
+            ws.cell(r, 1, note).font = note_font
+            r += 1
+    widths = sheet.widths or _widths(sheet)
+    from openpyxl.utils import get_column_letter
+
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+
+
+def _widths(sheet: Sheet) -> list[int]:
+    """Column widths from the content (deterministic), between 10 and 60 characters."""
+    widths = []
+    for i, header in enumerate(sheet.headers):
+        cells = [row[i] for row in sheet.rows + ([sheet.total] if sheet.total else []) if i < len(row)]
+        texts = [str(c.value if isinstance(c, Typed) else c) for c in cells if isinstance(c, (str, Typed))]
+        longest = max([len(header)] + [len(t) for t in texts] + [8])
+        widths.append(max(10, min(60, longest + 2)))
+    return widths
+
+
+def _normalized_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same zip with every entry dated `when` (zip stores local date and time, no zone)."""
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def workbook_bytes(sheets: list[Sheet], *, data_date: dt.date | dt.datetime, title: str,
+                   subject: str = "", description: str = "") -> bytes:
+    """The XLSX file of `sheets`, dated `data_date` (document properties and zip entries)."""
+    try:
+        from openpyxl import Workbook
+        from openpyxl.writer.excel import ExcelWriter
+    except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
+        raise ExportError("the workbook export needs openpyxl: `pip install openpyxl`") from exc
+    when = _as_datetime(data_date)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in sheets:
+        _write_sheet(wb, sheet)
+    props = wb.properties
+    props.creator = props.lastModifiedBy = "tlanalysis"
+    props.title, props.subject, props.description = title, subject, description
+    props.language = "fr-FR"
+    props.created = props.modified = when
+    buffer = io.BytesIO()
+    # openpyxl's save_workbook would stamp the modification date with "now": write through ExcelWriter.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).write_data()
+    return _normalized_zip(buffer.getvalue(), when)
+
+
+def key_figures_workbook(ctx, path: Path, *, data_date: dt.date | dt.datetime, cohort_table=None,
+                         jobs_by_region: dict | None = None) -> Path:
+    """Write the key figures of the report `ctx` (a `ReportContext`) to the XLSX `path`, atomically.
+
+    `data_date`: the date of the data (e.g. the survey export's date), shown on « Sources » and used as
+    the document's created/modified date, so two runs on the same data give identical files.
+    `cohort_table`, `jobs_by_region`: the protected tables when the figures are protected (see
+    `workbook_sheets`). Returns `path`.
+    """
+    date = _as_datetime(data_date)
+    sheets = (workbook_sheets(ctx, cohort_table=cohort_table, jobs_by_region=jobs_by_region)
+              + [sources_sheet(ctx, date.date())])
+    example = " (données d'exemple fictives)" if ctx.dataset.is_example else ""
+    data = workbook_bytes(
+        sheets, data_date=date,
+        title=f"Chiffres clés — {ctx.territory} — {ctx.year}{example}",
+        subject="Emploi dans les tiers-lieux et devenir des titulaires de la certification « Piloter un tiers-lieu »",
+        description=(EXAMPLE_NOTE if ctx.dataset.is_example else "")
+        + f" Rapport {ctx.slug}, données du {fmt_date(date.date())}.")
+    return write_bytes_atomic(Path(path), data)
+
+
+__all__ = ["EXAMPLE_NOTE", "Withheld", "NUMBER_FORMATS", "SECRET", "Sheet", "Typed", "key_figures_workbook",
+           "masked_text", "sources_sheet", "workbook_bytes", "workbook_sheets"]
