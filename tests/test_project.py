@@ -33,7 +33,7 @@ def test_environment_yml_mirrors_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     declared = _pinned(project["dependencies"] + sum(project["optional-dependencies"].values(), []))
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda = _pinned(d for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip")))
+    conda = _pinned(d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in ("python", "pip"))
     assert conda == declared
     pip_part = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "-e ." in pip_part, "environment.yml must install the package itself"
