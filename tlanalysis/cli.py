@@ -124,6 +124,10 @@ def check(data_dir: Path, drop_personal_columns: bool) -> None:
         sys.exit(1)
 
 
+from .build.command import build as _build_command  # noqa: E402
+cli.add_command(_build_command)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors are printed without traceback, with a reliable exit code."""
     try:

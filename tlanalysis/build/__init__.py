@@ -1,0 +1,20 @@
+"""Publishing: execute the report notebook for each (year, region) and write offline HTML.
+
+Modules, by job:
+
+* `plan`     which reports to build (usage errors for unknown regions / years);
+* `cache`    fingerprints and the build-state file (incremental builds);
+* `execute`  papermill execution on pre-started kernels (worker side);
+* `export`   nbconvert HTML export and plotly.js injection (worker side);
+* `worker`   one report in a worker process: execute, export, publish atomically;
+* `site`     shared assets and index.html;
+* `atomic`   write-then-rename helpers;
+* `runner`   parallel orchestration, progress, summary, interrupts;
+* `command`  the `tlanalysis build` click command.
+
+Importing this package is cheap: papermill, nbconvert and plotly are imported by workers only.
+"""
+
+from .runner import BuildInterrupted, BuildOptions, ReportsFailed, Summary, run_build
+
+__all__ = ["BuildInterrupted", "BuildOptions", "ReportsFailed", "Summary", "run_build"]

@@ -1,0 +1,363 @@
+"""One build: plan, skip what is up to date, run the rest in parallel, publish the index.
+
+* Parallel: a `ProcessPoolExecutor` (spawn context) of `jobs` workers; each worker executes
+  then exports its report (see `worker`). Reports are independent: a failing one is listed
+  in the summary, the others are built; the exit code is 1 if any failed.
+* Incremental: see `cache`. With nothing to build, no worker is started and neither
+  papermill, nbconvert nor plotly is imported.
+* Interrupts: Ctrl-C (SIGINT) and SIGTERM stop the workers and their kernels, keep every report
+  finished so far (the state file is saved after each one), refresh the index, and exit with
+  130 / 143. A build killed outright (SIGKILL) leaves only temporary files, removed at the next
+  build; its workers and kernels notice and exit by themselves.
+* One build at a time per output folder (an advisory lock on `OUT/.tlanalysis-build.lock`).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..config import DEFAULT_MIN_COUNT, REPORT_NOTEBOOK
+from ..errors import TLAnalysisError, UsageError
+from . import atomic
+from .cache import STATE_FILE, BuildState, Inputs
+from .plan import Report, plan_reports
+
+LOCK_FILE = ".tlanalysis-build.lock"
+
+
+class ReportsFailed(TLAnalysisError):
+    """Some reports could not be built (the others were)."""
+
+    exit_code = 1
+
+
+class BuildInterrupted(TLAnalysisError):
+    """The build was stopped by SIGINT or SIGTERM."""
+
+    def __init__(self, signum: int):
+        self.exit_code = 128 + signum
+        name = signal.Signals(signum).name
+        super().__init__(f"build interrupted ({name}); finished reports were kept, run the command again to resume")
+
+
+class _Terminated(KeyboardInterrupt):
+    signum = signal.SIGTERM
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class BuildOptions:
+    data_dir: Path
+    out_dir: Path = Path("reports")
+    years: tuple[int, ...] = ()
+    regions: tuple[str, ...] = ()
+    jobs: int | None = None
+    force: bool = False
+    standalone: bool = False
+    notebook: Path = REPORT_NOTEBOOK
+    min_count: int = DEFAULT_MIN_COUNT
+
+
+@dataclass
+class Summary:
+    out_dir: Path
+    index: Path
+    planned: list[str]
+    built: list[str] = field(default_factory=list)
+    up_to_date: list[str] = field(default_factory=list)
+    failed: list = field(default_factory=list)  # (label, worker.Result)
+    seconds: float = 0.0
+    results: list = field(default_factory=list)
+
+
+def report_parameters(report: Report, data_dir: Path, min_count: int) -> dict:
+    """The papermill parameters of one report (also part of its fingerprint)."""
+    return {"year": report.year, "region": report.region_name, "data_dir": str(data_dir),
+            "render": "report", "min_count": min_count}
+
+
+@contextmanager
+def _locked(out_dir: Path):
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock
+        yield
+        return
+    handle = open(out_dir / LOCK_FILE, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise UsageError(f"another tlanalysis build is writing to {out_dir}; wait for it to finish") from None
+        yield
+    finally:
+        handle.close()
+
+
+def _prepare_out_dir(out_dir: Path) -> Path:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir} is a file, not a folder")
+    if (out_dir / "index.html").exists() and not (out_dir / STATE_FILE).exists():
+        raise UsageError(f"{out_dir} already holds an index.html that no tlanalysis build wrote; "
+                         "choose another --out folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the output folder {out_dir}: {exc.strerror or exc}") from None
+    if not os.access(out_dir, os.W_OK):
+        raise UsageError(f"the output folder {out_dir} is not writable")
+    return out_dir.resolve()
+
+
+class _Progress:
+    """tqdm bar on a terminal; otherwise one plain line per finished report (on stdout)."""
+
+    def __init__(self, total: int, echo):
+        self.total, self.done, self.echo = total, 0, echo
+        self.bar = None
+        if total and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="rapport", desc="build", file=sys.stderr, leave=False,
+                            dynamic_ncols=True)
+
+    def report(self, label: str, result) -> None:
+        self.done += 1
+        if result.ok:
+            line = f"[{self.done:>{len(str(self.total))}}/{self.total}] built   {label} ({result.seconds:.1f} s)"
+        else:
+            line = f"[{self.done:>{len(str(self.total))}}/{self.total}] FAILED  {label}: {result.error}"
+        if self.bar is not None:
+            if not result.ok:
+                self.bar.write(line, file=sys.stderr)
+            self.bar.update(1)
+        else:
+            self.echo(line)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _relative(path: Path, base: Path) -> str:
+    """`path` relative to `base` when inside it (shorter messages), else absolute."""
+    try:
+        return Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def run_build(options: BuildOptions, echo=print) -> Summary:
+    """Build the reports asked for; returns the summary or raises ReportsFailed / BuildInterrupted /
+    UsageError / DataError. SIGTERM is handled like Ctrl-C for the duration of the build."""
+    previous = None
+    if _is_main_thread():
+        def on_term(signum, frame):
+            raise _Terminated()
+        previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        return _build(options, echo)
+    except KeyboardInterrupt as exc:
+        raise BuildInterrupted(getattr(exc, "signum", signal.SIGINT)) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _build(options: BuildOptions, echo) -> Summary:
+    from ..dataset import check_data_dir, load_dataset
+
+    started = time.monotonic()
+    notebook = Path(options.notebook).resolve()
+    if not notebook.is_file():
+        raise UsageError(f"report notebook not found: {notebook}")
+    jobs = options.jobs or default_jobs()
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    data_dir = check_data_dir(options.data_dir).resolve()
+    dataset = load_dataset(data_dir)  # invalid data: DataError (exit 1) before anything is written
+    reports = plan_reports(dataset, options.years, options.regions)
+    out_dir = _prepare_out_dir(Path(options.out_dir))
+
+    with _locked(out_dir):
+        atomic.clean_temp_files(out_dir)
+        state = BuildState.load(out_dir)
+        inputs = Inputs.collect(notebook, data_dir, "standalone" if options.standalone else "site")
+        by_key = {r.key: r for r in reports}
+        fingerprints = {r.key: inputs.fingerprint(report_parameters(r, data_dir, options.min_count))
+                        for r in reports}
+        to_build = [r for r in reports
+                    if options.force or not state.is_up_to_date(r.key, fingerprints[r.key])]
+        summary = Summary(out_dir, out_dir / "index.html", [r.key for r in reports],
+                          up_to_date=[r.key for r in reports if r not in to_build])
+
+        def finish() -> None:
+            current = _current_keys(state, inputs, dataset, data_dir, options.min_count)
+            from .site import write_index
+
+            write_index(state, current, dataset.is_example, data_dir.name)
+            summary.seconds = time.monotonic() - started
+
+        if to_build:
+            try:
+                _run_pool(to_build, by_key, fingerprints, state, summary, options, notebook, data_dir, jobs,
+                          dataset.is_example, echo)
+            except KeyboardInterrupt:
+                finish()  # the index lists what was finished
+                raise
+        finish()
+
+    _print_summary(summary, echo)
+    if summary.failed:
+        raise ReportsFailed(f"{len(summary.failed)} of {len(reports)} reports failed (see above)")
+    return summary
+
+
+def _current_keys(state: BuildState, inputs: Inputs, dataset, data_dir: Path, min_count: int) -> set[str]:
+    """Keys of the state whose fingerprint matches what the present inputs would give."""
+    from ..selection import check_selection
+
+    current = set()
+    for key, entry in state.reports.items():
+        try:
+            report = Report.make(int(entry["year"]), entry.get("region_code"), entry["region"])
+            check_selection(dataset, report.year, report.region_name)
+        except (TLAnalysisError, KeyError, TypeError, ValueError):
+            continue
+        if entry.get("fingerprint") == inputs.fingerprint(report_parameters(report, data_dir, min_count)):
+            current.add(key)
+    return current
+
+
+def _run_pool(to_build: list[Report], by_key, fingerprints, state: BuildState, summary: Summary,
+              options: BuildOptions, notebook: Path, data_dir: Path, jobs: int, example_data: bool, echo) -> None:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    from . import worker
+    from .site import ensure_plotly_asset
+
+    out_dir = state.out_dir
+    if not options.standalone:
+        ensure_plotly_asset(out_dir)
+    # Longest first (by the previous build's times; national reports first otherwise).
+    order = sorted(to_build, key=lambda r: (-float(state.reports.get(r.key, {}).get("seconds", 0) or 0),
+                                            not r.is_national, r))
+    workers = min(jobs, len(order))
+    tasks = [worker.Task(
+        key=r.key, title=r.title, notebook=str(notebook),
+        parameters=report_parameters(r, data_dir, options.min_count), out_dir=str(out_dir),
+        html=str(r.html_path(out_dir)), ipynb=str(r.notebook_path(out_dir)),
+        failed_ipynb=str(r.failed_notebook_path(out_dir)), prestart=index < len(order) - workers)
+        for index, r in enumerate(order)]
+
+    up = len(summary.up_to_date)
+    echo(f"building {len(tasks)} report{'s' if len(tasks) != 1 else ''}"
+         + (f" ({up} up to date)" if up else "") + f" with {workers} worker{'s' if workers != 1 else ''}"
+         + f" into {_relative(out_dir, Path.cwd())}/")
+
+    progress = _Progress(len(tasks), echo)
+    executor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=worker.init_worker,
+        initargs=(os.getpid(), options.standalone, str(out_dir / "assets"), str(notebook)))
+    try:
+        futures = {executor.submit(worker.build_one, task): task for task in tasks}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # the worker process itself died (BrokenProcessPool, ...)
+                    result = worker.Result(task.key, False, 0.0, error=f"worker process failed: {exc!r}")
+                _record(result, by_key[task.key], fingerprints[task.key], state, summary, data_dir,
+                        example_data)
+                progress.report(_label(by_key[task.key]), result)
+    except KeyboardInterrupt:
+        progress.close()
+        echo("interrupted: stopping workers and kernels…")
+        _stop_workers(executor)
+        raise
+    finally:
+        progress.close()
+    executor.shutdown(wait=True)
+
+
+def _is_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _stop_workers(executor) -> None:
+    """Terminate the workers (each kills its kernels on SIGTERM), then kill what is left."""
+    import multiprocessing
+
+    executor.shutdown(wait=False, cancel_futures=True)
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    deadline = time.monotonic() + 5
+    for child in children:
+        child.join(max(0.0, deadline - time.monotonic()))
+        if child.is_alive():
+            child.kill()
+            child.join(1)
+
+
+def _label(report: Report) -> str:
+    return f"{report.year} {report.region_name}"
+
+
+def _record(result, report: Report, fingerprint: str, state: BuildState, summary: Summary, data_dir: Path,
+            example_data: bool) -> None:
+    out_dir = state.out_dir
+    entry = {
+        "year": report.year, "region": report.region_name, "region_code": report.region_code,
+        "slug": report.slug, "status": "ok" if result.ok else "failed", "fingerprint": fingerprint,
+        "files": result.files if result.ok else {}, "assets": result.assets if result.ok else [],
+        "seconds": round(result.seconds, 3), "attempts": result.attempts,
+        "timings": {name: round(value, 3) for name, value in result.timings.items()},
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "data_dir": str(data_dir), "example_data": example_data,
+    }
+    if not result.ok:
+        # no page may outlive a failed build of it (the worker already did this, unless it died)
+        atomic.remove(report.html_path(out_dir))
+        atomic.remove(report.notebook_path(out_dir))
+        entry["error"] = result.error
+        if result.failed_notebook:
+            entry["failed_notebook"] = Path(result.failed_notebook).relative_to(out_dir).as_posix()
+        summary.failed.append((_label(report), result))
+    else:
+        summary.built.append(report.key)
+    summary.results.append(result)
+    state.reports[report.key] = entry
+    state.save()  # after every report: an interrupted build keeps what it finished
+
+
+def _print_summary(summary: Summary, echo) -> None:
+    where = _relative(summary.index, Path.cwd())
+    echo(f"{len(summary.planned)} report{'s' if len(summary.planned) != 1 else ''}: "
+         f"{len(summary.built)} built, {len(summary.up_to_date)} up to date, {len(summary.failed)} failed "
+         f"in {summary.seconds:.1f} s; index: {where}")
+    if summary.failed:
+        echo("failed reports:")
+        for label, result in summary.failed:
+            echo(f"  {label}: {result.error}")
+            if result.failed_notebook:
+                echo(f"    executed notebook: {_relative(Path(result.failed_notebook), Path.cwd())}")

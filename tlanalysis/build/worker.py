@@ -1,0 +1,215 @@
+"""The worker process: execute one report, export it, publish its files atomically.
+
+Workers are started by `runner` with the `spawn` method. Each one:
+
+* ignores SIGINT (the build process coordinates an interrupt) and, on SIGTERM, kills its
+  kernels, removes its temporary files and exits at once;
+* watches its parent: if the build process disappears (even killed with SIGKILL), the worker
+  kills its kernels and exits, so that no orphan keeps writing (kernels also watch the worker);
+* keeps a warm pipeline: one kernel pre-started in the background (see `execute`).
+
+Outputs of a report `OUT/<year>/<slug>`:
+
+* success: `<slug>.ipynb` (the executed notebook, for audit) then `<slug>.html`, each written
+  to a temporary name and renamed; a `<slug>.failed.ipynb` of an earlier failure is removed;
+* failure: the executed notebook, with papermill's error marker, becomes `<slug>.failed.ipynb`;
+  an earlier `<slug>.html` / `<slug>.ipynb` is **removed**, so that no page outlives the
+  inputs it no longer matches (the index shows the report as failed).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import atomic
+from .cache import file_stamp
+
+#: Attempts per report when the kernel fails to start or dies (cell errors are never retried).
+KERNEL_ATTEMPTS = 2
+
+
+@dataclass(frozen=True)
+class Task:
+    key: str
+    title: str
+    notebook: str
+    parameters: dict
+    out_dir: str
+    html: str
+    ipynb: str
+    failed_ipynb: str
+    #: Start the next kernel in the background (False for the last reports of the build).
+    prestart: bool = True
+
+
+@dataclass
+class Result:
+    key: str
+    ok: bool
+    seconds: float
+    attempts: int = 1
+    error: str | None = None
+    failed_notebook: str | None = None
+    files: dict = field(default_factory=dict)
+    assets: list = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+    pid: int = 0
+
+
+class _Worker:
+    def __init__(self, standalone: bool, assets_dir: Path, notebook: Path):
+        from . import execute
+        from .export import Exporter
+
+        self.pool = execute.KernelPool(notebook.parent, execute.notebook_imports(notebook))
+        self.pool.prestart()  # the first kernel starts while papermill and nbconvert are imported
+        execute.init()
+        self.exporter = Exporter(standalone, assets_dir)
+
+
+_worker: _Worker | None = None
+_temp_files: set[Path] = set()
+_exiting = threading.Lock()
+
+
+def _emergency_exit(code: int) -> None:
+    """Kill this worker's kernels, remove its temporary files, exit now (no cleanup handlers)."""
+    if not _exiting.acquire(blocking=False):
+        return
+    try:
+        import shutil
+
+        from .execute import Kernel, KernelPool, kill_process_group
+
+        for pid in list(Kernel.live_pids):
+            kill_process_group(pid)
+        for path in list(_temp_files):
+            atomic.remove(path)
+        for workdir in KernelPool.workdirs:
+            shutil.rmtree(workdir, ignore_errors=True)
+    finally:
+        os._exit(code)
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        time.sleep(0.2)
+        if os.getppid() != parent_pid:
+            _emergency_exit(1)
+
+
+def init_worker(parent_pid: int, standalone: bool, assets_dir: str, notebook: str) -> None:
+    """ProcessPoolExecutor initializer."""
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: _emergency_exit(128 + signum))
+    if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <worker pid>` prints where a stuck worker is
+        import faulthandler
+
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
+    if os.getppid() != parent_pid:
+        _emergency_exit(1)
+    _worker = _Worker(standalone, Path(assets_dir), Path(notebook))
+
+
+def _describe_failure(exc: BaseException) -> str:
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        where = f"cell In [{exc.exec_count}]" if exc.exec_count is not None else f"cell {exc.cell_index}"
+        return f"{exc.ename}: {exc.evalue} ({where})"
+    if isinstance(exc, CellTimeoutError):
+        return f"a cell ran for more than the time allowed: {exc}".strip()
+    return f"{type(exc).__name__}: {exc}"
+
+
+def build_one(task: Task) -> Result:
+    """Execute and export one report. Never raises for a report problem: returns a failed Result."""
+    from nbclient.exceptions import DeadKernelError
+
+    from .execute import KernelStartError, execute
+
+    assert _worker is not None, "init_worker was not run"
+    started = time.monotonic()
+    html_path, ipynb_path, failed_path = Path(task.html), Path(task.ipynb), Path(task.failed_ipynb)
+    out_dir = Path(task.out_dir)
+    ipynb_path.parent.mkdir(parents=True, exist_ok=True)
+    temp_nb = atomic.temp_path(ipynb_path, ".ipynb")
+    temp_html = atomic.temp_path(html_path)
+    _temp_files.update((temp_nb, temp_html))
+    timings: dict[str, float] = {}
+
+    def failed(message: str, attempts: int) -> Result:
+        kept = None
+        if temp_nb.is_file():
+            atomic.replace(temp_nb, failed_path)
+            kept = str(failed_path)
+        atomic.remove(html_path)  # no page may claim to be current after a failure
+        atomic.remove(ipynb_path)
+        return Result(task.key, False, time.monotonic() - started, attempts, message, kept,
+                      timings=timings, pid=os.getpid())
+
+    try:
+        attempts = 0
+        while True:
+            attempts += 1
+            kernel = None
+            try:
+                t0 = time.monotonic()
+                kernel = _worker.pool.take()
+                timings["kernel_wait"] = timings.get("kernel_wait", 0) + time.monotonic() - t0
+                if task.prestart:
+                    _worker.pool.prestart()
+                t0 = time.monotonic()
+                nb = execute(Path(task.notebook), temp_nb, task.parameters, kernel)
+                timings["execute"] = time.monotonic() - t0
+                break
+            except (KernelStartError, DeadKernelError) as exc:
+                message = _describe_failure(exc)
+                if isinstance(exc, DeadKernelError) and kernel is not None:
+                    message += kernel.log_tail()
+                if attempts < KERNEL_ATTEMPTS:
+                    atomic.remove(temp_nb)
+                    continue
+                return failed(f"{message} (after {attempts} attempts)", attempts)
+            except Exception as exc:  # a cell error, a timeout, a bad parameter: not retried
+                return failed(_describe_failure(exc), attempts)
+            finally:
+                if kernel is not None:
+                    kernel.kill()
+
+        t0 = time.monotonic()
+        body, assets = _worker.exporter.export(nb, task.title)
+        with open(temp_html, "w", encoding="utf-8") as handle:
+            handle.write(body)
+        timings["export"] = time.monotonic() - t0
+        atomic.replace(temp_nb, ipynb_path)
+        atomic.replace(temp_html, html_path)
+        atomic.remove(failed_path)
+        files = {p.relative_to(out_dir).as_posix(): file_stamp(p) for p in (html_path, ipynb_path)}
+        return Result(task.key, True, time.monotonic() - started, attempts, files=files, assets=assets,
+                      timings=timings, pid=os.getpid())
+    except Exception as exc:  # writing the outputs failed (disk full, permissions): report it
+        return failed(f"{type(exc).__name__}: {exc}", 1)
+    finally:
+        for path in (temp_nb, temp_html):
+            atomic.remove(path)
+            _temp_files.discard(path)
+
+
+def shutdown_worker() -> None:
+    """Kill the pre-started kernel (called at interpreter exit of the worker)."""
+    if _worker is not None:
+        _worker.pool.close()
+
+
+import atexit  # noqa: E402
+
+atexit.register(shutdown_worker)
