@@ -124,8 +124,9 @@ def check(data_dir: Path, drop_personal_columns: bool) -> None:
         sys.exit(1)
 
 
-from .build.command import build as _build_command  # noqa: E402
+from .build.command import build as _build_command, diff as _diff_command  # noqa: E402
 cli.add_command(_build_command)
+cli.add_command(_diff_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -36,6 +37,22 @@ class Dataset:
     sources: dict[str, SourceFile] = field(default_factory=dict)
     #: True for the bundled fictitious data: everything that shows it must say so.
     is_example: bool = False
+
+    @property
+    def data_date(self) -> dt.date:
+        """The date of the data, shown in reports instead of a build time so that the same data
+        gives the same report: the `created` date of the folder's datapackage.json if any, else
+        the last modification date of the data files."""
+        descriptor = self.data_dir / "datapackage.json"
+        if descriptor.is_file():
+            try:
+                created = json.loads(descriptor.read_text(encoding="utf-8")).get("created")
+                if created:
+                    return dt.date.fromisoformat(str(created)[:10])
+            except (json.JSONDecodeError, AttributeError, ValueError):
+                pass
+        stamps = [src.path.stat().st_mtime for src in self.sources.values()]
+        return dt.datetime.fromtimestamp(max(stamps), dt.timezone.utc).date() if stamps else dt.date(1970, 1, 1)
 
     @property
     def years(self) -> list[int]:

@@ -90,8 +90,23 @@ def _data_dir(value: object) -> Path:
     return path.resolve()
 
 
+def _load_cached(folder: Path, drop_personal_columns: bool) -> Dataset:
+    """The dataset of a folder, read again only when one of its files changed (a build worker
+    makes several reports from the same data)."""
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
+    key = (folder, drop_personal_columns, stamp)
+    if key not in _DATASETS:
+        _DATASETS.clear()
+        _DATASETS[key] = load_dataset(folder, drop_personal_columns)
+    return _DATASETS[key]
+
+
+_DATASETS: dict[tuple, Dataset] = {}
+
+
 def validate_parameters(year: object, region: object, data_dir: object = None, render: object = "interactive",
-                        min_count: object = DEFAULT_MIN_COUNT) -> ReportParameters:
+                        min_count: object = DEFAULT_MIN_COUNT,
+                        drop_personal_columns: object = False) -> ReportParameters:
     """Check the notebook's parameters, load the data and check it holds (year, region).
 
     - year: a whole number or a text of digits ("2019");
@@ -100,7 +115,9 @@ def validate_parameters(year: object, region: object, data_dir: object = None, r
     - data_dir: a folder; None or "" means the bundled example data, wherever the
       notebook runs from;
     - render: "interactive" (JupyterLab, `fig.show()`) or "report" (the build);
-    - min_count: the smallest number of holders a published figure may rest on.
+    - min_count: the smallest number of holders a published figure may rest on;
+    - drop_personal_columns: ignore holders' columns that look like personal data instead of
+      refusing the file.
 
     Raises ParameterError (or DataError for invalid data files) with a message meant for the user.
     """
@@ -112,7 +129,9 @@ def validate_parameters(year: object, region: object, data_dir: object = None, r
         raise ParameterError(f"min_count={min_count_value} must be at least 1")
     region_text = _region_text(region)
     folder = _data_dir(data_dir)
-    dataset = load_dataset(folder)
+    if not isinstance(drop_personal_columns, bool):
+        raise ParameterError(f"drop_personal_columns={drop_personal_columns!r} must be True or False")
+    dataset = _load_cached(folder, drop_personal_columns)
     try:
         selected = check_selection(dataset, year_value, region_text)
     except ParameterError:

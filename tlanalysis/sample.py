@@ -19,6 +19,8 @@ from .schema import EMPLOYMENT, HOLDERS, ColumnSpec, TableSpec
 
 #: Fixed seed: the bundled files must not change unless this module does.
 SEED = 20240607
+#: Date of the example data (its "created" date), shown in reports in place of any build time.
+SAMPLE_DATE = "2024-03-01"
 
 CONTRACTS = tuple(EMPLOYMENT.column("contract").allowed_values)
 ROLES = tuple(EMPLOYMENT.column("role").allowed_values)
@@ -294,6 +296,8 @@ def datapackage() -> dict:
                       "path": "https://creativecommons.org/publicdomain/zero/1.0/"}],
         "sources": [{"title": "tlanalysis.sample generator (python -m tlanalysis.sample)",
                      "path": "tlanalysis/sample.py"}],
+        # The data's date, shown in reports instead of a build time (so builds are reproducible).
+        "created": SAMPLE_DATE,
         "tlanalysis": {"example_data": True},
         "resources": [_resource(EMPLOYMENT), _resource(HOLDERS)],
     }

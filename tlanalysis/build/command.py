@@ -28,8 +28,19 @@ from ..config import SAMPLE_DATA_DIR
 @click.option("--notebook", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Report notebook to execute (parameters: year, region, data_dir, render, min_count).  "
                    "[default: the bundled annual report]")
+@click.option("--formats", default="html", show_default=True, metavar="LIST",
+              help="Comma-separated products: html, pdf (A4, page numbers), png and svg (every chart), "
+                   "xlsx (key figures workbook). A JSON of the key figures is always written.")
+@click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Smallest number of holders a published figure may rest on (statistical disclosure).")
+@click.option("--drop-personal-columns", is_flag=True,
+              help="Ignore holders' columns that look like personal data instead of refusing the file.")
+@click.option("--diff", "diff_with", type=click.Path(path_type=Path, file_okay=False), default=None,
+              metavar="OLD_DIR", help="After building, list the reports and key figures that differ from "
+                                      "the earlier build in OLD_DIR.")
 def build(data_dir: Path, out_dir: Path, years: tuple[int, ...], regions: tuple[str, ...], jobs: int | None,
-          force: bool, standalone: bool, notebook: Path | None) -> None:
+          force: bool, standalone: bool, notebook: Path | None, formats: str, min_count: int,
+          drop_personal_columns: bool, diff_with: Path | None) -> None:
     """Execute the report notebook for every (year, region) and publish offline HTML with an index.
 
     \b
@@ -51,8 +62,33 @@ def build(data_dir: Path, out_dir: Path, years: tuple[int, ...], regions: tuple[
     0 all built, 1 invalid data or a report failed, 2 usage error, 130/143 interrupted.
     """
     from ..config import REPORT_NOTEBOOK
+    from .products import parse_formats
     from .runner import BuildOptions, run_build
 
-    run_build(BuildOptions(data_dir=data_dir, out_dir=out_dir, years=years, regions=regions, jobs=jobs,
-                           force=force, standalone=standalone, notebook=notebook or REPORT_NOTEBOOK),
-              echo=click.echo)
+    if diff_with is not None and not diff_with.is_dir():
+        raise click.BadParameter(f"folder not found: {diff_with}", param_hint="--diff")
+    options = BuildOptions(data_dir=data_dir, out_dir=out_dir, years=years, regions=regions, jobs=jobs,
+                           force=force, standalone=standalone, notebook=notebook or REPORT_NOTEBOOK,
+                           min_count=min_count, drop_personal_columns=drop_personal_columns,
+                           formats=parse_formats(formats))
+    try:
+        run_build(options, echo=click.echo)
+    finally:
+        if diff_with is not None:
+            from .diff import compare_builds, describe
+
+            click.echo(f"compared with {diff_with}: " + describe(compare_builds(diff_with, out_dir)))
+
+
+@click.command()
+@click.argument("old_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("new_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("reports"))
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+def diff(old_dir: Path, new_dir: Path, as_json: bool) -> None:
+    """List the reports and key figures that differ between two builds (NEW_DIR: reports/)."""
+    import json
+
+    from .diff import compare_builds, describe
+
+    result = compare_builds(old_dir, new_dir)
+    click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if as_json else describe(result))

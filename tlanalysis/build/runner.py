@@ -69,6 +69,10 @@ class BuildOptions:
     standalone: bool = False
     notebook: Path = REPORT_NOTEBOOK
     min_count: int = DEFAULT_MIN_COUNT
+    drop_personal_columns: bool = False
+    formats: tuple[str, ...] = ("html",)
+    #: An earlier build to compare with once this one is done (`tlanalysis diff`).
+    diff_with: Path | None = None
 
 
 @dataclass
@@ -83,10 +87,13 @@ class Summary:
     results: list = field(default_factory=list)
 
 
-def report_parameters(report: Report, data_dir: Path, min_count: int) -> dict:
+def report_parameters(report: Report, data_dir: Path, min_count: int, drop_personal_columns: bool = False) -> dict:
     """The papermill parameters of one report (also part of its fingerprint)."""
-    return {"year": report.year, "region": report.region_name, "data_dir": str(data_dir),
-            "render": "report", "min_count": min_count}
+    parameters = {"year": report.year, "region": report.region_name, "data_dir": str(data_dir),
+                  "render": "report", "min_count": min_count}
+    if drop_personal_columns:
+        parameters["drop_personal_columns"] = True
+    return parameters
 
 
 @contextmanager
@@ -188,7 +195,17 @@ def _build(options: BuildOptions, echo) -> Summary:
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
     data_dir = check_data_dir(options.data_dir).resolve()
-    dataset = load_dataset(data_dir)  # invalid data: DataError (exit 1) before anything is written
+    if options.min_count < 1:
+        raise UsageError("--min-count must be at least 1")
+    # invalid data: DataError (exit 1) before anything is written
+    dataset = load_dataset(data_dir, options.drop_personal_columns)
+    if any(f in options.formats for f in ("pdf", "png", "svg")):
+        from ..export import ExportError, find_chromium
+
+        try:
+            find_chromium()
+        except ExportError as exc:
+            raise UsageError(f"--formats {','.join(options.formats)} needs Chromium: {exc}") from None
     reports = plan_reports(dataset, options.years, options.regions)
     out_dir = _prepare_out_dir(Path(options.out_dir))
 
@@ -197,15 +214,18 @@ def _build(options: BuildOptions, echo) -> Summary:
         state = BuildState.load(out_dir)
         inputs = Inputs.collect(notebook, data_dir, "standalone" if options.standalone else "site")
         by_key = {r.key: r for r in reports}
-        fingerprints = {r.key: inputs.fingerprint(report_parameters(r, data_dir, options.min_count))
+        fingerprints = {r.key: inputs.fingerprint(report_parameters(r, data_dir, options.min_count,
+                                                                    options.drop_personal_columns))
                         for r in reports}
         to_build = [r for r in reports
-                    if options.force or not state.is_up_to_date(r.key, fingerprints[r.key])]
+                    if options.force or not state.is_up_to_date(r.key, fingerprints[r.key])
+                    or not set(options.formats) <= set(state.reports[r.key].get("formats", ["html"]))]
         summary = Summary(out_dir, out_dir / "index.html", [r.key for r in reports],
                           up_to_date=[r.key for r in reports if r not in to_build])
 
         def finish() -> None:
-            current = _current_keys(state, inputs, dataset, data_dir, options.min_count)
+            current = _current_keys(state, inputs, dataset, data_dir, options.min_count,
+                                    options.drop_personal_columns)
             from .site import write_index
 
             write_index(state, current, dataset.is_example, data_dir.name)
@@ -226,7 +246,8 @@ def _build(options: BuildOptions, echo) -> Summary:
     return summary
 
 
-def _current_keys(state: BuildState, inputs: Inputs, dataset, data_dir: Path, min_count: int) -> set[str]:
+def _current_keys(state: BuildState, inputs: Inputs, dataset, data_dir: Path, min_count: int,
+                  drop_personal_columns: bool = False) -> set[str]:
     """Keys of the state whose fingerprint matches what the present inputs would give."""
     from ..selection import check_selection
 
@@ -237,7 +258,8 @@ def _current_keys(state: BuildState, inputs: Inputs, dataset, data_dir: Path, mi
             check_selection(dataset, report.year, report.region_name)
         except (TLAnalysisError, KeyError, TypeError, ValueError):
             continue
-        if entry.get("fingerprint") == inputs.fingerprint(report_parameters(report, data_dir, min_count)):
+        parameters = report_parameters(report, data_dir, min_count, drop_personal_columns)
+        if entry.get("fingerprint") == inputs.fingerprint(parameters):
             current.add(key)
     return current
 
@@ -259,9 +281,10 @@ def _run_pool(to_build: list[Report], by_key, fingerprints, state: BuildState, s
     workers = min(jobs, len(order))
     tasks = [worker.Task(
         key=r.key, title=r.title, notebook=str(notebook),
-        parameters=report_parameters(r, data_dir, options.min_count), out_dir=str(out_dir),
-        html=str(r.html_path(out_dir)), ipynb=str(r.notebook_path(out_dir)),
-        failed_ipynb=str(r.failed_notebook_path(out_dir)), prestart=index < len(order) - workers)
+        parameters=report_parameters(r, data_dir, options.min_count, options.drop_personal_columns),
+        out_dir=str(out_dir), html=str(r.html_path(out_dir)), ipynb=str(r.notebook_path(out_dir)),
+        failed_ipynb=str(r.failed_notebook_path(out_dir)), prestart=index < len(order) - workers,
+        formats=options.formats)
         for index, r in enumerate(order)]
 
     up = len(summary.up_to_date)
@@ -272,7 +295,7 @@ def _run_pool(to_build: list[Report], by_key, fingerprints, state: BuildState, s
     progress = _Progress(len(tasks), echo)
     executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=worker.init_worker,
-        initargs=(os.getpid(), options.standalone, str(out_dir / "assets"), str(notebook)))
+        initargs=(os.getpid(), options.standalone, str(out_dir / "assets"), str(notebook), options.formats))
     try:
         futures = {executor.submit(worker.build_one, task): task for task in tasks}
         pending = set(futures)
@@ -285,7 +308,7 @@ def _run_pool(to_build: list[Report], by_key, fingerprints, state: BuildState, s
                 except Exception as exc:  # the worker process itself died (BrokenProcessPool, ...)
                     result = worker.Result(task.key, False, 0.0, error=f"worker process failed: {exc!r}")
                 _record(result, by_key[task.key], fingerprints[task.key], state, summary, data_dir,
-                        example_data)
+                        example_data, options.formats)
                 progress.report(_label(by_key[task.key]), result)
     except KeyboardInterrupt:
         progress.close()
@@ -324,7 +347,7 @@ def _label(report: Report) -> str:
 
 
 def _record(result, report: Report, fingerprint: str, state: BuildState, summary: Summary, data_dir: Path,
-            example_data: bool) -> None:
+            example_data: bool, formats: tuple[str, ...] = ("html",)) -> None:
     out_dir = state.out_dir
     entry = {
         "year": report.year, "region": report.region_name, "region_code": report.region_code,
@@ -333,7 +356,7 @@ def _record(result, report: Report, fingerprint: str, state: BuildState, summary
         "seconds": round(result.seconds, 3), "attempts": result.attempts,
         "timings": {name: round(value, 3) for name, value in result.timings.items()},
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "data_dir": str(data_dir), "example_data": example_data,
+        "data_dir": str(data_dir), "example_data": example_data, "formats": list(formats),
     }
     if not result.ok:
         # no page may outlive a failed build of it (the worker already did this, unless it died)

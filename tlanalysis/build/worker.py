@@ -45,6 +45,8 @@ class Task:
     failed_ipynb: str
     #: Start the next kernel in the background (False for the last reports of the build).
     prestart: bool = True
+    #: Products besides the page (see `products`); the key figures JSON is always made.
+    formats: tuple = ("html",)
 
 
 @dataclass
@@ -62,14 +64,16 @@ class Result:
 
 
 class _Worker:
-    def __init__(self, standalone: bool, assets_dir: Path, notebook: Path):
+    def __init__(self, standalone: bool, assets_dir: Path, notebook: Path, formats: tuple = ("html",)):
         from . import execute
         from .export import Exporter
+        from .products import ProductMaker
 
         self.pool = execute.KernelPool(notebook.parent, execute.notebook_imports(notebook))
         self.pool.prestart()  # the first kernel starts while papermill and nbconvert are imported
         execute.init()
         self.exporter = Exporter(standalone, assets_dir)
+        self.products = ProductMaker(tuple(formats))
 
 
 _worker: _Worker | None = None
@@ -103,7 +107,8 @@ def _watch_parent(parent_pid: int) -> None:
             _emergency_exit(1)
 
 
-def init_worker(parent_pid: int, standalone: bool, assets_dir: str, notebook: str) -> None:
+def init_worker(parent_pid: int, standalone: bool, assets_dir: str, notebook: str,
+                formats: tuple = ("html",)) -> None:
     """ProcessPoolExecutor initializer."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -115,7 +120,7 @@ def init_worker(parent_pid: int, standalone: bool, assets_dir: str, notebook: st
     threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
     if os.getppid() != parent_pid:
         _emergency_exit(1)
-    _worker = _Worker(standalone, Path(assets_dir), Path(notebook))
+    _worker = _Worker(standalone, Path(assets_dir), Path(notebook), formats)
 
 
 def _describe_failure(exc: BaseException) -> str:
@@ -193,7 +198,13 @@ def build_one(task: Task) -> Result:
         atomic.replace(temp_nb, ipynb_path)
         atomic.replace(temp_html, html_path)
         atomic.remove(failed_path)
-        files = {p.relative_to(out_dir).as_posix(): file_stamp(p) for p in (html_path, ipynb_path)}
+        t0 = time.monotonic()
+        try:
+            made = _worker.products.make(task.parameters, html_path, task.title)
+        except Exception as exc:  # a product that cannot be made fails the report, page included
+            return failed(f"export failed: {type(exc).__name__}: {exc}", attempts)
+        timings["products"] = time.monotonic() - t0
+        files = {p.relative_to(out_dir).as_posix(): file_stamp(p) for p in (html_path, ipynb_path, *made)}
         return Result(task.key, True, time.monotonic() - started, attempts, files=files, assets=assets,
                       timings=timings, pid=os.getpid())
     except Exception as exc:  # writing the outputs failed (disk full, permissions): report it
@@ -208,6 +219,7 @@ def shutdown_worker() -> None:
     """Kill the pre-started kernel (called at interpreter exit of the worker)."""
     if _worker is not None:
         _worker.pool.close()
+        _worker.products.close()
 
 
 import atexit  # noqa: E402
