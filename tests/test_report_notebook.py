@@ -7,6 +7,7 @@ entry, which Jupyter searches first. So they need no `ipykernel install`.
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tlanalysis import report
+from tlanalysis import charts, report
 from tlanalysis.config import REPORT_NOTEBOOK, SAMPLE_DATA_DIR
 from tlanalysis.formatting import plain_spaces
 from tlanalysis.params import validate_parameters
@@ -26,6 +27,8 @@ from tlanalysis.params import validate_parameters
 REPO = Path(__file__).resolve().parents[1]
 
 SEED_CARDS = ["269", "195", "74", "plus de 56 %", "200", "54,5 %", "27 %", "13,5 %", "36 %", "10 %", "50 %", "4 %"]
+#: The key figures of NA 2019: the seed page's, then the published count of tiers-lieux (La Tribune, 2018).
+CARDS = SEED_CARDS + ["212"]
 SEED_FIGURES = ["195", "74", "56 %", "54,5 %", "27 %", "13,5 %", "36 %", "10 %", "50 %", "4 %"]
 BANNER = "Données d'exemple fictives"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -43,7 +46,21 @@ def na_2019():
 
 
 def test_key_figures_cards_show_the_seed_figures(na_2019):
-    assert card_values(report.key_figures_html(na_2019)) == SEED_CARDS
+    assert card_values(report.key_figures_html(na_2019)) == CARDS
+
+
+def test_each_key_figure_says_where_it_comes_from(na_2019):
+    markup = report.key_figures_html(na_2019)
+    refs = re.findall(r'<div class="tl-card[^"]*">.*?<sup class="tl-ref" title="([^"]*)">([a-z])</sup>', markup)
+    assert len(refs) == len(CARDS)  # one reference per card
+    employment, holders = na_2019.dataset.sources["employment"], na_2019.dataset.sources["holders"]
+    assert [letter for _, letter in refs] == ["a"] * 4 + ["b"] * 8 + ["c"]
+    assert refs[0][0] == f"Calculé à partir de employment.csv (empreinte {employment.short_hash})"
+    assert refs[4][0] == f"Calculé à partir de holders.csv (empreinte {holders.short_hash})"
+    assert html.unescape(refs[-1][0]) == "Publié : La Tribune Objectif Aquitaine, 14 juin 2018"
+    notes = plain_spaces(html.unescape(markup.split('<ol class="tl-sources">')[1]))
+    assert f"a</span>Calculé à partir de employment.csv (empreinte {employment.short_hash})" in notes
+    assert "c</span>Publié : La Tribune Objectif Aquitaine, 14 juin 2018" in notes
 
 
 def test_title_block_names_the_data_and_flags_example_data(na_2019):
@@ -82,12 +99,24 @@ def test_methods_define_every_indicator(na_2019):
         assert term in markup
 
 
+def test_methods_state_the_disclosure_rules(na_2019):
+    text = plain_spaces(html.unescape(report.methods_html(na_2019)))
+    assert "inférieur à 5, zéro compris, est remplacé par « < 5 »" in text
+    assert "moins de 3 tiers-lieux ou si un seul tiers-lieu en représente plus de 85 %" in text
+    assert "Secret secondaire" in text and "la France moins les autres régions" in text
+    k11 = report.ReportContext.from_parameters(validate_parameters(2019, "75", min_count=11))
+    assert "« < 11 »" in html.unescape(report.methods_html(k11))
+
+
 def test_sections_are_deterministic(na_2019):
     again = report.ReportContext.from_parameters(validate_parameters(2019, "75", render="report"))
     for section in (report.title_block_html, report.key_figures_html, report.employment_tables_html,
                     report.holders_tables_html, report.context_html, report.methods_html):
         assert section(na_2019) == section(again)
         assert not UUID.search(section(na_2019))
+    first, second = report.report_html(na_2019), report.report_html(again)
+    assert list(first) == list(report.SECTIONS) and first == second
+    assert not UUID.search(" ".join(first.values()))
 
 
 @pytest.fixture()
@@ -101,19 +130,74 @@ def hostile_data(tmp_path):
 def test_text_from_data_is_escaped(hostile_data):
     ctx = report.ReportContext.from_parameters(validate_parameters(2019, "75", hostile_data, render="report"))
     markup = report.holders_tables_html(ctx)
-    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in markup
+    assert "<td><span class=\"tl-nowrap\">&lt;script&gt;alert(1)&lt;/script&gt;</span></td>" in markup
     assert "<script>alert" not in markup
+    assert "<script>alert" not in " ".join(report.report_html(ctx).values())  # charts and appendix included
     assert BANNER not in report.title_block_html(ctx)  # a copied folder without datapackage.json is not "example"
 
 
 def test_small_groups_are_not_disclosed():
-    # La Réunion 2021: 4 holders, under the default minimum of 5
+    # La Réunion 2021: 4 holders, under the default minimum of 5; 6 jobs of 3 tiers-lieux
     ctx = report.ReportContext.from_parameters(validate_parameters(2021, "04", render="report"))
+    cards = card_values(report.key_figures_html(ctx))
+    assert cards == ["6", "secret", "secret", "secret", "< 5"]  # no card gives the 4 holders
     assert "secret statistique" in report.key_figures_html(ctx)
     assert report.holders_tables_html(ctx) == ""
     assert report.holders_charts(ctx) == []
+    everything = plain_spaces(html.unescape(" ".join(report.report_html(ctx).values())))
+    assert "4 titulaires" not in everything and "moins de 5 personnes" in everything
     relaxed = report.ReportContext.from_parameters(validate_parameters(2021, "04", min_count=1))
-    assert "secret statistique" not in report.key_figures_html(relaxed)
+    assert card_values(report.key_figures_html(relaxed))[4] == "4"  # k = 1: the holders rule is off...
+    assert "secret" in card_values(report.key_figures_html(relaxed))  # ...the tiers-lieux rule is not
+
+
+def test_masked_cells_are_shown_as_their_label(na_2019):
+    """NA 2019: three situations have fewer than 5 holders; their shares, and complements, are masked."""
+    situations = plain_spaces(html.unescape(report.situations_table_html(na_2019)))
+    assert "<td>Autre emploi</td><td class=\"num\">< 5</td><td class=\"num\">secret</td>" in situations
+    assert "« < 5 » : moins de 5 titulaires" in situations
+    cohorts = plain_spaces(html.unescape(report.cohorts_table_html(na_2019)))
+    assert ('<td><span class="tl-nowrap">NA-2015-1</span></td><td>2015</td><td class="num">12</td>'
+            '<td class="num">secret</td>') in cohorts
+    holders = report.section_html(na_2019, "holders")
+    assert report.CHART_NOTE in holders  # the donut and the cohort bars leave masked values out
+    assert json.dumps(charts.WITHHELD_LABEL)[1:-1] in holders  # a grey remainder, without a value
+
+
+def test_national_report_uses_protected_figures():
+    ctx = report.ReportContext.from_parameters(validate_parameters(2019, "France", render="report"))
+    regions = plain_spaces(html.unescape(report.regions_table_html(ctx)))
+    assert "<td>Occitanie</td><td class=\"num\">40</td>" in regions
+    contracts = plain_spaces(html.unescape(report.contracts_table_html(ctx)))
+    assert "<td>Alternance (apprentissage, professionnalisation)</td><td class=\"num\">secret</td>" in contracts
+    cohorts = plain_spaces(html.unescape(report.cohorts_table_html(ctx)))
+    assert "<td><span class=\"tl-nowrap\">OCC-2018-1</span></td><td>2018</td>" + "<td class=\"num\">< 5</td>" * 6 + \
+        "<td class=\"num\">12</td>" in cohorts
+
+
+def test_reconciliation_appendix(na_2019):
+    markup = plain_spaces(html.unescape(report.reconciliation_html(na_2019)))
+    assert markup.count("concorde</span>") == 10 and "écart</span>" not in markup
+    assert "<td class=\"num\">195</td><td class=\"num\">plus de 195</td>" in markup
+    assert "<td class=\"num\">56,1 %</td><td class=\"num\">plus de 56 %</td>" in markup
+    assert "Pourquoi la certification" in markup
+    reunion = report.ReportContext.from_parameters(validate_parameters(2021, "04"))
+    assert "il n'y a rien à rapprocher" in report.reconciliation_html(reunion)
+
+
+def test_reconciliation_never_compares_a_masked_figure(na_2019, monkeypatch):
+    """A masked computed figure is shown masked and not compared: « concorde » would say where it lies."""
+    from tlanalysis.disclosure import Masked
+
+    figures = copy.deepcopy(na_2019.figures)
+    figures["jobs"]["by_contract"]["CDI"] = Masked("business_rule")
+    figures["holders"]["situation_shares"]["facilitation"] = Masked("small_count", share=True)
+    ctx = report.ReportContext(na_2019.params, figures)
+    markup = plain_spaces(html.unescape(report.reconciliation_html(ctx)))
+    assert markup.count("non vérifiable (secret statistique)") == 2
+    assert "<td class=\"num\">secret</td><td class=\"num\">plus de 195</td>" in markup
+    assert ">195<" not in markup and "54,5 %</td><td class=\"num\">54,5" not in markup
+    assert markup.count("concorde</span>") == 8
 
 
 def test_indicator_overview():
@@ -173,8 +257,11 @@ def test_report_shows_the_seed_figures(executed_na):
     plain = plain_spaces(html.unescape(text))
     for figure in SEED_FIGURES:
         assert figure in plain, figure
-    assert card_values(text) == SEED_CARDS
+    assert card_values(text) == CARDS
     assert "56,1 %" in plain  # the exact value, in the employment table
+    assert "non vérifiable" not in plain and plain.count("concorde") >= 10  # the appendix, nothing masked in it
+    headings = [c.source for c in executed_na.cells if c.cell_type == "markdown"]
+    assert headings[-2:] == ["## Méthodes et sources", "## Annexe : chiffres calculés et chiffres publiés"]
     assert BANNER in text
 
 

@@ -13,6 +13,13 @@ Text from the data (cohort labels) is HTML-escaped before it reaches plotly,
 which otherwise interprets tags such as <b> or <a> in labels; plotly turns the
 entities back into characters on screen.
 
+Disclosure: builders draw what they are given. Reports give them
+`tlanalysis.disclosure.plottable(...)` data, so a masked figure is never drawn
+(not even as 0); shares in labels are over the `total` passed (the published
+total), never over a sum of what is drawn, and without a total no share is
+written. A part that is withheld is drawn only as an unlabelled remainder of a
+published total (`withheld`), never as its own value.
+
 Display contract with the build (`chart_html`, `show`): a report shows a chart
 as an HTML fragment with a stable id and *without* plotly.js; the build adds
 plotly.js once per page. See `chart_html`.
@@ -112,6 +119,27 @@ def _hover(lines: list[str]) -> list[list[str]]:
 
 _HOVER = "%{customdata[0]}<extra></extra>"
 
+#: `total` default of the builders: the sum of the values given (all of them are published).
+AUTO = object()
+
+#: Drawn for the remainder of a published total whose parts are withheld (secret statistique).
+WITHHELD_LABEL = "Non diffusé (secret statistique)"
+WITHHELD_COLOUR = "#eceef1"
+
+
+def _base(values: Mapping[str, object] | list, total: object) -> float | None:
+    """The base of the shares in labels: the given total, the sum of the values (AUTO), or None (no share)."""
+    if total is AUTO:
+        return sum(int(v) for v in (values.values() if isinstance(values, Mapping) else values) if v is not None)
+    if total is None or isinstance(total, str):  # a masked total is text: no share
+        return None
+    return total
+
+
+def _with_share(text: str, n: int, base: float | None, suffix: str = "") -> str:
+    """« 12 emplois (4,5 %) », or without the share when there is no base."""
+    return f"{text} ({fmt_pct(share(n, base))}{suffix})" if base is not None else text
+
 
 def _text(value: object) -> str:
     """Text from the data, safe for plotly's pseudo-HTML labels."""
@@ -120,9 +148,11 @@ def _text(value: object) -> str:
 
 # --- builders -----------------------------------------------------------------------------------
 
-def contracts_bar(by_contract: Mapping[str, int], title: str = "Emplois par type de contrat") -> go.Figure:
-    """Jobs per contract (`key_figures(...)["jobs"]["by_contract"]`), every contract shown."""
-    total = sum(by_contract.values())
+def contracts_bar(by_contract: Mapping[str, int], title: str = "Emplois par type de contrat",
+                  total: object = AUTO) -> go.Figure:
+    """Jobs per contract (`key_figures(...)["jobs"]["by_contract"]`), every contract given shown; hover
+    shares over `total` (default: the sum; None: no share)."""
+    total = _base(by_contract, total)
     keys = list(by_contract)
     counts = [int(by_contract[k]) for k in keys]
     fig = _figure(title, height=360, showlegend=False)
@@ -130,7 +160,7 @@ def contracts_bar(by_contract: Mapping[str, int], title: str = "Emplois par type
         x=[CONTRACT_SHORT.get(k, _text(k)) for k in keys], y=counts,
         text=[fmt_int(n) for n in counts], textposition="outside", cliponaxis=False,
         marker_color=PALETTE[0],
-        customdata=_hover([f"{_text(contract_label(k))}<br>{fmt_int(n)} emplois ({fmt_pct(share(n, total))})"
+        customdata=_hover([_with_share(f"{_text(contract_label(k))}<br>{fmt_int(n)} emplois", n, total)
                            for k, n in zip(keys, counts)]),
         hovertemplate=_HOVER,
     )
@@ -139,17 +169,17 @@ def contracts_bar(by_contract: Mapping[str, int], title: str = "Emplois par type
     return fig
 
 
-def roles_bar(by_role: Mapping[str, int], title: str = "Emplois par fonction") -> go.Figure:
-    """Jobs per role, horizontal bars (long French labels), largest role on top in schema order."""
-    total = sum(by_role.values())
+def roles_bar(by_role: Mapping[str, int], title: str = "Emplois par fonction", total: object = AUTO) -> go.Figure:
+    """Jobs per role, horizontal bars (long French labels), in schema order from the top; shares over `total`."""
+    total = _base(by_role, total)
     keys = list(by_role)[::-1]  # plotly draws the first category at the bottom
     counts = [int(by_role[k]) for k in keys]
     fig = _figure(title, height=80 + 48 * len(keys), showlegend=False)
     fig.add_bar(
         y=[_text(role_label(k)) for k in keys], x=counts, orientation="h",
-        text=[f"{fmt_int(n)} ({fmt_pct(share(n, total))})" for n in counts], textposition="outside",
+        text=[_with_share(fmt_int(n), n, total) for n in counts], textposition="outside",
         cliponaxis=False, marker_color=PALETTE[0],
-        customdata=_hover([f"{_text(role_label(k))}<br>{fmt_int(n)} emplois ({fmt_pct(share(n, total))})"
+        customdata=_hover([_with_share(f"{_text(role_label(k))}<br>{fmt_int(n)} emplois", n, total)
                            for k, n in zip(keys, counts)]),
         hovertemplate=_HOVER,
     )
@@ -159,17 +189,21 @@ def roles_bar(by_role: Mapping[str, int], title: str = "Emplois par fonction") -
     return fig
 
 
-def jobs_trend_line(trend: Mapping[int | str, int], title: str = "Évolution du nombre d'emplois") -> go.Figure:
+def jobs_trend_line(trend: Mapping[int | str, int], title: str = "Évolution du nombre d'emplois",
+                    years: list[int] | None = None) -> go.Figure:
     """Jobs per survey year (`key_figures(...)["jobs"]["trend"]`); years are categories, not numbers,
-    so that 2019 is never written « 2 019 »."""
-    years = sorted(int(y) for y in trend)
-    counts = [int(trend[y] if y in trend else trend[str(y)]) for y in years]
+    so that 2019 is never written « 2 019 ». `years`: every survey year of the axis; a year without a
+    value in `trend` (withheld) is a gap in the line."""
+    given = {int(y): int(n) for y, n in trend.items()}
+    years = sorted(set(given) | {int(y) for y in (years or [])})
+    counts = [given.get(y) for y in years]
     fig = _figure(title, height=360, showlegend=False)
     fig.add_scatter(
-        x=[str(y) for y in years], y=counts, mode="lines+markers+text",
-        text=[fmt_int(n) for n in counts], textposition="top center", cliponaxis=False,
+        x=[str(y) for y in years], y=counts, mode="lines+markers+text", connectgaps=False,
+        text=[fmt_int(n) if n is not None else "" for n in counts], textposition="top center", cliponaxis=False,
         line=dict(color=PALETTE[0], width=3), marker=dict(size=8),
-        customdata=_hover([f"Enquête {y}<br>{fmt_int(n)} emplois" for y, n in zip(years, counts)]),
+        customdata=_hover([f"Enquête {y}<br>{fmt_int(n)} emplois" if n is not None else f"Enquête {y}"
+                           for y, n in zip(years, counts)]),
         hovertemplate=_HOVER,
     )
     fig.update_xaxes(title_text="Année d'enquête", type="category")
@@ -178,22 +212,37 @@ def jobs_trend_line(trend: Mapping[int | str, int], title: str = "Évolution du 
 
 
 def situations_by_cohort_bar(table: pd.DataFrame,
-                             title: str = "Situation actuelle des titulaires, par promotion") -> go.Figure:
+                             title: str = "Situation actuelle des titulaires, par promotion",
+                             totals: list | None = None, withheld: list | None = None) -> go.Figure:
     """Stacked bars of holders per cohort and situation (`indicators.situation_by_cohort`: rows
-    (cohort_year, cohort), one column per situation). Hover gives the count and the cohort's share."""
+    (cohort_year, cohort), one column per situation). Hover gives the count and the cohort's share.
+
+    A cell that is None or NaN (withheld) is not drawn. `totals`: each cohort's size for the shares
+    (default: the row sums; None for a cohort: no share); `withheld`: per cohort, the remainder of its
+    published size whose situations are withheld, drawn as one unlabelled grey segment."""
     cohorts = [_text(idx[-1] if isinstance(idx, tuple) else idx) for idx in table.index]
-    totals = table.sum(axis=1).tolist()
+    if totals is None:
+        totals = table.sum(axis=1).tolist()
+    totals = [None if t is None or isinstance(t, str) else t for t in totals]
     fig = _figure(title, height=max(320, 140 + 40 * len(cohorts)), barmode="stack")
     for situation in table.columns:
-        counts = [int(n) for n in table[situation]]
+        counts = [None if n is None or pd.isna(n) else int(n) for n in table[situation]]
+        if all(n is None for n in counts):
+            continue
         label = _text(situation_label(str(situation)))
         fig.add_bar(
             name=label, y=cohorts, x=counts, orientation="h",
             marker_color=SITUATION_COLOURS.get(str(situation)),
-            customdata=_hover([f"{c} — {label}<br>{fmt_int(n)} titulaire{'s' if n > 1 else ''} "
-                               f"({fmt_pct(share(n, t))} de la promotion)"
+            customdata=_hover([_with_share(f"{c} — {label}<br>{fmt_int(n)} titulaire{'s' if n > 1 else ''}", n, t,
+                                           " de la promotion") if n is not None else ""
                                for c, n, t in zip(cohorts, counts, totals)]),
             hovertemplate=_HOVER,
+        )
+    if withheld and any(withheld):
+        fig.add_bar(
+            name=WITHHELD_LABEL, y=cohorts, x=[w if w else None for w in withheld], orientation="h",
+            marker=dict(color=WITHHELD_COLOUR, line=dict(color="#9aa5b1", width=1)),
+            customdata=_hover([f"{c} — {WITHHELD_LABEL}" for c in cohorts]), hovertemplate=_HOVER,
         )
     fig.update_xaxes(title_text="Nombre de titulaires")
     fig.update_yaxes(title_text="Promotion", autorange="reversed", type="category")
@@ -202,20 +251,28 @@ def situations_by_cohort_bar(table: pd.DataFrame,
 
 
 def situations_donut(situation_counts: Mapping[str, int],
-                     title: str = "Situation actuelle des titulaires") -> go.Figure:
-    """Share of holders in each situation; empty situations are left out of the ring."""
+                     title: str = "Situation actuelle des titulaires", total: object = AUTO,
+                     withheld: int = 0) -> go.Figure:
+    """Share of holders in each situation; empty situations are left out of the ring.
+
+    `total`: the base of the shares (default: the sum); `withheld`: holders of the published total whose
+    situations are withheld, drawn as one grey slice « Non diffusé » without any number, so that the
+    ring's slices keep their true proportions."""
     keys = [k for k, n in situation_counts.items() if n]
-    total = sum(situation_counts.values())
+    total = _base(situation_counts, total)
     counts = [int(situation_counts[k]) for k in keys]
     labels = [_text(situation_label(k)) for k in keys]
+    colours = [SITUATION_COLOURS.get(k) for k in keys]
+    hover = [_with_share(f"{lab}<br>{fmt_int(n)} titulaires", n, total) for lab, n in zip(labels, counts)]
+    text = [fmt_pct(share(n, total)) if total is not None else fmt_int(n) for n in counts]
+    if withheld:
+        labels, counts = labels + [WITHHELD_LABEL], counts + [int(withheld)]
+        colours, hover, text = colours + [WITHHELD_COLOUR], hover + [WITHHELD_LABEL], text + [""]
     fig = _figure(title, height=420)
     fig.add_pie(
         labels=labels, values=counts, hole=0.55, sort=False, direction="clockwise",
-        marker=dict(colors=[SITUATION_COLOURS.get(k) for k in keys], line=dict(color="white", width=2)),
-        customdata=_hover([f"{lab}<br>{fmt_int(n)} titulaires ({fmt_pct(share(n, total))})"
-                           for lab, n in zip(labels, counts)]),
-        text=[fmt_pct(share(n, total)) for n in counts], textinfo="text",
-        hovertemplate=_HOVER,
+        marker=dict(colors=colours, line=dict(color="white", width=2)),
+        customdata=_hover(hover), text=text, textinfo="text", hovertemplate=_HOVER,
     )
     fig.update_layout(legend=dict(orientation="v", y=0.5, yanchor="middle", x=1.02))
     return fig
@@ -231,11 +288,15 @@ _TRAJECTORY_FLOWS = {
 
 
 def trajectories_sankey(trajectory_counts: Mapping[str, int],
-                        title: str = "Parcours des titulaires : de l'entrée en formation à aujourd'hui"
-                        ) -> go.Figure:
+                        title: str = "Parcours des titulaires : de l'entrée en formation à aujourd'hui",
+                        total: object = AUTO, withheld: tuple[str, ...] | list[str] = ()) -> go.Figure:
     """Status at entry (left) → situation today (right), one flow per trajectory group
-    (`key_figures(...)["holders"]["trajectory_counts"]`); shares are over the four groups."""
-    total = sum(trajectory_counts.values())
+    (`key_figures(...)["holders"]["trajectory_counts"]`); shares are over the four groups (`total`).
+
+    `withheld`: groups whose count is withheld. They are not drawn, and a node one of them flows
+    through is labelled without a count (its drawn flows would understate it)."""
+    total = _base(trajectory_counts, total)
+    incomplete = {node for group in withheld for node in _TRAJECTORY_FLOWS.get(group, ())}
     statuses = list(dict.fromkeys(status for status, _ in _TRAJECTORY_FLOWS.values()))
     outcomes = list(dict.fromkeys(outcome for _, outcome in _TRAJECTORY_FLOWS.values()))
     nodes = [status_label(s) for s in statuses] + outcomes
@@ -251,16 +312,19 @@ def trajectories_sankey(trajectory_counts: Mapping[str, int],
         source.append(s)
         target.append(t)
         value.append(n)
-        link_hover.append(f"{_text(status_label(status))} → {_text(outcome)}<br>"
-                          f"{fmt_int(n)} titulaires ({fmt_pct(share(n, total))})")
-    node_hover = [f"{_text(label)}<br>{fmt_int(n)} titulaires ({fmt_pct(share(n, total))})"
-                  for label, n in zip(nodes, node_count)]
+        link_hover.append(_with_share(f"{_text(status_label(status))} → {_text(outcome)}<br>"
+                                      f"{fmt_int(n)} titulaires", n, total))
+    keys = statuses + outcomes
+    complete = [key not in incomplete for key in keys]
+    node_hover = [_with_share(f"{_text(label)}<br>{fmt_int(n)} titulaires", n, total) if ok else _text(label)
+                  for label, n, ok in zip(nodes, node_count, complete)]
     colours = [STATUS_COLOURS[s] for s in statuses] + [PALETTE[0], PALETTE[3], PALETTE[2]][:len(outcomes)]
     link_colours = [_rgba(colours[s], 0.35) for s in source]
     fig = _figure(title, height=380)
     fig.add_trace(go.Sankey(
         arrangement="fixed", valueformat="d",
-        node=dict(label=[f"{_text(label)} ({fmt_int(n)})" for label, n in zip(nodes, node_count)],
+        node=dict(label=[f"{_text(label)} ({fmt_int(n)})" if ok else _text(label)
+                         for label, n, ok in zip(nodes, node_count, complete)],
                   color=colours, pad=24, thickness=18, line=dict(width=0),
                   customdata=node_hover, hovertemplate="%{customdata}<extra></extra>"),
         link=dict(source=source, target=target, value=value, color=link_colours,

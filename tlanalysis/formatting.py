@@ -16,6 +16,8 @@ holds everywhere:
   the integer percent below the value, said to be exceeded (`fmt_pct_more_than`).
   The exact value (56,1 %) is given in the tables.
 * A missing figure (None, NaN) is written « n.d. » (non disponible).
+* A figure withheld by `tlanalysis.disclosure` (a `Masked` value) is written as its label,
+  « < 5 » or « secret », by every function here: a report never has to unwrap one to format it.
 
 Plotly charts cannot call babel, so charts get `PLOTLY_SEPARATORS` for their
 axes and pre-formatted strings (from here) for their hover labels.
@@ -31,6 +33,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from .disclosure import Masked
 from .schema import EMPLOYMENT, HOLDERS
 
 LOCALE = "fr_FR"
@@ -65,6 +68,8 @@ def _round(value: float, decimals: int, rounding: str = ROUND_HALF_UP) -> Decima
 
 def fmt_number(value: float | None, decimals: int = 1) -> str:
     """A number with at most `decimals` decimals, trailing zeros dropped: 2.25 → « 2,3 », 2.0 → « 2 »."""
+    if isinstance(value, Masked):
+        return value.label
     if _is_missing(value):
         return MISSING
     pattern = _NUMBER_PATTERN + ("." + "#" * decimals if decimals > 0 else "")
@@ -81,6 +86,8 @@ def fmt_pct(share: float | None, decimals: int = 1, signed: bool = False) -> str
 
     `signed` writes a sign for changes: 0.5 → « +50 % ».
     """
+    if isinstance(share, Masked):
+        return share.label
     if _is_missing(share):
         return MISSING
     text = fmt_number(100 * float(share), decimals)
@@ -95,6 +102,8 @@ def fmt_pct_more_than(share: float | None) -> str:
     A whole percent is not « more than » itself: 0.56 → « 56 % ». The bound is the
     percent rounded down, so the statement is always true.
     """
+    if isinstance(share, Masked):
+        return share.label
     if _is_missing(share):
         return MISSING
     percent = Decimal(repr(round(100 * float(share), 9)))

@@ -14,13 +14,14 @@ reader's locale, so `0.0%` is « 54,5 % » in a French Excel:
 * shares are fractions of 1, unrounded, shown `0.0%`; a growth `+0%`;
 * a figure that cannot be computed (its base is zero) is the text « n.d. », as in the report.
 
-Disclosure: figures are written as the context gives them. A value that `tlanalysis.disclosure.is_masked`
-says is masked (any count or share, once the figures are protected) is written as its text (« < 5 »,
-« secret »), and a share or total that would be derived from it is « secret » as well; the disclosure
-module is imported lazily and is optional. The report's own rule is applied on top (no share on fewer
-than `min_count` holders, cohorts of fewer than `min_count` holders without detail). The cohort table and
-the jobs per region are not part of the key figures: with protected figures, pass their protected versions
-(`key_figures_workbook(..., cohort_table=..., jobs_by_region=...)`).
+Disclosure: figures are written as the context gives them — a `tlanalysis.report.ReportContext` holds
+the figures protected by `tlanalysis.disclosure` (`protect(...).figures(year, region)`), its protected
+cohort table (`ctx.cohort_table`) and, for France, its protected jobs per region (`ctx.jobs_by_region`),
+and these are the defaults here. A value that `tlanalysis.disclosure.is_masked` says is masked is written
+as its text (« < 5 », « secret »), and a share or total that would be derived from it is « secret » as
+well; the disclosure module is imported lazily. A rule of its own is applied on top for contexts built
+otherwise (no share on fewer than `min_count` holders, cohorts of fewer than `min_count` holders without
+detail); protected figures already satisfy it.
 
 Data built from the bundled example data says so on every sheet (« Données d'exemple fictives »).
 
@@ -174,10 +175,9 @@ def workbook_sheets(ctx, *, cohort_table=None, jobs_by_region: dict | None = Non
     """The sheets of one report's workbook, as plain data (`ctx`: a `tlanalysis.report.ReportContext`).
 
     The key figures are `ctx.figures`, as given. Two tables are not in them: the cohort × situation table
-    (default `ctx.cohort_table`) and the national report's jobs per region code (default: computed from
-    `ctx.dataset`). When the figures are protected by `tlanalysis.disclosure`, pass the protected ones
-    (`Protection.situation_by_cohort(year, region)`, `Protection.jobs_by_region(year)`), or these two
-    tables would show raw counts.
+    (default `ctx.cohort_table`, protected in a `ReportContext`) and the national report's jobs per region
+    code (default `ctx.jobs_by_region`, protected; computed from `ctx.dataset` only for a context without
+    it). Pass others to override them.
     """
     jobs, hold = ctx.jobs, ctx.holder_figures
     year, place, min_count = ctx.year, ctx.territory, ctx.min_count
@@ -189,10 +189,10 @@ def workbook_sheets(ctx, *, cohort_table=None, jobs_by_region: dict | None = Non
     common = [f"{place}, enquête {year}. Source : voir la feuille « Sources »."]
     if ctx.dataset.is_example:
         common.append(EXAMPLE_NOTE)
-    secret_holders = (f"Secret statistique : {_count_text(n)} titulaires suivis, moins de {fmt_int(min_count)} ; "
+    secret_holders = (f"Secret statistique : moins de {fmt_int(min_count)} titulaires suivis ; "
                       "les parts ne sont pas diffusées.")
-    secret_trajectories = (f"Secret statistique : {_count_text(tn)} titulaires, moins de {fmt_int(min_count)} ; "
-                           "le détail n'est pas diffusé.")
+    secret_trajectories = (f"Secret statistique : moins de {fmt_int(min_count)} titulaires dont le parcours est "
+                           "connu ; le détail n'est pas diffusé.")
     sheets: list[Sheet] = []
 
     # « Chiffres clés »
@@ -205,7 +205,8 @@ def workbook_sheets(ctx, *, cohort_table=None, jobs_by_region: dict | None = Non
         ["Emplois en CDD", Typed(jobs["by_contract"].get("CDD", 0), "count"), ""],
         ["Emplois de facilitation ou de coordination du lieu", Typed(jobs["facilitation"], "count"), ""],
         ["Part des emplois de facilitation ou de coordination du lieu", Typed(jobs["facilitation_share"], "share"),
-         f"{_count_text(jobs['facilitation'])} emplois sur {_count_text(jobs['total'])}"],
+         "" if _hidden(jobs["facilitation"]) or _hidden(jobs["total"])
+         else f"{_count_text(jobs['facilitation'])} emplois sur {_count_text(jobs['total'])}"],
     ]
     if first and first != year:
         rows += [
@@ -246,6 +247,8 @@ def workbook_sheets(ctx, *, cohort_table=None, jobs_by_region: dict | None = Non
                         [[y, count] for y, count in trend],
                         notes=[f"Emplois recensés par année d'enquête, jusqu'à {year}."] + common))
     if ctx.is_national:
+        if jobs_by_region is None:
+            jobs_by_region = getattr(ctx, "jobs_by_region", None)
         by_region = (jobs_by(jobs_of_year(ctx.dataset.employment, year, ctx.region), "region_code")
                      if jobs_by_region is None else jobs_by_region)
         region_total = jobs["total"]
@@ -308,16 +311,25 @@ def _cohort_rows(table, min_count: int) -> tuple[list[list[object]], bool]:
 
 def sources_sheet(ctx, data_date: dt.date) -> Sheet:
     """« Sources »: what the figures were computed from, and the published figures the report quotes."""
+    from ..formatting import fmt_pct
+    try:  # the disclosure module is optional here (see the module doc)
+        from ..disclosure import MAX_PLACE_SHARE, MIN_PLACES
+    except ImportError:
+        MIN_PLACES, MAX_PLACE_SHARE = 3, 0.85
     from ..report import _version, context_rows, published_value
 
     ds = ctx.dataset
+    k = fmt_int(ctx.min_count)
     rows: list[list[object]] = [
         ["Rapport", f"Emploi et certification — {ctx.territory} — {ctx.year}", ctx.slug],
         ["Date des données", Typed(dt.datetime.combine(data_date, dt.time()), "date"), fmt_date(data_date)],
         ["Dossier de données", ds.data_dir.name,
          "données d'exemple livrées avec tlanalysis" if ds.is_example else ""],
-        ["Secret statistique", f"aucune part publiée sur moins de {fmt_int(ctx.min_count)} titulaires ; "
-                               f"promotions de moins de {fmt_int(ctx.min_count)} titulaires sans détail", ""],
+        ["Secret statistique", f"effectifs de titulaires inférieurs à {k} notés « < {k} » ; emplois de moins de "
+                               f"{fmt_int(MIN_PLACES)} tiers-lieux ou dont un tiers-lieu représente plus de "
+                               f"{fmt_pct(MAX_PLACE_SHARE, 0)} notés « secret » ; parts de chiffres masqués et chiffres "
+                               "qui permettraient de les retrouver par différence notés « secret »",
+         "voir « Méthodes et sources » du rapport"],
         ["Produit avec", f"tlanalysis {_version()}", ""],
     ]
     if ds.is_example:

@@ -1,0 +1,82 @@
+"""The sections of the annual report, as HTML fragments and charts.
+
+The notebook stays thin: each of its sections is one call here (`report.display_employment(ctx)`,
+...), which displays the parts built by the pure functions of this package. Every figure comes from
+`tlanalysis.disclosure` (`ReportContext` holds `protect(dataset, min_count).figures(year, region)`);
+every number is written by `tlanalysis.formatting`, which writes a masked figure as its label
+(« < 5 », « secret »); charts draw only `plottable` data.
+
+Modules:
+
+* `html`: safe markup (`Html`, `esc`), tables, cards, the style sheet (`report_css`);
+* `context`: `ReportContext`, the protected figures of one report;
+* `masking`: shares, legends and chart notes around masked figures;
+* `headline`: title block and key figures (with the provenance of each);
+* `employment`, `holders`: the two data sections, text, tables and charts;
+* `methods`: the certification, and « Méthodes et sources » (definitions, secret statistique);
+* `published_figures`: the « Contexte » section (figures published by others);
+* `appendix`: « Annexe : chiffres calculés et chiffres publiés »;
+* `notebook`: the `display_*` entry points, and `section_html` / `report_html` (the same sections as
+  HTML strings, charts included, without a kernel);
+* `exploration`: `indicator_overview`, raw figures for analysts.
+
+HTML rules: plain, deterministic markup (no random ids, no dates of generation), one style sheet
+scoped to `.tl-report`, and every text that comes from data escaped.
+"""
+
+from __future__ import annotations
+
+from .appendix import protected_value, reconciliation_html, report_comparisons
+from .context import ReportContext
+from .employment import (
+    contracts_table_html,
+    employment_charts,
+    employment_intro_html,
+    employment_parts,
+    employment_tables_html,
+    regions_table_html,
+    roles_table_html,
+    trend_table_html,
+)
+from .exploration import indicator_overview
+from .headline import example_banner_html, key_figures_html, title_block_html
+from .holders import (
+    cohorts_table_html,
+    holders_charts,
+    holders_intro_html,
+    holders_parts,
+    holders_tables_html,
+    situations_table_html,
+    trajectories_table_html,
+)
+from .html import Card, Chart, Html, esc, report_css, table_html
+from .masking import CHART_NOTE
+from .methods import _version, certification_html, disclosure_rules, methods_html  # _version: for the workbook
+from .notebook import (
+    SECTIONS,
+    display_certification,
+    display_context,
+    display_employment,
+    display_holders,
+    display_key_figures,
+    display_methods,
+    display_reconciliation,
+    display_section,
+    display_title,
+    report_html,
+    section_html,
+    section_parts,
+)
+from .published_figures import context_html, context_rows, published_value
+
+__all__ = [
+    "CHART_NOTE", "Card", "Chart", "Html", "ReportContext", "SECTIONS", "certification_html", "cohorts_table_html",
+    "context_html", "context_rows", "contracts_table_html", "disclosure_rules", "display_certification",
+    "display_context", "display_employment", "display_holders", "display_key_figures", "display_methods",
+    "display_reconciliation", "display_section", "display_title", "employment_charts", "employment_intro_html",
+    "employment_parts", "employment_tables_html", "esc", "example_banner_html", "holders_charts",
+    "holders_intro_html", "holders_parts", "holders_tables_html", "indicator_overview", "key_figures_html",
+    "methods_html", "protected_value", "published_value", "reconciliation_html", "regions_table_html",
+    "report_comparisons", "report_css", "report_html", "roles_table_html", "section_html", "section_parts",
+    "situations_table_html", "table_html", "title_block_html", "trajectories_table_html", "trend_table_html",
+]

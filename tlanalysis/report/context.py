@@ -1,0 +1,133 @@
+"""`ReportContext`: everything one report shows, computed once from checked parameters.
+
+Every figure comes from `tlanalysis.disclosure`: `protect(dataset, min_count)` protects all the
+reports of the dataset together, and the context keeps its `figures(year, region)` (the structure of
+`indicators.key_figures`, masked values inside), its cohort table and, for France, its jobs per region.
+Nothing here reads a raw count: a report built from a context cannot show a masked figure unless a
+section recomputes one, which no section does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from .. import charts
+from ..dataset import Dataset
+from ..disclosure import Masked, Protection, is_masked, protect
+from ..params import ReportParameters
+from ..reference import Region, regions
+
+#: How each region is introduced in a sentence (« en Bretagne », « à La Réunion »).
+_PREPOSITION = {"04": "à", "06": "à", "32": "dans les", "44": "dans le"}
+
+
+@dataclass(frozen=True, eq=False)
+class ReportContext:
+    """Everything a report shows, computed once from checked parameters.
+
+    `figures` is `Protection.figures(year, region)`: counts and shares are numbers, or `Masked` values
+    (text: « < 5 », « secret ») that the formatting functions write as their label.
+    """
+
+    params: ReportParameters
+    figures: dict
+
+    @classmethod
+    def from_parameters(cls, params: ReportParameters) -> "ReportContext":
+        protection = protect(params.dataset, params.min_count)
+        return cls(params, protection.figures(params.year, params.region))
+
+    @property
+    def year(self) -> int:
+        return self.params.year
+
+    @property
+    def region(self) -> Region:
+        return self.params.region
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.params.dataset
+
+    @property
+    def render(self) -> str:
+        return self.params.render
+
+    @property
+    def min_count(self) -> int:
+        return self.params.min_count
+
+    @property
+    def slug(self) -> str:
+        return self.params.slug
+
+    @property
+    def is_national(self) -> bool:
+        return self.region.is_national
+
+    @property
+    def place(self) -> str:
+        """The territory in a sentence: « en Nouvelle-Aquitaine », « à La Réunion », « en France »."""
+        if self.is_national:
+            return "en France"
+        return f"{_PREPOSITION.get(self.region.code, 'en')} {self.region.name}"
+
+    @property
+    def territory(self) -> str:
+        return "France entière" if self.is_national else self.region.name
+
+    def chart_id(self, name: str) -> str:
+        return charts.chart_id(self.slug, name)
+
+    # -- protected figures
+
+    @cached_property
+    def protection(self) -> Protection:
+        """The protection of every report of the dataset (cached per dataset and k by `protect`)."""
+        return protect(self.dataset, self.min_count)
+
+    @cached_property
+    def cohort_table(self) -> pd.DataFrame:
+        """Holders per cohort (rows (cohort_year, cohort)) and situation, plus `total`: ints or `Masked`."""
+        return self.protection.situation_by_cohort(self.year, self.region)
+
+    @cached_property
+    def jobs_by_region(self) -> dict[str, int | Masked]:
+        """National report: jobs of the year per region code with data (ints or `Masked`)."""
+        return self.protection.jobs_by_region(self.year) if self.is_national else {}
+
+    @property
+    def jobs(self) -> dict:
+        return self.figures["jobs"]
+
+    @property
+    def holder_figures(self) -> dict:
+        return self.figures["holders"]
+
+    @property
+    def holders_disclosed(self) -> bool:
+        """Whether the number of holders followed is shown (and so the holders' section has something to show)."""
+        return not is_masked(self.holder_figures["n"])
+
+    @property
+    def trajectories_disclosed(self) -> bool:
+        return not is_masked(self.holder_figures["trajectory_n"])
+
+    def regions_with_data(self) -> list[Region]:
+        codes = {code for code, years in self.dataset.region_years().items() if self.year in years}
+        return [Region(r.code, r.name, r.iso_3166_2) for r in regions().itertuples() if r.code in codes]
+
+    # -- provenance
+
+    def computed_from(self, table: str) -> str:
+        """« Calculé à partir de employment.csv (empreinte 1a2b3c4d5e6f) »: where a computed figure comes from."""
+        source = self.dataset.sources.get(table)
+        if source is None:
+            return f"Calculé à partir de la table {table}"
+        return f"Calculé à partir de {source.path.name} (empreinte {source.short_hash})"
+
+
+__all__ = ["ReportContext"]

@@ -1,0 +1,69 @@
+"""How sections handle masked figures (`tlanalysis.disclosure.Masked`): shares, legends, notes.
+
+A section never unwraps a masked figure: it writes it with `tlanalysis.formatting` (which writes
+its label, « < 5 » or « secret »), derives nothing from it (a share of a masked count is masked),
+and charts only `plottable` data with `CHART_NOTE` under the chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..disclosure import SMALL_COUNT, Masked, is_masked
+from ..formatting import fmt_int
+from ..indicators import share
+from .html import Html, p
+
+#: Under every chart that leaves out a masked value.
+CHART_NOTE = "Certaines valeurs sont masquées (secret statistique)."
+
+
+def shown(value: object) -> bool:
+    """A figure that may be written and used (not masked, not missing)."""
+    return value is not None and not is_masked(value)
+
+
+def share_of(part: object, whole: object) -> float | Masked | None:
+    """part / whole; masked (« secret ») when either is; None (« n.d. ») when whole is 0."""
+    for term in (whole, part):
+        if is_masked(term):
+            return Masked(term.reason, term.min_count, share=True)
+    return share(part, whole)
+
+
+def any_masked(values: Iterable[object]) -> bool:
+    return any(is_masked(v) for v in values)
+
+
+def legend(values: Iterable[object], min_count: int, unit: str = "titulaires") -> Html | str:
+    """The note under a table or cards with masked values: what « < 5 » and « secret » mean. Empty without any."""
+    masked = [v for v in values if is_masked(v)]
+    if not masked:
+        return ""
+    parts = []
+    if any(v.reason == SMALL_COUNT and not v.share for v in masked):
+        parts.append(f"« < {fmt_int(min_count)} » : moins de {fmt_int(min_count)} {unit}")
+    if any(v.label != f"< {min_count}" for v in masked):
+        parts.append("« secret » : chiffre non diffusé")
+    return p(" ; ".join(parts) + " (secret statistique, voir « Méthodes et sources »).", "tl-note")
+
+
+def chart_note(masked: bool) -> Html | str:
+    return p(CHART_NOTE, "tl-note") if masked else ""
+
+
+def year_span(years: list[int]) -> str:
+    """« de 2015 à 2018 », « en 2020 »."""
+    first, last = min(years), max(years)
+    return f"en {first}" if first == last else f"de {first} à {last}"
+
+
+def cohorts_phrase(hold: dict) -> str:
+    """« de la promotion commencée en 2020 », « des 6 promotions commencées de 2015 à 2018 » (the number of
+    cohorts and their years are public: they are not counts of people)."""
+    if hold["cohorts"] == 1:
+        return f"de la promotion commencée {year_span(hold['cohort_years'])}"
+    return f"des {fmt_int(hold['cohorts'])} promotions commencées {year_span(hold['cohort_years'])}"
+
+
+__all__ = ["CHART_NOTE", "any_masked", "chart_note", "cohorts_phrase", "legend", "share_of", "shown", "year_span"]
