@@ -12,6 +12,8 @@ notebook outputs do not carry (`include_plotlyjs=False`) — is put once in <hea
 
 from __future__ import annotations
 
+import copy
+
 import hashlib
 from pathlib import Path
 
@@ -103,6 +105,12 @@ class Exporter:
 
     def export(self, nb, title: str) -> tuple[str, list[str]]:
         self._used = set() if self.standalone else {f"assets/{self._plotly_asset}"}
+        # papermill gives its injected-parameters cell a random id, which nbconvert writes into the
+        # page: number the cells instead, so that the same inputs give the same bytes.
+        nb = copy.deepcopy(nb)
+        for index, cell in enumerate(nb.cells):
+            if "id" in cell:
+                cell["id"] = f"cell-{index}"
         resources = {"metadata": {"name": title}, "tlanalysis_head": self._head}
         body, _ = self._exporter.from_notebook_node(nb, resources=resources)
         return body, sorted(self._used)
