@@ -319,7 +319,7 @@ def trajectories_sankey(trajectory_counts: Mapping[str, int],
     node_hover = [_with_share(f"{_text(label)}<br>{fmt_int(n)} titulaires", n, total) if ok else _text(label)
                   for label, n, ok in zip(nodes, node_count, complete)]
     colours = [STATUS_COLOURS[s] for s in statuses] + [PALETTE[0], PALETTE[3], PALETTE[2]][:len(outcomes)]
-    link_colours = [_rgba(colours[s], 0.35) for s in source]
+    link_colours = [_rgba(colours[s], 0.5) for s in source]
     fig = _figure(title, height=380)
     fig.add_trace(go.Sankey(
         arrangement="fixed", valueformat="d",
