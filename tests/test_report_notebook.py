@@ -68,6 +68,8 @@ def test_title_block_names_the_data_and_flags_example_data(na_2019):
     assert BANNER in title and "Nouvelle-Aquitaine" in title and "2019" in title
     assert "employment.csv" in title and "holders.csv" in title
     assert str(SAMPLE_DATA_DIR) not in title  # no machine-specific path in a published report
+    # the data's date (datapackage.json "created"), never the build's
+    assert "<dt>Date des données</dt><dd>1er mars 2024</dd>" in title
 
 
 def test_tables_give_exact_shares(na_2019):

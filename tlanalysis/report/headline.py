@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..config import SAMPLE_DATA_DIR
 from ..disclosure import is_masked
-from ..formatting import MISSING, fmt_int, fmt_pct, fmt_pct_more_than
+from ..formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_pct_more_than
 from .context import ReportContext
 from .html import Card, Html, cards_html, esc, h3, notes_html, p, report_css, section
 from .masking import cohorts_phrase, legend, shown
@@ -53,6 +53,8 @@ def title_block_html(ctx: ReportContext) -> Html:
                       f"<dt>Territoire</dt><dd>{esc(territory)}</dd>"
                       f"<dt>Année d'enquête</dt><dd>{ctx.year}</dd>"
                       f"<dt>Dossier de données</dt><dd>{esc(folder)}</dd>"
+                      # the data's date, not the build's: the same data gives the same page
+                      f"<dt>Date des données</dt><dd>{esc(fmt_date(ds.data_date))}</dd>"
                       f"<dt>Fichiers</dt><dd>{esc(files or MISSING)}</dd>"
                       "</dl></header>"))
     return section(*parts)
