@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from conftest import FAILING_NOTEBOOK, FIXTURE_NOTEBOOK, build, tlanalysis_command
-from tlanalysis.build.atomic import is_temp_name
+from tlanalysis.atomic import is_temp_name
 from tlanalysis.config import SAMPLE_DATA_DIR
 
 pytestmark = pytest.mark.slow

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from conftest import FIXTURE_NOTEBOOK, build, marked_env, processes_marked, tlanalysis_command
-from tlanalysis.build.atomic import is_temp_name
+from tlanalysis.atomic import is_temp_name
 
 pytestmark = pytest.mark.slow
 

@@ -8,11 +8,10 @@ Modules, by job:
 * `export`   nbconvert HTML export and plotly.js injection (worker side);
 * `worker`   one report in a worker process: execute, export, publish atomically;
 * `site`     shared assets and index.html;
-* `atomic`   write-then-rename helpers;
 * `runner`   parallel orchestration, progress, summary, interrupts;
 * `command`  the `tlanalysis build` click command.
 
-Importing this package is cheap: papermill, nbconvert and plotly are imported by workers only.
+Files are written through `tlanalysis.atomic` (write then rename). Importing this package is cheap: papermill, nbconvert and plotly are imported by workers only.
 """
 
 from .runner import BuildInterrupted, BuildOptions, ReportsFailed, Summary, run_build

@@ -25,7 +25,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..config import PACKAGE_DIR, PUBLISHED_DIR, REFERENCE_DIR
-from . import atomic
+from .. import atomic
 
 STATE_FILE = ".tlanalysis-build.json"
 STATE_FORMAT = 1

@@ -17,7 +17,7 @@ import copy
 import hashlib
 from pathlib import Path
 
-from . import atomic
+from .. import atomic
 
 TEMPLATE_NAME = "tlanalysis_report.html.j2"
 TEMPLATE = """{%- extends 'index.html.j2' -%}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import atomic
+from .. import atomic
 
 FORMATS = ("html", "pdf", "png", "svg", "xlsx")
 
@@ -97,13 +97,7 @@ class ProductMaker:
                     "min_count": ctx.min_count,
                     "data_files": {name: src.short_hash for name, src in ctx.dataset.sources.items()},
                     "figures": ctx.figures}
-        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-        temp = atomic.temp_path(path)
-        try:
-            temp.write_text(text, encoding="utf-8")
-            atomic.replace(temp, path)
-        finally:
-            atomic.remove(temp)
+        atomic.write_text(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return path
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..config import DEFAULT_MIN_COUNT, REPORT_NOTEBOOK
 from ..errors import TLAnalysisError, UsageError
-from . import atomic
+from .. import atomic
 from .cache import STATE_FILE, BuildState, Inputs
 from .plan import Report, plan_reports
 

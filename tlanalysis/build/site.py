@@ -11,7 +11,7 @@ import html
 from pathlib import Path
 
 from ..config import NATIONAL
-from . import atomic
+from .. import atomic
 from .cache import BuildState, file_stamp
 
 ASSETS = "assets"

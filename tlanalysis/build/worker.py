@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import atomic
+from .. import atomic
 from .cache import file_stamp
 
 #: Attempts per report when the kernel fails to start or dies (cell errors are never retried).

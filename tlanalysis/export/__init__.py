@@ -23,11 +23,11 @@ Chromium is found by `find_chromium` (an explicit path, `BROWSER_PATH`, Debian's
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 from pathlib import Path
 
+from .. import atomic
 from ..errors import TLAnalysisError
 
 
@@ -74,30 +74,11 @@ def find_chromium(path: str | Path | None = None) -> Path:
                       "`apt-get install chromium`) or set BROWSER_PATH to its executable")
 
 
-_counter = itertools.count()
-
-
-def temp_path(final: Path) -> Path:
-    """A fresh temporary path next to `final`, named like the build's temporary files."""
-    return final.with_name(f".{final.name}.tmp-{os.getpid()}-{next(_counter)}")
-
-
 def write_bytes_atomic(final: Path, data: bytes) -> Path:
-    """Write `data` to `final` through a temporary file in the same folder and `os.replace`."""
+    """Write `data` to `final` through a temporary file in the same folder (see `tlanalysis.atomic`)."""
     final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    temp = temp_path(final)
-    try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, final)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
+    atomic.write_bytes(final, data)
     return final
 
 
-__all__ = ["DEFAULT_CHROMIUM", "ExportError", "find_chromium", "temp_path", "write_bytes_atomic"]
+__all__ = ["DEFAULT_CHROMIUM", "ExportError", "find_chromium", "write_bytes_atomic"]
