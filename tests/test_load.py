@@ -111,3 +111,22 @@ def test_tidy_frames_keep_only_declared_columns(tmp_path):
     holders = load_dataset(folder).holders
     assert "commentaire" not in holders.columns
     assert isinstance(holders["situation"].dtype, pd.CategoricalDtype)
+
+
+def test_title_lines_above_the_header_are_skipped_and_rows_keep_their_numbers(tmp_path):
+    text = "Enquête emploi 2019 – Coopérative\nExport du 12/03/2020\n\n" + EMPLOYMENT + "2019;75;Lieu C;CDI;plombier;1\n"
+    with pytest.raises(DataError) as caught:
+        load_dataset(make_data(tmp_path, employment=text))
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (7, "role", "plombier")
+
+
+def test_xlsx_title_rows_above_the_header(tmp_path):
+    folder = make_data(tmp_path, employment=None)
+    _workbook(folder / "employment.xlsx", {"employment": [["Enquête 2019"], [], ["year", "region", "contract", "role"],
+                                                         [2019, "75", "CDI", "facilitation"],
+                                                         [2019, "Atlantide", "CDI", "facilitation"]]})
+    with pytest.raises(DataError) as caught:
+        load_dataset(folder)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (5, "region", "Atlantide")
