@@ -431,10 +431,12 @@ def test_workbook_without_a_disclosure_module(monkeypatch):
 
 @pytest.mark.slow
 def test_workbook_opens_in_libreoffice(workbook_path, tmp_path):
-    """Optional: LibreOffice reads the file too (skipped where it is not installed, CI included)."""
+    """LibreOffice reads the file too (CI installs it; skipped elsewhere when it is not installed)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
-        pytest.skip("LibreOffice not installed (optional check)")
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is required on CI (apt-get install libreoffice-calc-nogui)")
+        pytest.skip("LibreOffice not installed (apt-get install libreoffice-calc-nogui)")
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
                     "csv", "--outdir", str(tmp_path), str(workbook_path)], capture_output=True, timeout=180,
                    check=True)
