@@ -276,8 +276,10 @@ class Expected:
                 self.published_tokens |= set(numbers_in(typeset(text)))
 
     def allowed(self, section: str, ctx) -> set[str]:
-        if section == "title":
-            return {str(self.year)} | ({ctx.region.code} if ctx.region.code else set())
+        if section == "title":  # the year, the region code and the data's date
+            data_date = ctx.dataset.data_date
+            return ({str(self.year)} | ({ctx.region.code} if ctx.region.code else set())
+                    | {str(data_date.year), str(data_date.day)})
         if section == "employment":
             return self.jobs_tokens
         if section == "holders":

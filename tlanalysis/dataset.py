@@ -51,7 +51,7 @@ class Dataset:
                     return dt.date.fromisoformat(str(created)[:10])
             except (json.JSONDecodeError, AttributeError, ValueError):
                 pass
-        stamps = [src.path.stat().st_mtime for src in self.sources.values()]
+        stamps = [src.path.stat().st_mtime for src in self.sources.values() if src.path.is_file()]
         return dt.datetime.fromtimestamp(max(stamps), dt.timezone.utc).date() if stamps else dt.date(1970, 1, 1)
 
     @property
