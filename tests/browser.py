@@ -8,29 +8,25 @@ work offline.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 #: Selector for what a drawn plotly chart holds, by trace type (bars, lines and markers, pies, sankey…).
 DRAWN = "svg.main-svg .trace, svg.main-svg .slice, svg.main-svg .sankey, svg.main-svg .point"
 
 
 def find_chromium() -> str | None:
-    explicit = os.environ.get("CHROMIUM")
-    if explicit and Path(explicit).is_file():
-        return explicit
-    for name in CHROMIUM_CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+    """The Chromium the exports would use (BROWSER_PATH, /usr/bin/chromium, PATH), or None."""
+    from tlanalysis.export import ExportError, find_chromium as library_find_chromium
+
+    try:
+        return str(library_find_chromium())
+    except ExportError:
+        return None
 
 
 def normalize_spaces(text: str) -> str:

@@ -106,7 +106,7 @@ def browser():
 
     executable = find_chromium()
     if executable is None:
-        unavailable("no chromium executable found (apt-get install chromium, or set CHROMIUM=/path)")
+        unavailable("no chromium executable found (apt-get install chromium, or set BROWSER_PATH=/path)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
