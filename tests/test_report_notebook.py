@@ -49,6 +49,14 @@ def test_key_figures_cards_show_the_seed_figures(na_2019):
     assert card_values(report.key_figures_html(na_2019)) == CARDS
 
 
+def test_more_than_wording_only_where_the_share_was_published_that_way():
+    national = report.ReportContext.from_parameters(validate_parameters(2019, "France", render="report"))
+    share = national.jobs["facilitation_share"]
+    values = card_values(report.key_figures_html(national))
+    assert f"{round(100 * share, 1):.1f} %".replace(".", ",") in values
+    assert not any(v.startswith("plus de") for v in values)
+
+
 def test_each_key_figure_says_where_it_comes_from(na_2019):
     markup = report.key_figures_html(na_2019)
     refs = re.findall(r'<div class="tl-card[^"]*">.*?<sup class="tl-ref" title="([^"]*)">([a-z])</sup>', markup)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..config import SAMPLE_DATA_DIR
 from ..disclosure import is_masked
 from ..formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_pct_more_than
+from ..published import published_for
 from .context import ReportContext
 from .html import Card, Html, cards_html, esc, h3, notes_html, p, report_css, section
 from .masking import cohorts_phrase, legend, shown
@@ -83,11 +84,15 @@ def _job_cards(ctx: ReportContext) -> list[Card]:
     if all(shown(v) for v in (jobs["facilitation"], jobs["total"], jobs["facilitation_share"])):
         detail = (f"{fmt_int(jobs['facilitation'])} emplois sur {fmt_int(jobs['total'])}, "
                   f"soit {fmt_pct(jobs['facilitation_share'])}")
+    # « plus de 56 % » where the network published the share that way (same year and region), so
+    # the card reads like the page it reproduces; the exact share everywhere else.
+    published = published_for("jobs_facilitation_share", ctx.year, ctx.region.code)
+    share_format = fmt_pct_more_than if published is not None and published["qualifier"] == "more_than" else fmt_pct
     return [
         _card(fmt_int, jobs["total"], f"emplois recensés en {ctx.year}", since, EMPLOYMENT_NOTE),
         _card(fmt_int, contracts.get("CDI", 0), "emplois en CDI", None, EMPLOYMENT_NOTE),
         _card(fmt_int, contracts.get("CDD", 0), "emplois en CDD", None, EMPLOYMENT_NOTE),
-        _card(fmt_pct_more_than, jobs["facilitation_share"],
+        _card(share_format, jobs["facilitation_share"],
              "des emplois sont des postes de facilitation ou de coordination du lieu", detail, EMPLOYMENT_NOTE),
     ]
 
