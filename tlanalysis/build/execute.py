@@ -214,6 +214,15 @@ class KernelPool:
     def prestart(self) -> None:
         if self._next is not None:
             return
+        # Import what the starting thread needs here, on the calling thread: the worker imports
+        # papermill (hence jupyter_client) at the same time, and two threads importing the same
+        # modules can hit Python's import deadlock detection (_DeadlockError, seen on CI).
+        import jupyter_client.blocking  # noqa: F401
+        import jupyter_client.kernelspec  # noqa: F401
+        import jupyter_client.manager  # noqa: F401
+        import jupyter_client.provisioning  # noqa: F401
+        import jupyter_core.utils  # noqa: F401
+
         result: dict = {}
 
         def start():
