@@ -19,7 +19,7 @@ from pandera.errors import SchemaErrors
 from . import reference
 from .errors import DataError, Problem
 from .load import RawTable
-from .schema import ColumnSpec, TableSpec
+from .schema import TABLES, ColumnSpec, TableSpec
 from .textmatch import match_key
 
 _PERSONAL_EXACT = {match_key(s) for s in (
@@ -145,8 +145,6 @@ def _default(spec: ColumnSpec, index: pd.Index) -> pd.Series:
 @lru_cache(maxsize=None)
 def _pandera_schema(table_name: str, present: tuple[str, ...]) -> pa.DataFrameSchema:
     """The pandera schema of a table, derived from its declaration."""
-    from .schema import TABLES
-
     table = TABLES[table_name]
     columns = {}
     for spec in table.columns:  # defaults are filled before, so a missing value left is a failed parse

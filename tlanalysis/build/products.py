@@ -31,8 +31,8 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in asked or f == "html")
 
 
-def product_paths(html: Path, formats: tuple[str, ...], chart_names: list[str] | None = None) -> dict[str, Path]:
-    """Where each product of a report goes (chart images need the chart names)."""
+def product_paths(html: Path, formats: tuple[str, ...]) -> dict[str, Path]:
+    """Where each single-file product of a report goes (chart images go to `charts/`)."""
     stem = html.with_suffix("")
     paths = {"json": stem.with_suffix(".json")}
     if "pdf" in formats:
@@ -71,7 +71,7 @@ class ProductMaker:
             from ..export.workbook import key_figures_workbook
 
             written.append(key_figures_workbook(ctx, paths["xlsx"], data_date=data_date,
-                                                **_protected_tables(ctx)))
+                                                cohort_table=ctx.cohort_table, jobs_by_region=ctx.jobs_by_region))
         if "pdf" in self.formats:
             if self._printer is None:
                 from ..export.pdf import PdfPrinter
@@ -100,12 +100,3 @@ class ProductMaker:
         atomic.write_text(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return path
 
-
-def _protected_tables(ctx) -> dict:
-    """The protected cohort and regions tables the workbook needs (see disclosure.Protection)."""
-    tables = {}
-    for name in ("cohort_table", "jobs_by_region"):
-        value = getattr(ctx, name, None)
-        if value is not None:
-            tables[name] = value
-    return tables
