@@ -40,8 +40,8 @@ def timed(command: list[str], cwd: Path) -> float:
 def selection(quick: bool) -> list[tuple[int, str, str]]:
     """(year, region name, slug) of the reports the default build makes (or those of 2019)."""
     from tlanalysis import load_dataset
-    from tlanalysis.build.plan import plan_reports
     from tlanalysis.config import SAMPLE_DATA_DIR
+    from tlanalysis.publish.plan import plan_reports
 
     reports = plan_reports(load_dataset(SAMPLE_DATA_DIR), years=[2019] if quick else [])
     return [(r.year, r.region_name, r.slug) for r in reports]
@@ -54,9 +54,31 @@ def plain_loop(reports, work: Path) -> tuple[float, list[int]]:
     start = time.perf_counter()
     for year, region, slug in reports:
         executed = work / f"{year}-{slug}.ipynb"
-        timed([sys.executable, "-m", "papermill", "--no-progress-bar", "-k", "python3", str(REPORT_NOTEBOOK),
-               str(executed), "-p", "year", str(year), "-p", "region", region,
-               "-p", "data_dir", str(SAMPLE_DATA_DIR.resolve()), "-p", "render", "report"], work)
+        timed(
+            [
+                sys.executable,
+                "-m",
+                "papermill",
+                "--no-progress-bar",
+                "-k",
+                "python3",
+                str(REPORT_NOTEBOOK),
+                str(executed),
+                "-p",
+                "year",
+                str(year),
+                "-p",
+                "region",
+                region,
+                "-p",
+                "data_dir",
+                str(SAMPLE_DATA_DIR.resolve()),
+                "-p",
+                "render",
+                "report",
+            ],
+            work,
+        )
         timed([sys.executable, "-m", "nbconvert", "--to", "html", "--no-input", str(executed)], work)
         sizes.append(executed.stat().st_size + executed.with_suffix(".html").stat().st_size)
     return time.perf_counter() - start, sizes
@@ -67,8 +89,9 @@ def build_args(out: Path, quick: bool, *extra: str) -> list[str]:
 
 
 def site_sizes(out: Path) -> tuple[list[int], int]:
-    per_report = [page.stat().st_size + page.with_suffix(".ipynb").stat().st_size
-                  for page in sorted(out.glob("*/*.html"))]
+    per_report = [
+        page.stat().st_size + page.with_suffix(".ipynb").stat().st_size for page in sorted(out.glob("*/*.html"))
+    ]
     assets = sum(p.stat().st_size for p in (out / "assets").iterdir())
     return per_report, assets
 
@@ -103,19 +126,31 @@ def main(argv: list[str] | None = None) -> dict:
     ]
     print(f"\n{'method':<40} {'total s':>8} {'s/report':>9} {'speedup':>8} {'kB/report':>10}")
     for name, seconds, size in rows:
-        print(f"{name:<40} {seconds:>8.2f} {seconds / n:>9.3f} {plain_s / seconds:>7.1f}x "
-              f"{'' if size is None else f'{size / 1000:>10.0f}'}")
-    print(f"site mode: HTML + executed notebook per report: mean {statistics.mean(sizes) / 1000:.0f} kB, "
-          f"max {max(sizes) / 1000:.0f} kB; shared assets (plotly.js, styles) once: {assets / 1e6:.1f} MB")
+        print(
+            f"{name:<40} {seconds:>8.2f} {seconds / n:>9.3f} {plain_s / seconds:>7.1f}x "
+            f"{'' if size is None else f'{size / 1000:>10.0f}'}"
+        )
+    print(
+        f"site mode: HTML + executed notebook per report: mean {statistics.mean(sizes) / 1000:.0f} kB, "
+        f"max {max(sizes) / 1000:.0f} kB; shared assets (plotly.js, styles) once: {assets / 1e6:.1f} MB"
+    )
     print("(the plain loop's pages also lack plotly.js: their charts do not draw offline)")
     result = {
-        "benchmark": "build", "reports": n, "quick": quick, "cpu_cores": os.cpu_count(),
-        "plain_loop_s": plain_s, "build_jobs1_s": jobs1_s, "build_jobs2_s": jobs2_s, "noop_s": noop_s,
-        "noop_runs_s": noop, "seconds_per_report": {"plain_loop": plain_s / n, "build_jobs1": jobs1_s / n,
-                                                    "build_jobs2": jobs2_s / n},
-        "speedup_jobs2_vs_plain": plain_s / jobs2_s, "speedup_jobs1_vs_plain": plain_s / jobs1_s,
+        "benchmark": "build",
+        "reports": n,
+        "quick": quick,
+        "cpu_cores": os.cpu_count(),
+        "plain_loop_s": plain_s,
+        "build_jobs1_s": jobs1_s,
+        "build_jobs2_s": jobs2_s,
+        "noop_s": noop_s,
+        "noop_runs_s": noop,
+        "seconds_per_report": {"plain_loop": plain_s / n, "build_jobs1": jobs1_s / n, "build_jobs2": jobs2_s / n},
+        "speedup_jobs2_vs_plain": plain_s / jobs2_s,
+        "speedup_jobs1_vs_plain": plain_s / jobs1_s,
         "bytes_per_report_site": {"mean": statistics.mean(sizes), "max": max(sizes)},
-        "bytes_per_report_plain_loop": statistics.mean(plain_sizes), "shared_assets_bytes": assets,
+        "bytes_per_report_plain_loop": statistics.mean(plain_sizes),
+        "shared_assets_bytes": assets,
         "goal": "default build >= 4x faster than the plain loop; no-op rebuild < 1 s; report + notebook < 1 MB",
         "goal_met": plain_s / jobs2_s >= 4 and noop_s < 1 and max(sizes) < 1_000_000,
     }

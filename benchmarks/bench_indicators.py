@@ -6,6 +6,7 @@ the growth ratios say whether cost stays linear. Usage: python benchmarks/bench_
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -46,8 +47,14 @@ def run_size(n_rows: int, folder: Path) -> dict:
     shutil.copy(SAMPLE_DATA_DIR / "holders.csv", folder / "holders.csv")
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
-    runs = [json.loads(subprocess.run(pin + [sys.executable, "-c", CHILD, str(folder)], check=True, env=env,
-                                      capture_output=True, text=True).stdout) for _ in range(REPEATS)]
+    runs = [
+        json.loads(
+            subprocess.run(
+                [*pin, sys.executable, "-c", CHILD, str(folder)], check=True, env=env, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(REPEATS)
+    ]
     best = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     return {"rows": n_rows, "file_mb": (folder / "employment.csv").stat().st_size / 2**20, **best}
 
@@ -59,14 +66,23 @@ def main() -> dict:
             folder = Path(tmp) / str(n)
             folder.mkdir()
             rows.append(run_size(n, folder))
-    print(f"{'rows':>10} {'file MB':>8} {'load+valid s':>13} {'compute s':>10} {'total s':>8} {'peak RSS MB':>12} {'µs/row':>7}")
+    print(
+        f"{'rows':>10} {'file MB':>8} {'load+valid s':>13} {'compute s':>10} {'total s':>8} "
+        f"{'peak RSS MB':>12} {'µs/row':>7}"
+    )
     for r in rows:
-        print(f"{r['rows']:>10,} {r['file_mb']:>8.1f} {r['load_validate_s']:>13.3f} {r['compute_s']:>10.3f} "
-              f"{r['total_s']:>8.3f} {r['peak_rss_mb']:>12.0f} {1e6 * r['total_s'] / r['rows']:>7.2f}")
-    growth = {f"{b['rows']}/{a['rows']}": round(b["total_s"] / a["total_s"], 2) for a, b in zip(rows, rows[1:])}
+        print(
+            f"{r['rows']:>10,} {r['file_mb']:>8.1f} {r['load_validate_s']:>13.3f} {r['compute_s']:>10.3f} "
+            f"{r['total_s']:>8.3f} {r['peak_rss_mb']:>12.0f} {1e6 * r['total_s'] / r['rows']:>7.2f}"
+        )
+    growth = {f"{b['rows']}/{a['rows']}": round(b["total_s"] / a["total_s"], 2) for a, b in itertools.pairwise(rows)}
     print("time growth for 10x rows:", growth, "(10 = linear)")
-    result = {"benchmark": "indicators", "sizes": rows, "time_growth_per_10x": growth,
-              "goal": "1M rows loaded, validated and computed in < 3 s on one core"}
+    result = {
+        "benchmark": "indicators",
+        "sizes": rows,
+        "time_growth_per_10x": growth,
+        "goal": "1M rows loaded, validated and computed in < 3 s on one core",
+    }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "indicators.json").write_text(json.dumps(result, indent=2))
     return result

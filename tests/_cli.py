@@ -10,5 +10,6 @@ ENTRY = "import sys; from tlanalysis.cli import main; sys.argv[0] = 'tlanalysis'
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", ENTRY, *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-c", ENTRY, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout
+    )

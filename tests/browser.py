@@ -12,8 +12,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 #: Selector for what a drawn plotly chart holds, by trace type (bars, lines and markers, pies, sankey…).
 DRAWN = "svg.main-svg .trace, svg.main-svg .slice, svg.main-svg .sankey, svg.main-svg .point"
@@ -21,7 +28,8 @@ DRAWN = "svg.main-svg .trace, svg.main-svg .slice, svg.main-svg .sankey, svg.mai
 
 def find_chromium() -> str | None:
     """The Chromium the exports would use (BROWSER_PATH, /usr/bin/chromium, PATH), or None."""
-    from tlanalysis.export import ExportError, find_chromium as library_find_chromium
+    from tlanalysis.export import ExportError
+    from tlanalysis.export import find_chromium as library_find_chromium
 
     try:
         return str(library_find_chromium())
@@ -54,8 +62,9 @@ def open_page(browser, path: Path, wait_for_charts: bool = True) -> PageReport:
     page = context.new_page()
     report = PageReport(path.resolve().as_uri())
     page.on("pageerror", lambda exc: report.errors.append(f"pageerror: {exc}"))
-    page.on("console", lambda msg: report.errors.append(f"console.{msg.type}: {msg.text}")
-            if msg.type == "error" else None)
+    page.on(
+        "console", lambda msg: report.errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None
+    )
     page.on("requestfailed", lambda request: report.errors.append(f"request failed: {request.url}"))
 
     def route(route_):
@@ -73,7 +82,9 @@ def open_page(browser, path: Path, wait_for_charts: bool = True) -> PageReport:
             try:
                 page.wait_for_function(
                     "Array.from(document.querySelectorAll('.js-plotly-plot, [id^=chart-]'))"
-                    ".every(d => d.querySelector('svg.main-svg'))", timeout=15_000)
+                    ".every(d => d.querySelector('svg.main-svg'))",
+                    timeout=15_000,
+                )
             except PlaywrightTimeoutError:
                 report.errors.append("charts not drawn within 15 s")
         report.charts = page.evaluate(
@@ -82,15 +93,19 @@ def open_page(browser, path: Path, wait_for_charts: bool = True) -> PageReport:
                    svgs: d.querySelectorAll('svg.main-svg').length,
                    traces: (d.data || []).length,
                    drawn: d.querySelectorAll(drawn).length,
-               }))""", DRAWN)
+               }))""",
+            DRAWN,
+        )
         report.chart_divs = page.evaluate("document.querySelectorAll('[id^=chart-]').length")
         report.visible_code_inputs = page.evaluate(
             """() => Array.from(document.querySelectorAll(
                    '.jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .highlight pre, .cm-editor'))
-               .filter(e => e.offsetParent !== null && e.getClientRects().length).length""")
+               .filter(e => e.offsetParent !== null && e.getClientRects().length).length"""
+        )
         report.visible_prompts = page.evaluate(
             """() => Array.from(document.querySelectorAll('.jp-InputPrompt, .jp-OutputPrompt'))
-               .filter(e => e.innerText.trim() && e.offsetParent !== null).length""")
+               .filter(e => e.innerText.trim() && e.offsetParent !== null).length"""
+        )
         report.links = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
         report.text = normalize_spaces(page.inner_text("body"))
     finally:

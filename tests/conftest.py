@@ -31,10 +31,18 @@ def marked_env(mark: str | None = None) -> dict[str, str]:
     return env
 
 
-def run_tlanalysis(*args: object, cwd: Path | None = None, env: dict | None = None,
-                   timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(tlanalysis_command(*args), capture_output=True, text=True, cwd=cwd,
-                          env=env or marked_env(), timeout=timeout, stdin=subprocess.DEVNULL)
+def run_tlanalysis(
+    *args: object, cwd: Path | None = None, env: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        tlanalysis_command(*args),
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env or marked_env(),
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def processes_marked(mark: str) -> list[int]:
@@ -57,8 +65,15 @@ def processes_marked(mark: str) -> list[int]:
     return pids
 
 
-def build(out: Path, *args: object, notebook: Path | None = FIXTURE_NOTEBOOK, data: Path | None = None,
-          expect: int | None = 0, jobs: int = 2, env: dict | None = None) -> subprocess.CompletedProcess:
+def build(
+    out: Path,
+    *args: object,
+    notebook: Path | None = FIXTURE_NOTEBOOK,
+    data: Path | None = None,
+    expect: int | None = 0,
+    jobs: int = 2,
+    env: dict | None = None,
+) -> subprocess.CompletedProcess:
     """`tlanalysis build --out OUT ...` in a subprocess; checks the exit code (unless expect is None)."""
     command: list[object] = ["build", "--out", out, "--jobs", jobs]
     if notebook is not None:
@@ -86,8 +101,9 @@ def real_site(tmp_path_factory) -> Path:
     if not REPORT_NOTEBOOK.is_file():
         pytest.skip(f"the report notebook is not there yet: {REPORT_NOTEBOOK}")
     out = tmp_path_factory.mktemp("real-site") / "reports"
-    build(out, "--year", 2019, "--region", "Nouvelle-Aquitaine", "--region", "France", notebook=None,
-          data=SAMPLE_DATA_DIR)
+    build(
+        out, "--year", 2019, "--region", "Nouvelle-Aquitaine", "--region", "France", notebook=None, data=SAMPLE_DATA_DIR
+    )
     return out
 
 
@@ -115,7 +131,7 @@ def browser():
     try:
         try:
             instance = manager.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        except Exception as exc:  # noqa: BLE001 - any launch failure is reported as the reason
+        except Exception as exc:
             unavailable(f"chromium at {executable} did not start: {exc}")
         yield instance
         instance.close()

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import FAILING_NOTEBOOK, FIXTURE_NOTEBOOK, build, tlanalysis_command
+
 from tlanalysis.atomic import is_temp_name
 from tlanalysis.config import SAMPLE_DATA_DIR
 
@@ -48,8 +48,11 @@ def parse(path: Path) -> _Links:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.stat().st_size)
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".tlanalysis-build.lock"}
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.stat().st_size)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".tlanalysis-build.lock"
+    }
 
 
 def temp_files(folder: Path) -> list[Path]:
@@ -128,7 +131,8 @@ def test_noop_path_does_not_import_papermill_nbconvert_or_plotly(fixture_site):
         "except SystemExit as exc:\n"
         "    assert exc.code == 0, exc.code\n"
         "heavy = [m for m in ('papermill', 'nbconvert', 'nbclient', 'plotly', 'jupyter_client') if m in sys.modules]\n"
-        "print('HEAVY', heavy)\n")
+        "print('HEAVY', heavy)\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "HEAVY []" in result.stdout, result.stdout

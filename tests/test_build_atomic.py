@@ -16,23 +16,31 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import FIXTURE_NOTEBOOK, build, marked_env, processes_marked, tlanalysis_command
+
 from tlanalysis.atomic import is_temp_name
 
 pytestmark = pytest.mark.slow
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not is_temp_name(p.name)
-            and p.name != ".tlanalysis-build.lock"}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not is_temp_name(p.name) and p.name != ".tlanalysis-build.lock"
+    }
 
 
 def start_build(out: Path, *args: object, mark: str) -> subprocess.Popen:
     command = tlanalysis_command("build", "--out", out, "--notebook", FIXTURE_NOTEBOOK, *args)
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=marked_env(mark), stdin=subprocess.DEVNULL)
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=marked_env(mark),
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def wait_for(condition, timeout: float = 120, what: str = "condition") -> None:

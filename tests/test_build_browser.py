@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from browser import assert_page_ok, open_page
 from conftest import build
 
@@ -68,4 +67,6 @@ def test_real_report_pages(browser, real_site):
     index = open_page(browser, real_site / "index.html", wait_for_charts=False)
     assert not index.errors
     assert sorted(link.rsplit("/", 2)[-2] + "/" + link.rsplit("/", 1)[-1] for link in index.links) == [
-        "2019/75-nouvelle-aquitaine.html", "2019/france.html"]
+        "2019/75-nouvelle-aquitaine.html",
+        "2019/france.html",
+    ]

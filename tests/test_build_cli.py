@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import FIXTURE_NOTEBOOK, run_tlanalysis
+
 from tlanalysis import load_dataset
-from tlanalysis.build.plan import Report, plan_reports, slugify
 from tlanalysis.errors import UsageError
+from tlanalysis.publish.plan import Report, plan_reports, slugify
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +39,19 @@ def test_default_plan_is_every_year_region_pair_plus_france(dataset):
 
 def test_year_only_and_region_only(dataset):
     assert keys(plan_reports(dataset, years=[2019])) == [
-        "2019/france", "2019/75-nouvelle-aquitaine", "2019/76-occitanie"]
+        "2019/france",
+        "2019/75-nouvelle-aquitaine",
+        "2019/76-occitanie",
+    ]
     assert keys(plan_reports(dataset, regions=["04"])) == [
-        "2021/04-la-reunion", "2022/04-la-reunion", "2023/04-la-reunion"]
+        "2021/04-la-reunion",
+        "2022/04-la-reunion",
+        "2023/04-la-reunion",
+    ]
     assert keys(plan_reports(dataset, years=[2019], regions=["nouvelle aquitaine", "75", "FR"])) == [
-        "2019/france", "2019/75-nouvelle-aquitaine"]
+        "2019/france",
+        "2019/75-nouvelle-aquitaine",
+    ]
 
 
 def test_plan_usage_errors(dataset):

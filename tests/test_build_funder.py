@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
-
 from browser import assert_page_ok, open_page
 from conftest import build, run_tlanalysis
+from openpyxl import load_workbook
+
 from tlanalysis.config import SAMPLE_DATA_DIR
 
 pytestmark = pytest.mark.slow
@@ -41,8 +41,18 @@ def funder_build(tmp_path_factory):
     data = _data_with_hostile_text_and_personal_columns(root / "data")
     refused = build(root / "refused", "--year", 2019, "--region", "75", notebook=None, data=data, expect=1)
     out = root / "reports"
-    build(out, "--year", 2019, "--region", "75", "--formats", "html,pdf,png,svg,xlsx", "--drop-personal-columns",
-          notebook=None, data=data)
+    build(
+        out,
+        "--year",
+        2019,
+        "--region",
+        "75",
+        "--formats",
+        "html,pdf,png,svg,xlsx",
+        "--drop-personal-columns",
+        notebook=None,
+        data=data,
+    )
     return root, data, out, refused
 
 
@@ -57,8 +67,11 @@ def test_no_personal_value_reaches_any_output(funder_build):
     files = [p for p in out.rglob("*") if p.is_file()]
     assert any(p.suffix == ".pdf" for p in files) and any(p.suffix == ".ipynb" for p in files)
     texts = [p.read_bytes() for p in files]
-    texts += [subprocess.run(["pdftotext", str(p), "-"], capture_output=True).stdout
-              for p in files if p.suffix == ".pdf" and shutil.which("pdftotext")]
+    texts += [
+        subprocess.run(["pdftotext", str(p), "-"], capture_output=True).stdout
+        for p in files
+        if p.suffix == ".pdf" and shutil.which("pdftotext")
+    ]
     for value in PERSONAL:
         assert not any(value.encode() in blob for blob in texts), value
 
@@ -90,7 +103,7 @@ def test_pdf_is_a4_with_page_numbers_and_the_figures(funder_build):
     for figure in ("195", "74", "54,5 %", "13,5 %", "36 %", "Page 1 /"):
         assert figure in flat, figure
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
-    assert "595.2" in info and "841.9" in info or "A4" in info
+    assert ("595.2" in info and "841.9" in info) or "A4" in info
 
 
 def test_chart_images_open(funder_build):
@@ -136,7 +149,17 @@ def test_same_data_gives_the_same_bytes_and_diff_tells_what_moved(funder_build):
     with (changed_data / "employment.csv").open("a", encoding="utf-8") as handle:
         handle.write("2019,75,Tiers-lieu fictif 999,CDI,animation,1\n")
     newer = root / "newer"
-    result = build(newer, "--year", 2019, "--region", "75", "--drop-personal-columns", "--diff", out,
-                   notebook=None, data=changed_data)
+    result = build(
+        newer,
+        "--year",
+        2019,
+        "--region",
+        "75",
+        "--drop-personal-columns",
+        "--diff",
+        out,
+        notebook=None,
+        data=changed_data,
+    )
     assert "changed  2019/75-nouvelle-aquitaine" in result.stdout
     assert "jobs.by_contract.CDI: 195 → 196" in result.stdout

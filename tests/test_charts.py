@@ -70,8 +70,11 @@ def test_hover_labels_use_french_numbers(built):
     assert "Enquête 2019<br>269 emplois" in _hover_texts(built["trend"])
     for fig in built.values():
         for trace in fig.data:
-            templates = ([trace.node.hovertemplate, trace.link.hovertemplate] if trace.type == "sankey"
-                         else [trace.hovertemplate])
+            templates = (
+                [trace.node.hovertemplate, trace.link.hovertemplate]
+                if trace.type == "sankey"
+                else [trace.hovertemplate]
+            )
             for template in templates:
                 # numbers come pre-formatted: no d3 number format (which would print "." decimals)
                 assert template == "%{customdata[0]}<extra></extra>" or template == "%{customdata}<extra></extra>"
@@ -89,9 +92,10 @@ def test_years_are_categories_not_numbers(built):
 
 
 def test_labels_from_data_are_escaped():
-    table = pd.DataFrame({"facilitation": [3], "inconnu": [1]},
-                         index=pd.MultiIndex.from_tuples([(2018, "<script>alert(1)</script>")],
-                                                         names=["cohort_year", "cohort"]))
+    table = pd.DataFrame(
+        {"facilitation": [3], "inconnu": [1]},
+        index=pd.MultiIndex.from_tuples([(2018, "<script>alert(1)</script>")], names=["cohort_year", "cohort"]),
+    )
     fig = charts.situations_by_cohort_bar(table)
     assert list(fig.data[0].y) == ["&lt;script&gt;alert(1)&lt;/script&gt;"]
     assert "<script>alert" not in charts.chart_html(fig, "chart-x")

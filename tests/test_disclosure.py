@@ -60,7 +60,7 @@ def employment_of(rows) -> pd.DataFrame:
     records = []
     for row in rows:
         year, region, contract, role, count = row[:5]
-        record = dict(year=year, region=region, contract=contract, role=role, count=count)
+        record = {"year": year, "region": region, "contract": contract, "role": role, "count": count}
         if len(row) > 5:
             record["tiers_lieu"] = "" if row[5] is None else row[5]
         records.append(record)
@@ -69,10 +69,22 @@ def employment_of(rows) -> pd.DataFrame:
 
 def holders_of(rows) -> pd.DataFrame:
     """rows: (cohort_year, region, status, situation, created_business, changed_job[, cohort label])."""
-    return tidy(HOLDERS, [dict(holder_id=f"H{i}", cohort=row[6] if len(row) > 6 else f"P{row[0]}-{row[1]}",
-                               cohort_year=row[0], region=row[1], status_at_entry=row[2], situation=row[3],
-                               created_business="oui" if row[4] else "non", changed_job="oui" if row[5] else "non")
-                          for i, row in enumerate(rows)])
+    return tidy(
+        HOLDERS,
+        [
+            {
+                "holder_id": f"H{i}",
+                "cohort": row[6] if len(row) > 6 else f"P{row[0]}-{row[1]}",
+                "cohort_year": row[0],
+                "region": row[1],
+                "status_at_entry": row[2],
+                "situation": row[3],
+                "created_business": "oui" if row[4] else "non",
+                "changed_job": "oui" if row[5] else "non",
+            }
+            for i, row in enumerate(rows)
+        ],
+    )
 
 
 def dataset(employment: pd.DataFrame, holders: pd.DataFrame) -> Dataset:
@@ -84,8 +96,15 @@ def jobs_for(region: str, years=(2019,), places=("A", "B", "C"), n=10) -> list[t
     return [(y, region, c, o, n, p) for y in years for c in CONTRACTS for o in ROLES for p in places]
 
 
-def people(n: int, cohort_year: int, region: str, status: str = "actif", situation: str = "facilitation",
-           created: bool = True, changed: bool = False) -> list[tuple]:
+def people(
+    n: int,
+    cohort_year: int,
+    region: str,
+    status: str = "actif",
+    situation: str = "facilitation",
+    created: bool = True,
+    changed: bool = False,
+) -> list[tuple]:
     return [(cohort_year, region, status, situation, created, changed)] * n
 
 
@@ -95,7 +114,7 @@ PRIMES = (2_147_483_647, 2_147_483_629)
 
 
 def _is_prime(p: int) -> bool:
-    return p > 1 and all(p % d for d in range(2, int(p ** 0.5) + 1))
+    return p > 1 and all(p % d for d in range(2, int(p**0.5) + 1))
 
 
 def _group(status: str, situation: str, created: bool, changed: bool) -> str | None:
@@ -146,18 +165,33 @@ class Attacker:
         self.frames = (employment, holders)
         # Unknowns. Holders: every full profile in every (region, cohort) with holders (cohort lists are
         # public); jobs: every (year, region, contract, role) of a region with data that year.
-        cohorts = sorted({(str(r), int(y), str(c)) for r, y, c in
-                          zip(holders["region_code"], holders["cohort_year"], holders["cohort"])})
+        cohorts = sorted(
+            {
+                (str(r), int(y), str(c))
+                for r, y, c in zip(holders["region_code"], holders["cohort_year"], holders["cohort"], strict=True)
+            }
+        )
         profiles = list(itertools.product(STATUSES, SITUATIONS, (False, True), (False, True)))
         atoms = [(r, y, c, *p) for r, y, c in cohorts for p in profiles]
         index = {a: i for i, a in enumerate(atoms)}
         self.h_truth = np.zeros(len(atoms), dtype=np.int64)
         for row in holders.itertuples():
-            self.h_truth[index[(str(row.region_code), int(row.cohort_year), str(row.cohort), str(row.status_at_entry),
-                                str(row.situation), bool(row.created_business), bool(row.changed_job))]] += 1
+            self.h_truth[
+                index[
+                    (
+                        str(row.region_code),
+                        int(row.cohort_year),
+                        str(row.cohort),
+                        str(row.status_at_entry),
+                        str(row.situation),
+                        bool(row.created_business),
+                        bool(row.changed_job),
+                    )
+                ]
+            ] += 1
         self.h = pd.DataFrame(atoms, columns=["region", "year", "cohort", "status", "situation", "created", "changed"])
         self.h["group"] = [_group(*a[3:]) for a in atoms]
-        pairs = sorted({(int(y), str(r)) for y, r in zip(employment["year"], employment["region_code"])})
+        pairs = sorted({(int(y), str(r)) for y, r in zip(employment["year"], employment["region_code"], strict=True)})
         jatoms = [(y, r, c, o) for y, r in pairs for c in CONTRACTS for o in ROLES]
         jindex = {a: i for i, a in enumerate(jatoms)}
         self.j_truth = np.zeros(len(jatoms), dtype=np.int64)
@@ -197,8 +231,10 @@ class Attacker:
         else:
             assert isinstance(value, int) and not isinstance(value, bool), f"{where}: {value!r}"
             assert value == truth, f"{where}: shows {value}, the data say {truth}"
-        cell = self.cells[kind].setdefault(vector.astype(np.int8).tobytes(), {
-            "vector": vector, "truth": truth, "shown": set(), "labels": set(), "where": []})
+        cell = self.cells[kind].setdefault(
+            vector.astype(np.int8).tobytes(),
+            {"vector": vector, "truth": truth, "shown": set(), "labels": set(), "where": []},
+        )
         cell["where"].append(where)
         (cell["labels"] if is_masked(value) else cell["shown"]).add(str(value) if is_masked(value) else value)
 
@@ -243,8 +279,7 @@ class Attacker:
             for g, v in hold["trajectory_counts"].items():
                 self._note("holders", self.h_vector(year, scope, group=g), v, f"{where} trajectory {g}")
                 self._check_share(hold["trajectory_shares"][g], v, hold["trajectory_n"], f"{where} share {g}")
-            self._note("holders", self.h_vector(year, scope) * in_group, hold["trajectory_n"],
-                       f"{where} trajectory_n")
+            self._note("holders", self.h_vector(year, scope) * in_group, hold["trajectory_n"], f"{where} trajectory_n")
             table = p.situation_by_cohort(year, region)
             assert list(table.columns) == [*SITUATIONS, "total"]
             for (cohort_year, cohort), row in table.iterrows():
@@ -260,7 +295,8 @@ class Attacker:
             for cell in cells.values():
                 assert not (cell["shown"] and cell["labels"]), (
                     f"the same {kind} figure is shown ({cell['shown']}) and masked ({cell['labels']}): "
-                    + "; ".join(cell["where"]))
+                    + "; ".join(cell["where"])
+                )
                 assert len(cell["labels"]) <= 1, cell["where"]
 
     def linearly_determined(self, kind: str) -> list[str]:
@@ -318,7 +354,7 @@ class Attacker:
                 add(n, [self.h_vector(year, scope, situation=s) for s in SITUATIONS])
                 add(n * in_group, [self.h_vector(year, scope, group=g) for g in TRAJECTORIES])
                 rows = {}
-                for y, c in sorted(set(zip(self.h["year"], self.h["cohort"]))):
+                for y, c in sorted(set(zip(self.h["year"], self.h["cohort"], strict=True))):
                     row = n * (self.h["year"] == y).to_numpy() * (self.h["cohort"] == c).to_numpy()
                     if row.any():
                         rows[(y, c)] = row
@@ -332,7 +368,7 @@ class Attacker:
                 if i:  # this year's report = the previous one + the cohorts started in between
                     new = [row for (y, _), row in rows.items() if y >= years[i - 1]]
                     before = self.h_vector(years[i - 1], scope)
-                    add(n, [before] + new)
+                    add(n, [before, *new])
                     for s in SITUATIONS:
                         is_s = (self.h["situation"] == s).to_numpy()
                         add(n * is_s, [before * is_s] + [row * is_s for row in new])
@@ -372,8 +408,9 @@ class Attacker:
                         continue
                     others_lo = sum((lo[o] * s if s > 0 else -hi[o] * -s) for o, s in rel if o != key)
                     others_hi = sum((hi[o] * s if s > 0 else -lo[o] * -s) for o, s in rel if o != key)
-                    low, high = (-others_hi / sign, -others_lo / sign) if sign > 0 else (others_lo / -sign,
-                                                                                         others_hi / -sign)
+                    low, high = (
+                        (-others_hi / sign, -others_lo / sign) if sign > 0 else (others_lo / -sign, others_hi / -sign)
+                    )
                     if low > lo[key]:
                         lo[key], moved = np.ceil(low), True
                     if high < hi[key]:
@@ -404,12 +441,14 @@ def attack(employment: pd.DataFrame, holders: pd.DataFrame, min_count: int = 5) 
 def test_the_attacker_finds_a_leak_when_there_is_one():
     """Without secondary suppression, n minus the shown situations gives the masked one back."""
     employment = employment_of(jobs_for("75"))
-    holders = holders_of(people(20, 2017, "75") + people(3, 2017, "75", situation="autre", created=False)
-                         + [(2017, "75", "actif", s, True, False) for s in SITUATIONS if s not in ("facilitation",
-                                                                                                     "autre")] * 6)
+    holders = holders_of(
+        people(20, 2017, "75")
+        + people(3, 2017, "75", situation="autre", created=False)
+        + [(2017, "75", "actif", s, True, False) for s in SITUATIONS if s not in ("facilitation", "autre")] * 6
+    )
     protection = Protection(employment, holders, 5)
     attacker = Attacker(employment, holders, protection)
-    leaky = {key: cell for key, cell in attacker.cells["holders"].items()}
+    leaky = dict(attacker.cells["holders"].items())
     for cell in leaky.values():  # show every complement
         if "secret" in cell["labels"]:
             cell["labels"], cell["shown"] = set(), {cell["truth"]}
@@ -461,12 +500,16 @@ def test_masked_values_are_their_label_and_cannot_be_summed():
 
 def _two_regions() -> tuple[pd.DataFrame, pd.DataFrame]:
     employment = employment_of(jobs_for("75") + jobs_for("76"))
-    holders = holders_of(people(20, 2017, "75") + people(9, 2017, "75", situation="recherche_emploi", created=False)
-                         + people(3, 2017, "75", situation="autre", created=False)
-                         + people(12, 2017, "76") + people(8, 2017, "76", situation="recherche_emploi", created=False)
-                         + people(6, 2017, "76", situation="autre", created=False)
-                         + people(2, 2017, "76", situation="inconnu", created=False)
-                         + people(2, 2017, "76", situation="autre_emploi", status="demandeur_emploi"))
+    holders = holders_of(
+        people(20, 2017, "75")
+        + people(9, 2017, "75", situation="recherche_emploi", created=False)
+        + people(3, 2017, "75", situation="autre", created=False)
+        + people(12, 2017, "76")
+        + people(8, 2017, "76", situation="recherche_emploi", created=False)
+        + people(6, 2017, "76", situation="autre", created=False)
+        + people(2, 2017, "76", situation="inconnu", created=False)
+        + people(2, 2017, "76", situation="autre_emploi", status="demandeur_emploi")
+    )
     return employment, holders
 
 
@@ -512,11 +555,14 @@ def test_a_count_of_nothing_at_all_is_public():
 
 def test_one_masked_part_of_a_shown_total_gets_a_complement():
     employment = employment_of(jobs_for("75"))
-    holders = holders_of(people(20, 2017, "75") + people(9, 2017, "75", situation="recherche_emploi", created=False)
-                         + people(6, 2017, "75", situation="autre_emploi", created=False)
-                         + people(3, 2017, "75", situation="autre", created=False)
-                         + people(7, 2017, "75", situation="inconnu", created=False)
-                         + people(8, 2017, "75", situation="autre_coordination"))
+    holders = holders_of(
+        people(20, 2017, "75")
+        + people(9, 2017, "75", situation="recherche_emploi", created=False)
+        + people(6, 2017, "75", situation="autre_emploi", created=False)
+        + people(3, 2017, "75", situation="autre", created=False)
+        + people(7, 2017, "75", situation="inconnu", created=False)
+        + people(8, 2017, "75", situation="autre_coordination")
+    )
     p = Protection(employment, holders, 5)
     f = p.figures(2019, NA)["holders"]
     counts = f["situation_counts"]
@@ -543,9 +589,13 @@ def test_next_year_minus_this_year_does_not_give_a_masked_cohort_cell():
     # Report 2018 covers the 2016 cohort, report 2019 the 2016 and 2017 cohorts: their difference is the
     # 2017 cohort, whose « autre » cell is 2.
     employment = employment_of(jobs_for("75", years=(2018, 2019)))
-    holders = holders_of(people(15, 2016, "75") + people(10, 2016, "75", situation="autre", created=False)
-                         + people(12, 2017, "75") + people(2, 2017, "75", situation="autre", created=False)
-                         + people(8, 2017, "75", situation="recherche_emploi", created=False))
+    holders = holders_of(
+        people(15, 2016, "75")
+        + people(10, 2016, "75", situation="autre", created=False)
+        + people(12, 2017, "75")
+        + people(2, 2017, "75", situation="autre", created=False)
+        + people(8, 2017, "75", situation="recherche_emploi", created=False)
+    )
     p = Protection(employment, holders, 5)
     assert is_masked(p.situation_by_cohort(2019, NA).loc[(2017, "P2017-75"), "autre"])
     autre_2018 = p.figures(2018, NA)["holders"]["situation_counts"]["autre"]
@@ -563,8 +613,11 @@ def _jobs(rows) -> Protection:
 
 
 def test_jobs_of_two_tiers_lieux_are_secret():
-    rows = jobs_for("75", places=("A", "B", "C")) + [(2019, "76", "CDI", "facilitation", 4, "X"),
-                                                      (2019, "76", "CDI", "animation", 4, "Y")]
+    rows = [
+        *jobs_for("75", places=("A", "B", "C")),
+        (2019, "76", "CDI", "facilitation", 4, "X"),
+        (2019, "76", "CDI", "animation", 4, "Y"),
+    ]
     p = _jobs(rows)
     total = p.figures(2019, OCC)["jobs"]["total"]
     assert is_masked(total) and total.reason == "business_rule" and str(total) == "secret"
@@ -574,8 +627,12 @@ def test_jobs_of_two_tiers_lieux_are_secret():
 
 
 def test_jobs_dominated_by_one_tiers_lieu_are_secret():
-    rows = jobs_for("75") + [(2019, "76", "CDI", "facilitation", 90, "X"), (2019, "76", "CDI", "animation", 5, "Y"),
-                             (2019, "76", "CDD", "animation", 5, "Z")]
+    rows = [
+        *jobs_for("75"),
+        (2019, "76", "CDI", "facilitation", 90, "X"),
+        (2019, "76", "CDI", "animation", 5, "Y"),
+        (2019, "76", "CDD", "animation", 5, "Z"),
+    ]
     f = _jobs(rows).figures(2019, OCC)["jobs"]
     assert f["total"].reason == "business_rule"  # X holds 90 % of the jobs
     assert f["by_contract"]["CDI"].reason == "business_rule"
@@ -592,8 +649,11 @@ def test_business_rule_needs_the_tiers_lieu_column():
 
 
 def test_jobs_without_a_tiers_lieu_count_as_one_unidentified_place():
-    rows = [(2019, "76", "CDI", "facilitation", 5, "X"), (2019, "76", "CDI", "facilitation", 5, None),
-            (2019, "76", "CDI", "animation", 5, None)]
+    rows = [
+        (2019, "76", "CDI", "facilitation", 5, "X"),
+        (2019, "76", "CDI", "facilitation", 5, None),
+        (2019, "76", "CDI", "animation", 5, None),
+    ]
     assert _jobs(rows).figures(2019, OCC)["jobs"]["total"].reason == "business_rule"  # 2 places
     rows.append((2019, "76", "CDI", "animation", 5, "Y"))
     assert _jobs(rows).figures(2019, OCC)["jobs"]["total"] == 20
@@ -611,12 +671,15 @@ def test_k_equal_to_one_masks_only_the_business_rule_and_its_complements():
     summary = p.summary()
     assert summary["small_count"] == summary["secondary"] == summary["business_rule"] == 0
     assert p.figures(2019, NA)["holders"]["situation_counts"]["inconnu"] == 0
-    rows = jobs_for("75") + [(2019, "76", "CDI", "facilitation", 4, "X"), (2019, "76", "CDI", "animation", 4, "Y")]
+    rows = [*jobs_for("75"), (2019, "76", "CDI", "facilitation", 4, "X"), (2019, "76", "CDI", "animation", 4, "Y")]
     p = Protection(employment_of(rows), holders, 1)
     figures = [p.figures(2019, r) for r in (NA, OCC, FRANCE)]
-    reasons = {v.reason for f in figures
-               for v in (f["jobs"]["total"], *f["jobs"]["by_contract"].values(), *f["jobs"]["by_role"].values())
-               if is_masked(v)}
+    reasons = {
+        v.reason
+        for f in figures
+        for v in (f["jobs"]["total"], *f["jobs"]["by_contract"].values(), *f["jobs"]["by_role"].values())
+        if is_masked(v)
+    }
     assert reasons == {"business_rule", "secondary"}
     assert not any(is_masked(v) for f in figures for v in f["holders"]["situation_counts"].values())
     attack(employment_of(rows), holders, 1)
@@ -671,14 +734,23 @@ def test_published_page_figures_stay_visible(sample_protection):
     f = sample_protection.figures(2019, NA)
     jobs, hold = f["jobs"], f["holders"]
     assert (jobs["total"], jobs["by_contract"]["CDI"], jobs["by_contract"]["CDD"], jobs["facilitation"]) == (
-        269, 195, 74, 151)
+        269,
+        195,
+        74,
+        151,
+    )
     assert jobs["facilitation_share"] == pytest.approx(151 / 269)
     assert hold["n"] == 200
     assert {s: hold["situation_shares"][s] for s in ("facilitation", "autre_coordination", "recherche_emploi")} == (
-        {"facilitation": 0.545, "autre_coordination": 0.27, "recherche_emploi": 0.135})
+        {"facilitation": 0.545, "autre_coordination": 0.27, "recherche_emploi": 0.135}
+    )
     assert hold["trajectory_n"] == 150
-    assert hold["trajectory_counts"] == {"demandeur_emploi_vers_actif": 54, "etudiant_vers_actif": 15,
-                                         "actif_vers_createur": 75, "changement_de_poste": 6}
+    assert hold["trajectory_counts"] == {
+        "demandeur_emploi_vers_actif": 54,
+        "etudiant_vers_actif": 15,
+        "actif_vers_createur": 75,
+        "changement_de_poste": 6,
+    }
     assert list(hold["trajectory_shares"].values()) == pytest.approx([0.36, 0.10, 0.50, 0.04])
     assert str(hold["situation_counts"]["autre"]) == "< 5"  # 3
 
@@ -693,6 +765,7 @@ def test_protection_of_the_sample_is_fast(sample):
         start = time.perf_counter()
         Protection(sample.employment, sample.holders, 5)
         return time.perf_counter() - start
+
     best = min(timed() for _ in range(3))
     assert best < 1.0, f"protecting the sample took {best:.2f} s (target: 0.3 s)"
 
@@ -702,14 +775,33 @@ def test_protection_of_the_sample_is_fast(sample):
 CODES = ["75", "76", "53"]
 PLACES = ["A", "B", "C", "D", None]
 
-job_rows = st.lists(st.tuples(st.sampled_from([2018, 2019, 2020]), st.sampled_from(CODES),
-                              st.sampled_from(CONTRACTS), st.sampled_from(ROLES), st.integers(0, 12),
-                              st.sampled_from(PLACES)), min_size=1, max_size=25)
+job_rows = st.lists(
+    st.tuples(
+        st.sampled_from([2018, 2019, 2020]),
+        st.sampled_from(CODES),
+        st.sampled_from(CONTRACTS),
+        st.sampled_from(ROLES),
+        st.integers(0, 12),
+        st.sampled_from(PLACES),
+    ),
+    min_size=1,
+    max_size=25,
+)
 # Cohort labels: one or two cohorts per region and year, or one label shared by several regions (the
 # national cohort table then adds them up).
-holder_rows = st.lists(st.tuples(st.sampled_from([2016, 2017, 2018, 2019]), st.sampled_from(CODES),
-                                 st.sampled_from(STATUSES), st.sampled_from(SITUATIONS), st.booleans(),
-                                 st.booleans(), st.sampled_from(["a", "b", "shared"])), min_size=0, max_size=45)
+holder_rows = st.lists(
+    st.tuples(
+        st.sampled_from([2016, 2017, 2018, 2019]),
+        st.sampled_from(CODES),
+        st.sampled_from(STATUSES),
+        st.sampled_from(SITUATIONS),
+        st.booleans(),
+        st.booleans(),
+        st.sampled_from(["a", "b", "shared"]),
+    ),
+    min_size=0,
+    max_size=45,
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -228,26 +228,44 @@ class Expected:
         years = {str(y) for y in [year, *dataset.years, *hold["cohort_years"]]}
         base = years | {fmt_int(self.k), "100 %"}
         self.jobs_tokens = set(base)
-        self.job_counts = [v for v in [jobs["total"], *jobs["by_contract"].values(), *jobs["by_role"].values(),
-                                       *jobs["trend"].values(), *self.by_region.values()] if shown(v)]
+        self.job_counts = [
+            v
+            for v in [
+                jobs["total"],
+                *jobs["by_contract"].values(),
+                *jobs["by_role"].values(),
+                *jobs["trend"].values(),
+                *self.by_region.values(),
+            ]
+            if shown(v)
+        ]
         self.jobs_tokens |= {written(v) for v in self.job_counts}
         for n in [*jobs["by_contract"].values(), *jobs["by_role"].values(), *self.by_region.values()]:
             if shown(n) and shown(jobs["total"]) and jobs["total"]:
                 self.jobs_tokens.add(written_share(n, jobs["total"]))
         if shown(jobs["facilitation_share"]) and jobs["facilitation_share"] is not None:
-            self.jobs_tokens |= {plain_spaces(fmt_pct(jobs["facilitation_share"])),
-                                 plain_spaces(fmt_pct_more_than(jobs["facilitation_share"])).replace("plus de ", "")}
+            self.jobs_tokens |= {
+                plain_spaces(fmt_pct(jobs["facilitation_share"])),
+                plain_spaces(fmt_pct_more_than(jobs["facilitation_share"])).replace("plus de ", ""),
+            }
         growth = jobs["growth_since_first_year"]
         if shown(growth) and growth is not None:
             self.jobs_tokens.add(plain_spaces(fmt_pct(growth, 0, signed=True)))
         self.holders_tokens = set(base) | {fmt_int(hold["cohorts"])}
-        holder_counts = [hold["n"], hold["trajectory_n"], *hold["situation_counts"].values(),
-                         *hold["trajectory_counts"].values(), *self.cohorts.to_numpy().ravel().tolist()]
+        holder_counts = [
+            hold["n"],
+            hold["trajectory_n"],
+            *hold["situation_counts"].values(),
+            *hold["trajectory_counts"].values(),
+            *self.cohorts.to_numpy().ravel().tolist(),
+        ]
         self.holder_counts = [v for v in holder_counts if shown(v)]
         self.holders_tokens |= {written(v) for v in self.holder_counts}
-        self.holders_tokens |= {plain_spaces(fmt_pct(s)) for s in [*hold["situation_shares"].values(),
-                                                                   *hold["trajectory_shares"].values()]
-                                if shown(s) and s is not None}
+        self.holders_tokens |= {
+            plain_spaces(fmt_pct(s))
+            for s in [*hold["situation_shares"].values(), *hold["trajectory_shares"].values()]
+            if shown(s) and s is not None
+        }
         # Derived from shown figures only: a cohort cell's share of its cohort, the remainder of a shown total
         # minus its shown parts (grey « Non diffusé »), the Sankey's node totals when all their flows are shown.
         for _, row in self.cohorts.iterrows():
@@ -258,9 +276,14 @@ class Expected:
         if shown(hold["n"]):
             self.holders_tokens.add(written(hold["n"] - sum(v for v in hold["situation_counts"].values() if shown(v))))
         groups = hold["trajectory_counts"]
-        nodes = [("demandeur_emploi_vers_actif",), ("etudiant_vers_actif",), ("actif_vers_createur",
-                 "changement_de_poste"), ("demandeur_emploi_vers_actif", "etudiant_vers_actif"),
-                 ("actif_vers_createur",), ("changement_de_poste",)]
+        nodes = [
+            ("demandeur_emploi_vers_actif",),
+            ("etudiant_vers_actif",),
+            ("actif_vers_createur", "changement_de_poste"),
+            ("demandeur_emploi_vers_actif", "etudiant_vers_actif"),
+            ("actif_vers_createur",),
+            ("changement_de_poste",),
+        ]
         for node in nodes:
             if all(shown(groups[g]) for g in node):
                 total = sum(groups[g] for g in node)
@@ -270,16 +293,24 @@ class Expected:
         self.published_tokens = set()
         ctx_rows = report.context_rows(_Territory(region, year))
         for _, r in ctx_rows.iterrows():
-            for text in (r["label_fr"], r["period"], r["source"], report.published_value(r),
-                         str(r["year"]) if pd.notna(r["year"]) else "",
-                         fmt_date(r["source_date"]) if r["source_date"] else ""):
+            for text in (
+                r["label_fr"],
+                r["period"],
+                r["source"],
+                report.published_value(r),
+                str(r["year"]) if pd.notna(r["year"]) else "",
+                fmt_date(r["source_date"]) if r["source_date"] else "",
+            ):
                 self.published_tokens |= set(numbers_in(typeset(text)))
 
     def allowed(self, section: str, ctx) -> set[str]:
         if section == "title":  # the year, the region code and the data's date
             data_date = ctx.dataset.data_date
-            return ({str(self.year)} | ({ctx.region.code} if ctx.region.code else set())
-                    | {str(data_date.year), str(data_date.day)})
+            return (
+                {str(self.year)}
+                | ({ctx.region.code} if ctx.region.code else set())
+                | {str(data_date.year), str(data_date.day)}
+            )
         if section == "employment":
             return self.jobs_tokens
         if section == "holders":
@@ -292,8 +323,13 @@ class Expected:
         quoted = set(self.published_tokens)
         if section == "appendix":
             for c in report.report_comparisons(ctx):
-                for text in (c.label_fr, c.source, report.published_value(
-                        {"value": c.published, "precision": c.precision, "unit": c.unit, "qualifier": c.qualifier})):
+                for text in (
+                    c.label_fr,
+                    c.source,
+                    report.published_value(
+                        {"value": c.published, "precision": c.precision, "unit": c.unit, "qualifier": c.qualifier}
+                    ),
+                ):
                     quoted |= set(numbers_in(typeset(text)))
                 if c.indicator.startswith("certification"):
                     quoted.add(fmt_int(c.computed))
@@ -309,8 +345,9 @@ class Expected:
         pairs += [(jobs["by_role"][o], tjobs["by_role"][o], f"jobs {o}") for o in ROLES]
         pairs += [(hold["n"], thold["n"], "holders n"), (hold["trajectory_n"], thold["trajectory_n"], "trajectory_n")]
         pairs += [(hold["situation_counts"][s], thold["situation_counts"][s], f"situation {s}") for s in SITUATIONS]
-        pairs += [(hold["trajectory_counts"][g], thold["trajectory_counts"][g], f"trajectory {g}")
-                  for g in TRAJECTORIES]
+        pairs += [
+            (hold["trajectory_counts"][g], thold["trajectory_counts"][g], f"trajectory {g}") for g in TRAJECTORIES
+        ]
         for value, truth, what in pairs:
             if is_masked(value):
                 out.setdefault(written(truth), what)
@@ -344,7 +381,7 @@ def check_tokens(ctx, expected: Expected, sections: dict[str, str]) -> None:
     for name in CHECKED_SECTIONS:
         markup = sections[name]
         tokens = page_numbers(markup)
-        for chart_id, (traces, layout) in plotted_charts(markup).items():
+        for _chart_id, (traces, layout) in plotted_charts(markup).items():
             tokens += chart_numbers(traces, layout)
         allowed = expected.allowed(name, ctx)
         unexplained = sorted({t for t in tokens if t not in allowed})
@@ -365,33 +402,58 @@ def check_tables(ctx, e: Expected, sections: dict[str, str]) -> None:
     jobs, hold, y = e.f["jobs"], e.f["holders"], e.year
     tables = Tables(sections["employment"])
     total = jobs["total"]
-    for caption, counts, label in ((f"Emplois par contrat, {y}", jobs["by_contract"], _contract_label),
-                                   (f"Emplois par fonction, {y}", jobs["by_role"], role_label)):
-        _rows(tables.by_caption(caption), [[label(k), written(n), written_share(n, total)] for k, n in counts.items()],
-              ["Total", written(total), written_share(total, total) if total else "n.d."], f"{ctx.slug} {caption}")
-    _rows(tables.by_caption("Emplois recensés par année d'enquête"),
-          [[str(year), written(n)] for year, n in sorted(jobs["trend"].items())], None, f"{ctx.slug} trend")
+    for caption, counts, label in (
+        (f"Emplois par contrat, {y}", jobs["by_contract"], _contract_label),
+        (f"Emplois par fonction, {y}", jobs["by_role"], role_label),
+    ):
+        _rows(
+            tables.by_caption(caption),
+            [[label(k), written(n), written_share(n, total)] for k, n in counts.items()],
+            ["Total", written(total), written_share(total, total) if total else "n.d."],
+            f"{ctx.slug} {caption}",
+        )
+    _rows(
+        tables.by_caption("Emplois recensés par année d'enquête"),
+        [[str(year), written(n)] for year, n in sorted(jobs["trend"].items())],
+        None,
+        f"{ctx.slug} trend",
+    )
     if ctx.is_national:
-        _rows(tables.by_caption(f"Emplois par région, {y}"),
-              [[r.name, written(e.by_region[r.code]), written_share(e.by_region[r.code], total)]
-               for r in ctx.regions_with_data()],
-              ["Total", written(total), written_share(total, total) if total else "n.d."], f"{ctx.slug} regions")
+        _rows(
+            tables.by_caption(f"Emplois par région, {y}"),
+            [
+                [r.name, written(e.by_region[r.code]), written_share(e.by_region[r.code], total)]
+                for r in ctx.regions_with_data()
+            ],
+            ["Total", written(total), written_share(total, total) if total else "n.d."],
+            f"{ctx.slug} regions",
+        )
     tables = Tables(sections["holders"])
     n = hold["n"]
     if any(shown(v) and v > 0 for v in [n, *hold["situation_counts"].values()]):
-        _rows(tables.by_caption("Situation actuelle des titulaires"),
-              [[situation_label(s), written(v), written_share(v, n)] for s, v in hold["situation_counts"].items()],
-              ["Total", written(n), written_share(n, n)], f"{ctx.slug} situations")
-        _rows(tables.by_caption("Titulaires par promotion"),
-              [[str(cohort), str(year)] + [written(v) for v in row] for (year, cohort), row in e.cohorts.iterrows()],
-              None, f"{ctx.slug} cohorts")
+        _rows(
+            tables.by_caption("Situation actuelle des titulaires"),
+            [[situation_label(s), written(v), written_share(v, n)] for s, v in hold["situation_counts"].items()],
+            ["Total", written(n), written_share(n, n)],
+            f"{ctx.slug} situations",
+        )
+        _rows(
+            tables.by_caption("Titulaires par promotion"),
+            [[str(cohort), str(year)] + [written(v) for v in row] for (year, cohort), row in e.cohorts.iterrows()],
+            None,
+            f"{ctx.slug} cohorts",
+        )
     else:
         assert tables.by_caption("Situation actuelle") is None and tables.by_caption("Titulaires par") is None
     counts, tn = hold["trajectory_counts"], hold["trajectory_n"]
     table = tables.by_caption("Parcours entre l'entrée en formation")
     if any(shown(v) and v > 0 for v in [tn, *counts.values()]):
-        _rows(table, [[trajectory_label(g), written(counts[g]), written_share(counts[g], tn)] for g in TRAJECTORIES],
-              ["Total", written(tn), written_share(tn, tn)], f"{ctx.slug} trajectories")
+        _rows(
+            table,
+            [[trajectory_label(g), written(counts[g]), written_share(counts[g], tn)] for g in TRAJECTORIES],
+            ["Total", written(tn), written_share(tn, tn)],
+            f"{ctx.slug} trajectories",
+        )
     else:
         assert table is None
 
@@ -411,22 +473,22 @@ def check_charts(ctx, e: Expected, sections: dict[str, str]) -> None:
         if name == "contracts":
             (trace,) = traces
             inverse = {CONTRACT_SHORT[c]: c for c in CONTRACTS}
-            for label, value in zip(trace["x"], trace["y"]):
+            for label, value in zip(trace["x"], trace["y"], strict=True):
                 assert shown(jobs["by_contract"][inverse[label]]) and value == jobs["by_contract"][inverse[label]]
         elif name == "roles":
             (trace,) = traces
             inverse = {html.escape(role_label(o), quote=False): o for o in ROLES}
-            for label, value in zip(trace["y"], trace["x"]):
+            for label, value in zip(trace["y"], trace["x"], strict=True):
                 assert shown(jobs["by_role"][inverse[label]]) and value == jobs["by_role"][inverse[label]]
         elif name == "trend":
             (trace,) = traces
-            for year, value in zip(trace["x"], trace["y"]):
+            for year, value in zip(trace["x"], trace["y"], strict=True):
                 truth = jobs["trend"][year]
                 assert (value is None) if is_masked(truth) else value == truth, (chart_id, year)
         elif name == "situations":
             (trace,) = traces
             inverse = {html.escape(situation_label(s), quote=False): s for s in SITUATIONS}
-            for label, value in zip(trace["labels"], trace["values"]):
+            for label, value in zip(trace["labels"], trace["values"], strict=True):
                 if label == charts.WITHHELD_LABEL:
                     assert value == hold["n"] - sum(v for v in hold["situation_counts"].values() if shown(v))
                 else:
@@ -436,7 +498,7 @@ def check_charts(ctx, e: Expected, sections: dict[str, str]) -> None:
             inverse = {html.escape(situation_label(s), quote=False): s for s in SITUATIONS}
             rows = {html.escape(str(c), quote=False): row for (_, c), row in e.cohorts.iterrows()}
             for trace in traces:
-                for cohort, value in zip(trace["y"], trace["x"]):
+                for cohort, value in zip(trace["y"], trace["x"], strict=True):
                     row = rows[cohort]
                     if trace["name"] == charts.WITHHELD_LABEL:
                         parts = [row[s] for s in SITUATIONS]
@@ -448,9 +510,14 @@ def check_charts(ctx, e: Expected, sections: dict[str, str]) -> None:
         elif name == "trajectories":
             (trace,) = traces
             labels = [re.sub(r" \(\d[\d\u202f]*\)$", "", label) for label in trace["node"]["label"]]
-            for s, t, value in zip(trace["link"]["source"], trace["link"]["target"], trace["link"]["value"]):
-                (group,) = [g for g, (status, outcome) in charts._TRAJECTORY_FLOWS.items()
-                            if html.escape(status_label(status), quote=False) == labels[s] and outcome == labels[t]]
+            for s, t, value in zip(
+                trace["link"]["source"], trace["link"]["target"], trace["link"]["value"], strict=True
+            ):
+                (group,) = [
+                    g
+                    for g, (status, outcome) in charts._TRAJECTORY_FLOWS.items()
+                    if html.escape(status_label(status), quote=False) == labels[s] and outcome == labels[t]
+                ]
                 count = hold["trajectory_counts"][group]
                 assert shown(count) and value == count, (chart_id, group)
         else:
@@ -461,8 +528,16 @@ def check_workbook(ctx, e: Expected) -> None:
     """The workbook's numbers are shown counts, shares or years; a masked figure is never a number."""
     jobs, hold = e.f["jobs"], e.f["holders"]
     counts = {v for v in [*e.job_counts, *e.holder_counts, hold["cohorts"]] if shown(v)}
-    shares = [s for s in [jobs["facilitation_share"], jobs["growth_since_first_year"],
-                          *hold["situation_shares"].values(), *hold["trajectory_shares"].values()] if shown(s)]
+    shares = [
+        s
+        for s in [
+            jobs["facilitation_share"],
+            jobs["growth_since_first_year"],
+            *hold["situation_shares"].values(),
+            *hold["trajectory_shares"].values(),
+        ]
+        if shown(s)
+    ]
     for n in [*jobs["by_contract"].values(), *jobs["by_role"].values(), *e.by_region.values(), jobs["total"]]:
         if shown(n) and shown(jobs["total"]) and jobs["total"]:
             shares.append(share(n, jobs["total"]))
@@ -471,7 +546,7 @@ def check_workbook(ctx, e: Expected) -> None:
     truths = e.masked_truths()
     allowed = e.jobs_tokens | e.holders_tokens | {"3", "85 %"} | {r.code for r in ctx.regions_with_data()}
     for sheet in workbook_sheets(ctx):
-        cells = [c.value if hasattr(c, "kind") else c for row in sheet.rows + [sheet.total or []] for c in row]
+        cells = [c.value if hasattr(c, "kind") else c for row in [*sheet.rows, sheet.total or []] for c in row]
         for cell in cells + sheet.notes:
             if isinstance(cell, bool) or cell is None:
                 continue
@@ -500,9 +575,15 @@ def check_report(ctx, protection: Protection, workbook: bool = True) -> None:
 
 def contexts(dataset: Dataset, min_count: int) -> list:
     protection = Protection(dataset.employment, dataset.holders, min_count)
-    return [(report.ReportContext.from_parameters(ReportParameters(year, region, dataset.data_dir, dataset,
-                                                                   "report", min_count)), protection)
-            for year, region in protection.reports]
+    return [
+        (
+            report.ReportContext.from_parameters(
+                ReportParameters(year, region, dataset.data_dir, dataset, "report", min_count)
+            ),
+            protection,
+        )
+        for year, region in protection.reports
+    ]
 
 
 # --- random small datasets ---------------------------------------------------------------------------
@@ -514,20 +595,52 @@ def tidy(table, rows: list[dict]) -> pd.DataFrame:
     return validate_table(RawTable(Path("generated.csv"), frame), table)
 
 
-SOURCES = {"employment": SourceFile(Path("employment.csv"), "c0ffee" * 10 + "beef"),
-           "holders": SourceFile(Path("holders.csv"), "deadbeef" * 8)}
+SOURCES = {
+    "employment": SourceFile(Path("employment.csv"), "c0ffee" * 10 + "beef"),
+    "holders": SourceFile(Path("holders.csv"), "deadbeef" * 8),
+}
 
 
 def make_dataset(job_rows: list[tuple], holder_rows: list[tuple], places: bool) -> Dataset:
-    employment = tidy(EMPLOYMENT, [dict(year=y, region=r, contract=c, role=o, count=n,
-                                        **({"tiers_lieu": p or ""} if places else {}))
-                                   for y, r, c, o, n, p in job_rows])
-    holders_rows = [dict(holder_id=f"H{i}", cohort=cohort, cohort_year=y, region=r, status_at_entry=s, situation=t,
-                         created_business="oui" if b else "non", changed_job="oui" if c else "non")
-                    for i, (y, r, cohort, s, t, b, c) in enumerate(holder_rows)]
-    holders = (tidy(HOLDERS, holders_rows) if holders_rows else
-               tidy(HOLDERS, [dict(holder_id="H0", cohort="X", cohort_year=2015, region="75", status_at_entry="actif",
-                                   situation="inconnu", created_business="non", changed_job="non")]).iloc[:0])
+    employment = tidy(
+        EMPLOYMENT,
+        [
+            dict(year=y, region=r, contract=c, role=o, count=n, **({"tiers_lieu": p or ""} if places else {}))
+            for y, r, c, o, n, p in job_rows
+        ],
+    )
+    holders_rows = [
+        {
+            "holder_id": f"H{i}",
+            "cohort": cohort,
+            "cohort_year": y,
+            "region": r,
+            "status_at_entry": s,
+            "situation": t,
+            "created_business": "oui" if b else "non",
+            "changed_job": "oui" if c else "non",
+        }
+        for i, (y, r, cohort, s, t, b, c) in enumerate(holder_rows)
+    ]
+    holders = (
+        tidy(HOLDERS, holders_rows)
+        if holders_rows
+        else tidy(
+            HOLDERS,
+            [
+                {
+                    "holder_id": "H0",
+                    "cohort": "X",
+                    "cohort_year": 2015,
+                    "region": "75",
+                    "status_at_entry": "actif",
+                    "situation": "inconnu",
+                    "created_business": "non",
+                    "changed_job": "non",
+                }
+            ],
+        ).iloc[:0]
+    )
     return Dataset(employment, holders, Path("generated"), dict(SOURCES), is_example=False)
 
 
@@ -542,8 +655,16 @@ def small_datasets(draw):
         for year in years:
             for _ in range(draw(st.integers(1, 5))):
                 place = draw(st.sampled_from(["A", "B", "C", "D", None][:n_places]))
-                job_rows.append((year, code, draw(st.sampled_from(CONTRACTS)), draw(st.sampled_from(ROLES)),
-                                 draw(st.integers(0, 12)), place))
+                job_rows.append(
+                    (
+                        year,
+                        code,
+                        draw(st.sampled_from(CONTRACTS)),
+                        draw(st.sampled_from(ROLES)),
+                        draw(st.integers(0, 12)),
+                        place,
+                    )
+                )
     holder_rows = []
     for _ in range(draw(st.integers(0, 5))):  # cohorts, tiny or not, also in a region without jobs
         year = draw(st.integers(2015, 2019))
@@ -551,8 +672,17 @@ def small_datasets(draw):
         cohort = f"P{year}-{code}-{draw(st.sampled_from('ab'))}"
         size = draw(st.one_of(st.integers(1, 4), st.integers(5, 30)))
         for _ in range(size):
-            holder_rows.append((year, code, cohort, draw(st.sampled_from(STATUSES)),
-                                draw(st.sampled_from(SITUATIONS)), draw(st.booleans()), draw(st.booleans())))
+            holder_rows.append(
+                (
+                    year,
+                    code,
+                    cohort,
+                    draw(st.sampled_from(STATUSES)),
+                    draw(st.sampled_from(SITUATIONS)),
+                    draw(st.booleans()),
+                    draw(st.booleans()),
+                )
+            )
     return make_dataset(job_rows, holder_rows, places)
 
 
@@ -590,7 +720,7 @@ def test_the_checker_catches_an_unprotected_report(sample):
         cohorts = raw_cohort_table(holders_seen(sample.holders, year, ctx.region)).astype(object)
         cohorts["total"] = cohorts.sum(axis=1)
         object.__setattr__(raw, "cohort_table", cohorts)  # the cached property, replaced by the raw table
-        with pytest.raises(AssertionError, match="leak|!=|no shown"):
+        with pytest.raises(AssertionError, match=r"leak|!=|no shown"):
             check_report(raw, protection)
         sections = report.report_html(raw)
         expected = Expected(protection, year, ctx.region, sample)

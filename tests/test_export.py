@@ -58,8 +58,9 @@ def poppler() -> None:
 
 # --- Chromium discovery (no browser started) ------------------------------------------------------
 
+
 def test_a_missing_browser_is_a_clear_error(tmp_path, monkeypatch):
-    with pytest.raises(ExportError, match="Chromium not found at .*apt-get install chromium"):
+    with pytest.raises(ExportError, match=r"Chromium not found at .*apt-get install chromium"):
         find_chromium(tmp_path / "no-chromium")
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "nothing-here"))
     with pytest.raises(ExportError, match="BROWSER_PATH="):
@@ -69,22 +70,29 @@ def test_a_missing_browser_is_a_clear_error(tmp_path, monkeypatch):
 
 # --- PDF ------------------------------------------------------------------------------------------
 
+
 def _test_page(folder: Path) -> Path:
     """A small, self-contained report page: plotly.js inlined, French text, a chart wider than A4, a wide
     table, a CDN script (must not be fetched), enough text for two pages."""
     fig = go.Figure(go.Bar(x=["CDI", "CDD", "Alternance", "Autre contrat"], y=[19500, 7400, 100, 300]))
     fig.update_layout(title="Emplois par contrat, 2019", separators=", ", height=360)
-    chart = fig.to_html(include_plotlyjs=True, full_html=False, div_id="chart-test-contracts",
-                        config={"displayModeBar": True, "responsive": True})
-    wide = go.Figure(go.Bar(x=[f"R{i}" for i in range(1, 13)] + ["Ultime"],
-                            y=list(range(1, 14))))
+    chart = fig.to_html(
+        include_plotlyjs=True,
+        full_html=False,
+        div_id="chart-test-contracts",
+        config={"displayModeBar": True, "responsive": True},
+    )
+    wide = go.Figure(go.Bar(x=[f"R{i}" for i in range(1, 13)] + ["Ultime"], y=list(range(1, 14))))
     wide.update_layout(title="Graphique plus large que la page", width=1400, height=320)
-    wide_chart = wide.to_html(include_plotlyjs=False, full_html=False, div_id="chart-test-wide",
-                              config={"displayModeBar": True})
+    wide_chart = wide.to_html(
+        include_plotlyjs=False, full_html=False, div_id="chart-test-wide", config={"displayModeBar": True}
+    )
     headers = "".join(f"<th>Colonne {i}</th>" for i in range(1, 15)) + "<th>Colonnefinale</th>"
     cells = "".join(f"<td>{1000 * i}</td>" for i in range(1, 16))
-    paragraph = ("<p>Le suivi porte sur les titulaires des promotions commencées avant l'année du rapport ; "
-                 "la situation est celle du dernier suivi.</p>")
+    paragraph = (
+        "<p>Le suivi porte sur les titulaires des promotions commencées avant l'année du rapport ; "
+        "la situation est celle du dernier suivi.</p>"
+    )
     page = folder / "rapport-test.html"
     page.write_text(
         "<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>Titre HTML</title>"
@@ -92,7 +100,9 @@ def _test_page(folder: Path) -> Path:
         "<h1>Rapport de test</h1>"
         "<p>Part des titulaires en poste de facilitateur·rice : 54,5\u00a0%.</p>"
         f"{chart}<table><thead><tr>{headers}</tr></thead><tbody><tr>{cells}</tr></tbody></table>"
-        f"{wide_chart}{paragraph * 40}<p>Fin du rapport.</p></body></html>", encoding="utf-8")
+        f"{wide_chart}{paragraph * 40}<p>Fin du rapport.</p></body></html>",
+        encoding="utf-8",
+    )
     return page
 
 
@@ -107,14 +117,19 @@ def printer(chromium):
 @pytest.fixture(scope="module")
 def printed(printer, poppler, tmp_path_factory):
     folder = tmp_path_factory.mktemp("pdf")
-    pdf = printer.print(_test_page(folder), folder / "rapport-test.pdf",
-                        title="Emploi et certification en Nouvelle-Aquitaine — 2019", date_fr=DATE_FR)
+    pdf = printer.print(
+        _test_page(folder),
+        folder / "rapport-test.pdf",
+        title="Emploi et certification en Nouvelle-Aquitaine — 2019",
+        date_fr=DATE_FR,
+    )
     return pdf
 
 
 def _pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def _pdf_info(pdf: Path) -> dict[str, str]:
@@ -142,8 +157,7 @@ def test_pdf_is_a4_with_the_text_and_a_numbered_footer(printed):
 @pytest.mark.slow
 def test_nothing_is_cut_at_the_page_edge(printed):
     """Every word, chart labels included, lies inside the printable width (the footer inside the margins)."""
-    bbox = subprocess.run(["pdftotext", "-bbox", str(printed), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    bbox = subprocess.run(["pdftotext", "-bbox", str(printed), "-"], capture_output=True, text=True, check=True).stdout
     words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', bbox)
     assert words
     margin_pt = 15 / 25.4 * 72
@@ -156,9 +170,11 @@ def test_nothing_is_cut_at_the_page_edge(printed):
 @pytest.mark.slow
 def test_a_chart_that_never_draws_is_an_error_and_writes_nothing(printer, tmp_path):
     page = tmp_path / "sans-plotly.html"
-    page.write_text("<html><body><h1>Sans plotly.js</h1><div id='chart-x-1' class='plotly-graph-div'></div>"
-                    "</body></html>", encoding="utf-8")
-    with pytest.raises(ExportError, match="plotly.js is not loaded.*chart-x-1"):
+    page.write_text(
+        "<html><body><h1>Sans plotly.js</h1><div id='chart-x-1' class='plotly-graph-div'></div></body></html>",
+        encoding="utf-8",
+    )
+    with pytest.raises(ExportError, match=r"plotly\.js is not loaded.*chart-x-1"):
         printer.print(page, tmp_path / "sans-plotly.pdf", title="T", date_fr=DATE_FR)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sans-plotly.html"]
 
@@ -169,13 +185,15 @@ def test_html_to_pdf_escapes_the_footer_and_reuses_a_printer(printer, poppler, t
 
     page = tmp_path / "simple.html"
     page.write_text("<html><body><p>Une page sans graphique.</p></body></html>", encoding="utf-8")
-    pdf = html_to_pdf(page, tmp_path / "out" / "simple.pdf", title="Titre <b>brut</b> & cie", date_fr=DATE_FR,
-                      browser=printer)
+    pdf = html_to_pdf(
+        page, tmp_path / "out" / "simple.pdf", title="Titre <b>brut</b> & cie", date_fr=DATE_FR, browser=printer
+    )
     text = _pdf_text(pdf)
     assert "Titre <b>brut</b> & cie" in text and "Page 1 / 1" in text
 
 
 # --- chart images -----------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def exporter(chromium):
@@ -196,9 +214,9 @@ def _png_pixels(data: bytes) -> bytes:
     """The decompressed image data (filter bytes included) of a PNG."""
     pos, idat = 8, b""
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
         if kind == b"IDAT":
-            idat += data[pos + 8:pos + 8 + length]
+            idat += data[pos + 8 : pos + 8 + length]
         pos += 12 + length
     return zlib.decompress(idat)
 
@@ -214,10 +232,21 @@ def _chart() -> go.Figure:
 def test_png_and_svg_of_every_chart(exporter, tmp_path):
     from tlanalysis.export.images import export_chart_images
 
-    written = export_chart_images([(_chart(), "chart-75-2019-contracts"), (_chart(), "parts")], tmp_path,
-                                  "75-2019", width=600, height=400, scale=2, exporter=exporter)
-    assert [p.name for p in written] == ["75-2019-contracts.png", "75-2019-contracts.svg",
-                                         "75-2019-parts.png", "75-2019-parts.svg"]
+    written = export_chart_images(
+        [(_chart(), "chart-75-2019-contracts"), (_chart(), "parts")],
+        tmp_path,
+        "75-2019",
+        width=600,
+        height=400,
+        scale=2,
+        exporter=exporter,
+    )
+    assert [p.name for p in written] == [
+        "75-2019-contracts.png",
+        "75-2019-contracts.svg",
+        "75-2019-parts.png",
+        "75-2019-parts.svg",
+    ]
     png = (tmp_path / "75-2019-contracts.png").read_bytes()
     assert _png_header(png) == (1200, 800)
     pixels = _png_pixels(png)
@@ -238,10 +267,9 @@ def test_report_charts_keep_their_own_height(exporter, tmp_path):
 
     ctx = ReportContext.from_parameters(validate_parameters(2019, "75", render="report"))
     charts = employment_charts(ctx)[:2]
-    written = export_chart_images(charts, tmp_path, ctx.slug, formats=("png",), width=800, scale=1,
-                                  exporter=exporter)
+    written = export_chart_images(charts, tmp_path, ctx.slug, formats=("png",), width=800, scale=1, exporter=exporter)
     assert [p.name for p in written] == ["75-2019-contracts.png", "75-2019-roles.png"]
-    for (fig, _), path in zip(charts, written):
+    for (fig, _), path in zip(charts, written, strict=True):
         assert _png_header(path.read_bytes()) == (800, fig.layout.height)
 
 
@@ -256,6 +284,7 @@ def test_chart_file_names():
 
 # --- workbook ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def na_2019():
     return ReportContext.from_parameters(validate_parameters(2019, "Nouvelle-Aquitaine"))
@@ -269,7 +298,7 @@ def workbook_path(na_2019, tmp_path_factory):
 
 
 def _rows(ws) -> list[tuple]:
-    return [row for row in ws.iter_rows(values_only=True)]
+    return list(ws.iter_rows(values_only=True))
 
 
 def _by_label(ws) -> dict[str, object]:
@@ -278,8 +307,16 @@ def _by_label(ws) -> dict[str, object]:
 
 def test_workbook_has_one_sheet_per_table_with_french_headers(workbook_path):
     wb = openpyxl.load_workbook(workbook_path)
-    assert wb.sheetnames == ["Chiffres clés", "Contrats", "Fonctions", "Évolution", "Situations", "Promotions",
-                             "Trajectoires", "Sources"]
+    assert wb.sheetnames == [
+        "Chiffres clés",
+        "Contrats",
+        "Fonctions",
+        "Évolution",
+        "Situations",
+        "Promotions",
+        "Trajectoires",
+        "Sources",
+    ]
     assert _rows(wb["Contrats"])[0] == ("Contrat", "Emplois", "Part")
     assert _rows(wb["Situations"])[0] == ("Situation actuelle", "Titulaires", "Part")
     assert _rows(wb["Évolution"])[0] == ("Année d'enquête", "Emplois")
@@ -307,7 +344,7 @@ def test_workbook_numbers_are_numbers_with_french_friendly_formats(workbook_path
 def test_workbook_sources_and_example_data(workbook_path, na_2019):
     wb = openpyxl.load_workbook(workbook_path)
     sources = [c for row in _rows(wb["Sources"]) for c in row if c is not None]
-    for name, source in na_2019.dataset.sources.items():
+    for _name, source in na_2019.dataset.sources.items():
         assert source.path.name in sources and source.short_hash in sources
     assert any("La Tribune Objectif Aquitaine" in str(c) for c in sources)
     assert "4 mai 2022" in sources and dt.datetime(2022, 5, 4) in sources
@@ -358,8 +395,12 @@ def test_workbook_writes_values_the_disclosure_module_masks(monkeypatch, tmp_pat
     monkeypatch.setitem(sys.modules, "tlanalysis.disclosure", fake)
     workbook._disclosure_is_masked.cache_clear()
     try:
-        sheet = workbook.Sheet("Test", ["Libellé", "Nombre", "Part"], ["text", "count", "share"],
-                               [["a", Suppressed(), 0.5], ["b", 12, Suppressed()]])
+        sheet = workbook.Sheet(
+            "Test",
+            ["Libellé", "Nombre", "Part"],
+            ["text", "count", "share"],
+            [["a", Suppressed(), 0.5], ["b", 12, Suppressed()]],
+        )
         data = workbook.workbook_bytes([sheet], data_date=DATA_DATE, title="test")
     finally:
         workbook._disclosure_is_masked.cache_clear()
@@ -398,8 +439,9 @@ def test_workbook_takes_masked_figures_as_they_come(monkeypatch, na_2019, tmp_pa
     cohorts.iloc[1, -1] = Suppressed("< 5")
     try:
         ctx = ReportContext(na_2019.params, figures)
-        wb = openpyxl.load_workbook(workbook.key_figures_workbook(ctx, tmp_path / "m.xlsx", data_date=DATA_DATE,
-                                                                  cohort_table=cohorts))
+        wb = openpyxl.load_workbook(
+            workbook.key_figures_workbook(ctx, tmp_path / "m.xlsx", data_date=DATA_DATE, cohort_table=cohorts)
+        )
     finally:
         workbook._disclosure_is_masked.cache_clear()
     key = _by_label(wb["Chiffres clés"])
@@ -437,8 +479,20 @@ def test_workbook_opens_in_libreoffice(workbook_path, tmp_path):
         if os.environ.get("CI"):
             pytest.fail("LibreOffice is required on CI (apt-get install libreoffice-calc-nogui)")
         pytest.skip("LibreOffice not installed (apt-get install libreoffice-calc-nogui)")
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
-                    "csv", "--outdir", str(tmp_path), str(workbook_path)], capture_output=True, timeout=180,
-                   check=True)
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "csv",
+            "--outdir",
+            str(tmp_path),
+            str(workbook_path),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
     first_sheet = (tmp_path / "75-2019.csv").read_text(encoding="utf-8", errors="replace")
     assert "Indicateur" in first_sheet and "269" in first_sheet

@@ -29,10 +29,23 @@ def test_thousands_use_a_narrow_no_break_space():
     assert fmt_int(0) == "0"
 
 
-@pytest.mark.parametrize("share, text", [
-    (0.545, "54,5 %"), (0.27, "27 %"), (0.135, "13,5 %"), (0.36, "36 %"), (0.10, "10 %"), (0.5, "50 %"),
-    (0.04, "4 %"), (151 / 269, "56,1 %"), (1, "100 %"), (0, "0 %"), (0.02, "2 %"), (0.015, "1,5 %"),
-])
+@pytest.mark.parametrize(
+    "share, text",
+    [
+        (0.545, "54,5 %"),
+        (0.27, "27 %"),
+        (0.135, "13,5 %"),
+        (0.36, "36 %"),
+        (0.10, "10 %"),
+        (0.5, "50 %"),
+        (0.04, "4 %"),
+        (151 / 269, "56,1 %"),
+        (1, "100 %"),
+        (0, "0 %"),
+        (0.02, "2 %"),
+        (0.015, "1,5 %"),
+    ],
+)
 def test_shares_have_at_most_one_decimal_and_no_trailing_zero(share, text):
     assert plain_spaces(fmt_pct(share)) == text
 

@@ -6,7 +6,6 @@ Each figure is compared at the precision the page publishes it with.
 import json
 
 import pytest
-
 from _cli import run_cli
 
 
@@ -43,8 +42,11 @@ def test_holders_of_the_six_cohorts_2015_2018(na_2019):
 def test_trajectories(na_2019):
     shares = na_2019["holders"]["trajectory_shares"]
     assert {k: round(100 * v) for k, v in shares.items()} == {
-        "demandeur_emploi_vers_actif": 36, "etudiant_vers_actif": 10,
-        "actif_vers_createur": 50, "changement_de_poste": 4}
+        "demandeur_emploi_vers_actif": 36,
+        "etudiant_vers_actif": 10,
+        "actif_vers_createur": 50,
+        "changement_de_poste": 4,
+    }
 
 
 def test_example_data_is_flagged(na_2019):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tlanalysis.indicators import (CONTRACTS, ROLES, SITUATIONS, key_figures, trajectory_groups)
+from tlanalysis.indicators import CONTRACTS, ROLES, SITUATIONS, key_figures, trajectory_groups
 from tlanalysis.load import RawTable
 from tlanalysis.reference import FRANCE, find_region, regions
 from tlanalysis.schema import EMPLOYMENT, HOLDERS
@@ -16,29 +16,62 @@ from tlanalysis.validate import validate_table
 CODES = ["75", "76", "04", "53"]
 STATUSES = HOLDERS.column("status_at_entry").allowed_values
 
-job_rows = st.lists(st.tuples(st.sampled_from([2018, 2019, 2020]), st.sampled_from(CODES),
-                              st.sampled_from(CONTRACTS), st.sampled_from(ROLES), st.integers(0, 40)),
-                    min_size=1, max_size=30)
-holder_rows = st.lists(st.tuples(st.sampled_from([2015, 2016, 2017, 2018, 2019]), st.sampled_from(CODES),
-                                 st.sampled_from(STATUSES), st.sampled_from(SITUATIONS), st.booleans(),
-                                 st.booleans()), min_size=0, max_size=40)
+job_rows = st.lists(
+    st.tuples(
+        st.sampled_from([2018, 2019, 2020]),
+        st.sampled_from(CODES),
+        st.sampled_from(CONTRACTS),
+        st.sampled_from(ROLES),
+        st.integers(0, 40),
+    ),
+    min_size=1,
+    max_size=30,
+)
+holder_rows = st.lists(
+    st.tuples(
+        st.sampled_from([2015, 2016, 2017, 2018, 2019]),
+        st.sampled_from(CODES),
+        st.sampled_from(STATUSES),
+        st.sampled_from(SITUATIONS),
+        st.booleans(),
+        st.booleans(),
+    ),
+    min_size=0,
+    max_size=40,
+)
 
 
 def tidy(table, rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=[c.name for c in table.columns if c.name in (rows[0] if rows else {})]
-                         or [c.name for c in table.columns]).astype("string")
+    frame = pd.DataFrame(
+        rows,
+        columns=[c.name for c in table.columns if c.name in (rows[0] if rows else {})]
+        or [c.name for c in table.columns],
+    ).astype("string")
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     return validate_table(RawTable(Path("generated.csv"), frame), table)
 
 
 def employment_of(rows) -> pd.DataFrame:
-    return tidy(EMPLOYMENT, [dict(year=y, region=r, contract=c, role=o, count=n) for y, r, c, o, n in rows])
+    return tidy(EMPLOYMENT, [{"year": y, "region": r, "contract": c, "role": o, "count": n} for y, r, c, o, n in rows])
 
 
 def holders_of(rows) -> pd.DataFrame:
-    return tidy(HOLDERS, [dict(holder_id=f"H{i}", cohort=f"P{y}-{r}", cohort_year=y, region=r, status_at_entry=s,
-                               situation=t, created_business="oui" if b else "non", changed_job="oui" if c else "non")
-                          for i, (y, r, s, t, b, c) in enumerate(rows)])
+    return tidy(
+        HOLDERS,
+        [
+            {
+                "holder_id": f"H{i}",
+                "cohort": f"P{y}-{r}",
+                "cohort_year": y,
+                "region": r,
+                "status_at_entry": s,
+                "situation": t,
+                "created_business": "oui" if b else "non",
+                "changed_job": "oui" if c else "non",
+            }
+            for i, (y, r, s, t, b, c) in enumerate(rows)
+        ],
+    )
 
 
 settings.register_profile("tl", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -95,8 +128,13 @@ def test_trajectory_groups_are_disjoint_and_follow_the_definitions(holders):
     for index, group in groups.items():
         row = frame.loc[index]
         if row["status_at_entry"] == "actif":
-            expected = ("actif_vers_createur" if row["created_business"]
-                        else "changement_de_poste" if row["changed_job"] else None)
+            expected = (
+                "actif_vers_createur"
+                if row["created_business"]
+                else "changement_de_poste"
+                if row["changed_job"]
+                else None
+            )
         else:
-            expected = (f"{row['status_at_entry']}_vers_actif" if employed[index] else None)
+            expected = f"{row['status_at_entry']}_vers_actif" if employed[index] else None
         assert (None if pd.isna(group) else group) == expected

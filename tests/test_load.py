@@ -5,16 +5,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import Workbook
+from test_validate_cli import EMPLOYMENT, HOLDERS, make_data
 
 from tlanalysis.dataset import load_dataset
 from tlanalysis.errors import DataError
 
-from test_validate_cli import EMPLOYMENT, HOLDERS, make_data
-
-FRENCH = ("Année;Région;Tiers-lieu;Type de contrat;Intitulé du poste;Nombre\r\n"
-          "2019;Nouvelle-Aquitaine;La Fabrique;CDI;Coordinatrice du tiers-lieu;1\r\n"
-          "2019;PROVENCE ALPES COTE D’AZUR;L’Atelier;Contrat d’apprentissage;Fabmanager;2\r\n"
-          "2019;04;Case;C.D.D.;Médiateur·rice numérique;1 000\r\n\r\n;;;;;\r\n\r\n")
+FRENCH = (
+    "Année;Région;Tiers-lieu;Type de contrat;Intitulé du poste;Nombre\r\n"
+    "2019;Nouvelle-Aquitaine;La Fabrique;CDI;Coordinatrice du tiers-lieu;1\r\n"
+    "2019;PROVENCE ALPES COTE D’AZUR;L’Atelier;Contrat d’apprentissage;Fabmanager;2\r\n"
+    "2019;04;Case;C.D.D.;Médiateur·rice numérique;1 000\r\n\r\n;;;;;\r\n\r\n"
+)
 
 
 def write(folder: Path, name: str, text: str, encoding: str) -> None:
@@ -50,7 +51,9 @@ def test_rows_are_numbered_as_in_the_spreadsheet_despite_blank_lines(tmp_path):
 
 
 def test_region_codes_stay_text(tmp_path):
-    folder = make_data(tmp_path, employment="year;region;contract;role\n2021;04;CDI;animation\n2021;La Réunion;CDD;animation\n")
+    folder = make_data(
+        tmp_path, employment="year;region;contract;role\n2021;04;CDI;animation\n2021;La Réunion;CDD;animation\n"
+    )
     assert load_dataset(folder).employment["region_code"].tolist() == ["04", "04"]
 
 
@@ -66,8 +69,12 @@ def _workbook(path: Path, sheets: dict[str, list[list]]) -> None:
 
 def test_xlsx_first_sheet_and_named_sheet(tmp_path):
     folder = make_data(tmp_path, employment=None)
-    rows = [["Année", "Région", "Contrat", "Fonction", "Nombre"], [2019, "Nouvelle-Aquitaine", "CDI", "facilitation", 3.0],
-            [None, None, None, None, None], [2019, "04", "CDD", "animation", 2]]
+    rows = [
+        ["Année", "Région", "Contrat", "Fonction", "Nombre"],
+        [2019, "Nouvelle-Aquitaine", "CDI", "facilitation", 3.0],
+        [None, None, None, None, None],
+        [2019, "04", "CDD", "animation", 2],
+    ]
     _workbook(folder / "employment.xlsx", {"Notes": [["à lire"]], "Emplois": rows})
     jobs = load_dataset(folder).employment
     assert jobs["count"].tolist() == [3, 2] and jobs["region_code"].tolist() == ["75", "04"]
@@ -76,9 +83,16 @@ def test_xlsx_first_sheet_and_named_sheet(tmp_path):
 
 def test_xlsx_errors_name_sheet_row_and_column(tmp_path):
     folder = make_data(tmp_path, employment=None)
-    _workbook(folder / "employment.xlsx", {"employment": [["year", "region", "contract", "role"],
-                                                         [2019, 75, "CDI", "facilitation"],
-                                                         [2019, 4, "CDI", "facilitation"]]})
+    _workbook(
+        folder / "employment.xlsx",
+        {
+            "employment": [
+                ["year", "region", "contract", "role"],
+                [2019, 75, "CDI", "facilitation"],
+                [2019, 4, "CDI", "facilitation"],
+            ]
+        },
+    )
     with pytest.raises(DataError) as caught:
         load_dataset(folder)
     (problem,) = caught.value.problems
@@ -107,14 +121,18 @@ def test_ragged_rows_are_a_clear_error(tmp_path):
 
 
 def test_tidy_frames_keep_only_declared_columns(tmp_path):
-    folder = make_data(tmp_path, holders=HOLDERS.replace("changed_job\n", "changed_job,commentaire\n").replace(",non\n", ",non,rien\n"))
+    folder = make_data(
+        tmp_path, holders=HOLDERS.replace("changed_job\n", "changed_job,commentaire\n").replace(",non\n", ",non,rien\n")
+    )
     holders = load_dataset(folder).holders
     assert "commentaire" not in holders.columns
     assert isinstance(holders["situation"].dtype, pd.CategoricalDtype)
 
 
 def test_title_lines_above_the_header_are_skipped_and_rows_keep_their_numbers(tmp_path):
-    text = "Enquête emploi 2019 – Coopérative\nExport du 12/03/2020\n\n" + EMPLOYMENT + "2019;75;Lieu C;CDI;plombier;1\n"
+    text = (
+        "Enquête emploi 2019 – Coopérative\nExport du 12/03/2020\n\n" + EMPLOYMENT + "2019;75;Lieu C;CDI;plombier;1\n"
+    )
     with pytest.raises(DataError) as caught:
         load_dataset(make_data(tmp_path, employment=text))
     (problem,) = caught.value.problems
@@ -123,9 +141,18 @@ def test_title_lines_above_the_header_are_skipped_and_rows_keep_their_numbers(tm
 
 def test_xlsx_title_rows_above_the_header(tmp_path):
     folder = make_data(tmp_path, employment=None)
-    _workbook(folder / "employment.xlsx", {"employment": [["Enquête 2019"], [], ["year", "region", "contract", "role"],
-                                                         [2019, "75", "CDI", "facilitation"],
-                                                         [2019, "Atlantide", "CDI", "facilitation"]]})
+    _workbook(
+        folder / "employment.xlsx",
+        {
+            "employment": [
+                ["Enquête 2019"],
+                [],
+                ["year", "region", "contract", "role"],
+                [2019, "75", "CDI", "facilitation"],
+                [2019, "Atlantide", "CDI", "facilitation"],
+            ]
+        },
+    )
     with pytest.raises(DataError) as caught:
         load_dataset(folder)
     (problem,) = caught.value.problems

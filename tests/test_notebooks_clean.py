@@ -36,8 +36,9 @@ def test_report_notebook_has_one_parameters_cell_first():
     assert len(cells) == 1
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     assert code_cells[0] is cells[0], "the parameters cell must be the first code cell"
-    assigned = {target.id for node in ast.parse(cells[0].source).body if isinstance(node, ast.Assign)
-                for target in node.targets}
+    assigned = {
+        target.id for node in ast.parse(cells[0].source).body if isinstance(node, ast.Assign) for target in node.targets
+    }
     assert {"year", "region", "data_dir", "render", "min_count"} <= assigned
 
 

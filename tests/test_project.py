@@ -1,6 +1,8 @@
 """The project's own files: dependencies declared twice must agree, docs generated from the schema
 must be current, the README's two commands must be the ones CI runs."""
 
+import functools
+import operator
 import re
 import tomllib
 from pathlib import Path
@@ -25,13 +27,15 @@ def _pinned(requirements) -> dict[str, str]:
     for requirement in requirements:
         requirement = requirement.split("#")[0].strip()
         name = _name(requirement)
-        pinned[CONDA_NAMES.get(name, name)] = requirement[len(name):].strip()
+        pinned[CONDA_NAMES.get(name, name)] = requirement[len(name) :].strip()
     return pinned
 
 
 def test_environment_yml_mirrors_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    declared = _pinned(project["dependencies"] + sum(project["optional-dependencies"].values(), []))
+    declared = _pinned(
+        project["dependencies"] + functools.reduce(operator.iadd, project["optional-dependencies"].values(), [])
+    )
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = _pinned(d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in ("python", "pip"))
     assert conda == declared
@@ -41,7 +45,9 @@ def test_environment_yml_mirrors_pyproject():
 
 def test_data_format_doc_is_generated_from_the_schema():
     doc = ROOT / "docs" / "data-format.md"
-    assert doc.read_text(encoding="utf-8") == render_markdown(), "run `tlanalysis template DIR --docs docs/data-format.md`"
+    assert doc.read_text(encoding="utf-8") == render_markdown(), (
+        "run `tlanalysis template DIR --docs docs/data-format.md`"
+    )
 
 
 def test_readme_opens_with_the_build_and_test_commands():

@@ -12,7 +12,12 @@ import pytest
 from tlanalysis.config import PUBLISHED_DIR, REFERENCE_DIR
 from tlanalysis.errors import UsageError
 from tlanalysis.published import (
-    COLUMNS, QUALIFIERS, SEED_SOURCE_URL, context_figures, matches_published, published_figures,
+    COLUMNS,
+    QUALIFIERS,
+    SEED_SOURCE_URL,
+    context_figures,
+    matches_published,
+    published_figures,
     published_for,
 )
 
@@ -67,6 +72,7 @@ def row(indicator, year=2019, region_code="75"):
 
 # --- the table ---------------------------------------------------------------
 
+
 def test_columns_in_order():
     with open(PUBLISHED_DIR / "figures.csv", encoding="utf-8", newline="") as f:
         assert next(csv.reader(f)) == list(COLUMNS)
@@ -96,11 +102,14 @@ def test_certification_structure_rows():
 
 
 def test_shares_add_up_as_published():
-    situation = [row(f"holders_situation_share_{k}")["value"]
-                 for k in ("facilitation", "autre_coordination", "recherche_emploi")]
+    situation = [
+        row(f"holders_situation_share_{k}")["value"] for k in ("facilitation", "autre_coordination", "recherche_emploi")
+    ]
     assert sum(situation) == pytest.approx(95)  # the page leaves 5 % undescribed
-    trajectories = [row(f"trajectory_share_{k}")["value"] for k in
-                    ("demandeur_emploi_vers_actif", "etudiant_vers_actif", "actif_vers_createur", "changement_de_poste")]
+    trajectories = [
+        row(f"trajectory_share_{k}")["value"]
+        for k in ("demandeur_emploi_vers_actif", "etudiant_vers_actif", "actif_vers_createur", "changement_de_poste")
+    ]
     assert sum(trajectories) == pytest.approx(100)
     regional = published_figures().query("indicator == 'tiers_lieux_share_by_region'")
     # Rounded shares as listed add to 100.8 (FACTS.md's summary says "about 100.3"): kept as published.
@@ -119,7 +128,7 @@ def test_every_row_has_source_label_and_a_usable_precision(raw_rows):
 
 
 def test_region_codes_are_known_text_codes(raw_rows, regions):
-    names = dict(zip(regions["code"], regions["name"]))
+    names = dict(zip(regions["code"], regions["name"], strict=True))
     for r in raw_rows:
         if r["region_code"] == "":
             assert r["region"] == "France", r
@@ -150,6 +159,7 @@ def test_loader_returns_a_copy():
 
 
 # --- lookups ----------------------------------------------------------------
+
 
 def test_published_for_missing_year_is_none():
     assert published_for("jobs_cdd", 2018, "75") is None
@@ -191,15 +201,19 @@ def test_context_figures_for_a_region():
 
 # --- the precision rule -----------------------------------------------------
 
-@pytest.mark.parametrize("computed, expected", [
-    (100 * 151 / 269, True),  # 56.13 %, the example data's 2019 facilitation share
-    (56.13, True),
-    (56.0, True),             # « plus de 56 % » is the share truncated to the unit: 56.0 is its floor
-    (56.999, True),
-    (55.9, False),
-    (57.0, False),            # would have been published as « plus de 57 % »
-    (57.2, False),
-])
+
+@pytest.mark.parametrize(
+    "computed, expected",
+    [
+        (100 * 151 / 269, True),  # 56.13 %, the example data's 2019 facilitation share
+        (56.13, True),
+        (56.0, True),  # « plus de 56 % » is the share truncated to the unit: 56.0 is its floor
+        (56.999, True),
+        (55.9, False),
+        (57.0, False),  # would have been published as « plus de 57 % »
+        (57.2, False),
+    ],
+)
 def test_more_than_share(computed, expected):
     assert matches_published(computed, row("jobs_facilitation_share")) is expected
 
@@ -210,11 +224,18 @@ def test_more_than_count_accepts_the_counted_figure(computed, expected):
     assert matches_published(computed, row("jobs_cdi")) is expected
 
 
-@pytest.mark.parametrize("computed, expected", [
-    (54.5, True), (54.45, True), (54.5499, True), (54.55, False), (54.4499, False),
-    (100 * 0.5445, True),     # 54.449999999999996 in binary: float noise must not decide a boundary
-    (100 * 109 / 200, True),  # the example data's 109 of 200 holders
-])
+@pytest.mark.parametrize(
+    "computed, expected",
+    [
+        (54.5, True),
+        (54.45, True),
+        (54.5499, True),
+        (54.55, False),
+        (54.4499, False),
+        (100 * 0.5445, True),  # 54.449999999999996 in binary: float noise must not decide a boundary
+        (100 * 109 / 200, True),  # the example data's 109 of 200 holders
+    ],
+)
 def test_exact_at_one_decimal(computed, expected):
     assert matches_published(computed, row("holders_situation_share_facilitation")) is expected
 
@@ -247,6 +268,7 @@ def test_unknown_qualifier_raises():
 
 # --- descriptors ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("folder", [PUBLISHED_DIR, REFERENCE_DIR], ids=["published", "reference"])
 def test_datapackage_describes_the_files(folder):
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
@@ -275,6 +297,7 @@ def test_every_figure_source_is_listed_in_the_package(raw_rows):
 
 # --- certification and the seed page ------------------------------------------
 
+
 def test_certification_has_18_competencies_in_3_units():
     table = pd.read_csv(REFERENCE_DIR / "certification.csv", dtype=str, keep_default_na=False)
     assert table["unit"].value_counts().sort_index().to_dict() == {"1": 7, "2": 5, "3": 6}
@@ -295,11 +318,23 @@ def test_certification_titles_as_on_the_seed_page(seed_text):
             code, title = line.split(" ", 1)
             published_competencies[code] = title
     table = pd.read_csv(REFERENCE_DIR / "certification.csv", dtype=str, keep_default_na=False)
-    assert dict(zip(table["competency_code"], table["competency_title"])) == published_competencies
-    assert dict(zip(table["unit"], table["unit_title"])) == published_units
+    assert dict(zip(table["competency_code"], table["competency_title"], strict=True)) == published_competencies
+    assert dict(zip(table["unit"], table["unit_title"], strict=True)) == published_units
 
 
 def test_seed_figures_appear_on_the_seed_page(seed_text):
-    for wording in ("une cinquantaine d’emplois", "plus de 195 CDI", "74 CDD", "plus de 56%",
-                    "54.5%", "27%", "13.5%", "36%", "10%", "50%", "4%", "6 promotions néo-aquitaines 2015-2018"):
+    for wording in (
+        "une cinquantaine d’emplois",
+        "plus de 195 CDI",
+        "74 CDD",
+        "plus de 56%",
+        "54.5%",
+        "27%",
+        "13.5%",
+        "36%",
+        "10%",
+        "50%",
+        "4%",
+        "6 promotions néo-aquitaines 2015-2018",
+    ):
         assert wording in seed_text, wording

@@ -66,8 +66,9 @@ def test_bar_shares_are_over_the_published_total_not_what_is_drawn():
 
 
 def test_donut_draws_the_withheld_remainder_without_a_value():
-    fig = charts.situations_donut({"facilitation": 109, "autre_coordination": 54, "recherche_emploi": 27},
-                                  total=200, withheld=10)
+    fig = charts.situations_donut(
+        {"facilitation": 109, "autre_coordination": 54, "recherche_emploi": 27}, total=200, withheld=10
+    )
     trace = fig.data[0]
     assert list(trace.labels)[-1] == charts.WITHHELD_LABEL and list(trace.values) == [109, 54, 27, 10]
     assert list(trace.text) == ["54,5\u00a0%", "27\u00a0%", "13,5\u00a0%", ""]
@@ -81,8 +82,11 @@ def test_trend_line_leaves_a_gap_for_a_withheld_year():
 
 
 def test_sankey_writes_no_total_on_a_node_a_withheld_flow_goes_through():
-    fig = charts.trajectories_sankey({"demandeur_emploi_vers_actif": 54, "etudiant_vers_actif": 15,
-                                      "actif_vers_createur": 75}, total=150, withheld=["changement_de_poste"])
+    fig = charts.trajectories_sankey(
+        {"demandeur_emploi_vers_actif": 54, "etudiant_vers_actif": 15, "actif_vers_createur": 75},
+        total=150,
+        withheld=["changement_de_poste"],
+    )
     labels = list(fig.data[0].node.label)
     assert "Demandeur·se d'emploi (54)" in labels and "En emploi (69)" in labels
     assert "Actif·ve (en emploi)" in labels  # not « (81) »: a withheld flow leaves it, its drawn total would lie

@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 SEED_CARDS = ["269", "195", "74", "plus de 56 %", "200", "54,5 %", "27 %", "13,5 %", "36 %", "10 %", "50 %", "4 %"]
 #: The key figures of NA 2019: the seed page's, then the published count of tiers-lieux (La Tribune, 2018).
-CARDS = SEED_CARDS + ["212"]
+CARDS = [*SEED_CARDS, "212"]
 SEED_FIGURES = ["195", "74", "56 %", "54,5 %", "27 %", "13,5 %", "36 %", "10 %", "50 %", "4 %"]
 BANNER = "Données d'exemple fictives"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -39,6 +39,7 @@ def card_values(markup: str) -> list[str]:
 
 
 # --- fast: the HTML sections ---------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def na_2019():
@@ -82,7 +83,7 @@ def test_title_block_names_the_data_and_flags_example_data(na_2019):
 
 def test_tables_give_exact_shares(na_2019):
     text = plain_spaces(report.employment_tables_html(na_2019))
-    assert "<td>Facilitation, coordination du lieu</td><td class=\"num\">151</td><td class=\"num\">56,1 %</td>" in text
+    assert '<td>Facilitation, coordination du lieu</td><td class="num">151</td><td class="num">56,1 %</td>' in text
     holders = plain_spaces(report.holders_tables_html(na_2019))
     assert "54,5 %" in holders and "13,5 %" in holders and "NA-2015-1" in holders
 
@@ -104,8 +105,15 @@ def test_context_cites_sources(na_2019):
 
 def test_methods_define_every_indicator(na_2019):
     markup = report.methods_html(na_2019)
-    for term in ("Emplois d'une année", "Part des emplois de facilitation", "Évolution", "Titulaires suivis",
-                 "Situation actuelle", "Parcours", "Secret statistique"):
+    for term in (
+        "Emplois d'une année",
+        "Part des emplois de facilitation",
+        "Évolution",
+        "Titulaires suivis",
+        "Situation actuelle",
+        "Parcours",
+        "Secret statistique",
+    ):
         assert term in markup
 
 
@@ -120,8 +128,14 @@ def test_methods_state_the_disclosure_rules(na_2019):
 
 def test_sections_are_deterministic(na_2019):
     again = report.ReportContext.from_parameters(validate_parameters(2019, "75", render="report"))
-    for section in (report.title_block_html, report.key_figures_html, report.employment_tables_html,
-                    report.holders_tables_html, report.context_html, report.methods_html):
+    for section in (
+        report.title_block_html,
+        report.key_figures_html,
+        report.employment_tables_html,
+        report.holders_tables_html,
+        report.context_html,
+        report.methods_html,
+    ):
         assert section(na_2019) == section(again)
         assert not UUID.search(section(na_2019))
     first, second = report.report_html(na_2019), report.report_html(again)
@@ -140,7 +154,7 @@ def hostile_data(tmp_path):
 def test_text_from_data_is_escaped(hostile_data):
     ctx = report.ReportContext.from_parameters(validate_parameters(2019, "75", hostile_data, render="report"))
     markup = report.holders_tables_html(ctx)
-    assert "<td><span class=\"tl-nowrap\">&lt;script&gt;alert(1)&lt;/script&gt;</span></td>" in markup
+    assert '<td><span class="tl-nowrap">&lt;script&gt;alert(1)&lt;/script&gt;</span></td>' in markup
     assert "<script>alert" not in markup
     assert "<script>alert" not in " ".join(report.report_html(ctx).values())  # charts and appendix included
     assert BANNER not in report.title_block_html(ctx)  # a copied folder without datapackage.json is not "example"
@@ -164,11 +178,13 @@ def test_small_groups_are_not_disclosed():
 def test_masked_cells_are_shown_as_their_label(na_2019):
     """NA 2019: three situations have fewer than 5 holders; their shares, and complements, are masked."""
     situations = plain_spaces(html.unescape(report.situations_table_html(na_2019)))
-    assert "<td>Autre emploi</td><td class=\"num\">< 5</td><td class=\"num\">secret</td>" in situations
+    assert '<td>Autre emploi</td><td class="num">< 5</td><td class="num">secret</td>' in situations
     assert "« < 5 » : moins de 5 titulaires" in situations
     cohorts = plain_spaces(html.unescape(report.cohorts_table_html(na_2019)))
-    assert ('<td><span class="tl-nowrap">NA-2015-1</span></td><td>2015</td><td class="num">12</td>'
-            '<td class="num">secret</td>') in cohorts
+    assert (
+        '<td><span class="tl-nowrap">NA-2015-1</span></td><td>2015</td><td class="num">12</td>'
+        '<td class="num">secret</td>'
+    ) in cohorts
     holders = report.section_html(na_2019, "holders")
     assert report.CHART_NOTE in holders  # the donut and the cohort bars leave masked values out
     assert json.dumps(charts.WITHHELD_LABEL)[1:-1] in holders  # a grey remainder, without a value
@@ -177,19 +193,23 @@ def test_masked_cells_are_shown_as_their_label(na_2019):
 def test_national_report_uses_protected_figures():
     ctx = report.ReportContext.from_parameters(validate_parameters(2019, "France", render="report"))
     regions = plain_spaces(html.unescape(report.regions_table_html(ctx)))
-    assert "<td>Occitanie</td><td class=\"num\">40</td>" in regions
+    assert '<td>Occitanie</td><td class="num">40</td>' in regions
     contracts = plain_spaces(html.unescape(report.contracts_table_html(ctx)))
-    assert "<td>Alternance (apprentissage, professionnalisation)</td><td class=\"num\">secret</td>" in contracts
+    assert '<td>Alternance (apprentissage, professionnalisation)</td><td class="num">secret</td>' in contracts
     cohorts = plain_spaces(html.unescape(report.cohorts_table_html(ctx)))
-    assert "<td><span class=\"tl-nowrap\">OCC-2018-1</span></td><td>2018</td>" + "<td class=\"num\">< 5</td>" * 6 + \
-        "<td class=\"num\">12</td>" in cohorts
+    assert (
+        '<td><span class="tl-nowrap">OCC-2018-1</span></td><td>2018</td>'
+        + '<td class="num">< 5</td>' * 6
+        + '<td class="num">12</td>'
+        in cohorts
+    )
 
 
 def test_reconciliation_appendix(na_2019):
     markup = plain_spaces(html.unescape(report.reconciliation_html(na_2019)))
     assert markup.count("concorde</span>") == 10 and "écart</span>" not in markup
-    assert "<td class=\"num\">195</td><td class=\"num\">plus de 195</td>" in markup
-    assert "<td class=\"num\">56,1 %</td><td class=\"num\">plus de 56 %</td>" in markup
+    assert '<td class="num">195</td><td class="num">plus de 195</td>' in markup
+    assert '<td class="num">56,1 %</td><td class="num">plus de 56 %</td>' in markup
     assert "Pourquoi la certification" in markup
     reunion = report.ReportContext.from_parameters(validate_parameters(2021, "04"))
     assert "il n'y a rien à rapprocher" in report.reconciliation_html(reunion)
@@ -205,8 +225,8 @@ def test_reconciliation_never_compares_a_masked_figure(na_2019, monkeypatch):
     ctx = report.ReportContext(na_2019.params, figures)
     markup = plain_spaces(html.unescape(report.reconciliation_html(ctx)))
     assert markup.count("non vérifiable (secret statistique)") == 2
-    assert "<td class=\"num\">secret</td><td class=\"num\">plus de 195</td>" in markup
-    assert ">195<" not in markup and "54,5 %</td><td class=\"num\">54,5" not in markup
+    assert '<td class="num">secret</td><td class="num">plus de 195</td>' in markup
+    assert ">195<" not in markup and '54,5 %</td><td class="num">54,5' not in markup
     assert markup.count("concorde</span>") == 8
 
 
@@ -221,15 +241,22 @@ def test_indicator_overview():
 
 # --- slow: the real notebook through papermill ---------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def kernel_env(tmp_path_factory):
     """A "python3" kernel of this interpreter, found first, importing this checkout."""
     root = tmp_path_factory.mktemp("jupyter")
     spec = root / "kernels" / "python3"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (tlanalysis tests)", "language": "python"}))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Python 3 (tlanalysis tests)",
+                "language": "python",
+            }
+        )
+    )
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("JUPYTER_PATH", os.pathsep.join(filter(None, [str(root), os.environ.get("JUPYTER_PATH")])))
         mp.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
@@ -241,8 +268,14 @@ def execute(tmp_path: Path, name: str, **parameters) -> nbformat.NotebookNode:
 
     work = tmp_path / f"cwd-{name}"  # a working directory that is not the repository
     work.mkdir()
-    return papermill.execute_notebook(str(REPORT_NOTEBOOK), str(tmp_path / f"{name}.ipynb"), parameters=parameters,
-                                      kernel_name="python3", cwd=str(work), progress_bar=False)
+    return papermill.execute_notebook(
+        str(REPORT_NOTEBOOK),
+        str(tmp_path / f"{name}.ipynb"),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(work),
+        progress_bar=False,
+    )
 
 
 def outputs_text(nb: nbformat.NotebookNode) -> str:
@@ -307,14 +340,34 @@ def test_integer_region_fails_with_a_clear_message(kernel_env, tmp_path):
 @pytest.mark.slow
 def test_papermill_command_line_with_a_leading_zero(kernel_env, tmp_path):
     """`-p region 04` is YAML: the notebook must fail and say to use `-r`; `-r region 75` works."""
-    command = [sys.executable, "-m", "papermill", str(REPORT_NOTEBOOK), str(tmp_path / "out.ipynb"),
-               "-k", "python3", "--cwd", str(tmp_path), "--no-progress-bar", "-p", "year", "2019"]
-    failed = subprocess.run(command + ["-p", "region", "04"], capture_output=True, text=True, env=kernel_env,
-                            cwd=tmp_path, timeout=300)
+    command = [
+        sys.executable,
+        "-m",
+        "papermill",
+        str(REPORT_NOTEBOOK),
+        str(tmp_path / "out.ipynb"),
+        "-k",
+        "python3",
+        "--cwd",
+        str(tmp_path),
+        "--no-progress-bar",
+        "-p",
+        "year",
+        "2019",
+    ]
+    failed = subprocess.run(
+        [*command, "-p", "region", "04"], capture_output=True, text=True, env=kernel_env, cwd=tmp_path, timeout=300
+    )
     assert failed.returncode != 0
     assert "-r region 04" in failed.stderr + failed.stdout
-    worked = subprocess.run(command + ["-r", "region", "75", "-p", "render", "report"], capture_output=True,
-                            text=True, env=kernel_env, cwd=tmp_path, timeout=300)
+    worked = subprocess.run(
+        [*command, "-r", "region", "75", "-p", "render", "report"],
+        capture_output=True,
+        text=True,
+        env=kernel_env,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert worked.returncode == 0, worked.stderr
     assert BANNER in outputs_text(nbformat.read(tmp_path / "out.ipynb", as_version=4))
 
@@ -336,6 +389,11 @@ def test_national_report(kernel_env, tmp_path):
 def test_exploration_notebook_runs(kernel_env, tmp_path):
     import papermill
 
-    nb = papermill.execute_notebook(str(REPORT_NOTEBOOK.with_name("exploration.ipynb")), str(tmp_path / "ex.ipynb"),
-                                    kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+    nb = papermill.execute_notebook(
+        str(REPORT_NOTEBOOK.with_name("exploration.ipynb")),
+        str(tmp_path / "ex.ipynb"),
+        kernel_name="python3",
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]

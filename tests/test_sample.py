@@ -29,7 +29,8 @@ def test_bundled_files_are_up_to_date(tmp_path):
     write_sample(tmp_path)
     for name in FILES:
         assert (SAMPLE_DATA_DIR / name).read_bytes() == (tmp_path / name).read_bytes(), (
-            f"data/sample/{name} is stale: run `python -m tlanalysis.sample`")
+            f"data/sample/{name} is stale: run `python -m tlanalysis.sample`"
+        )
 
 
 def test_datapackage_flags_example_data():
@@ -82,16 +83,21 @@ def test_holders_calibration(sample):
     assert early.groupby("cohort").size().between(25, 40).all()
     situations = early["situation"].value_counts()
     assert (situations["facilitation"], situations["autre_coordination"], situations["recherche_emploi"]) == (
-        109, 54, 27)
+        109,
+        54,
+        27,
+    )
 
     employed = early["situation"].isin(EMPLOYED_SITUATIONS)
     status, created, changed = early["status_at_entry"], early["created_business"], early["changed_job"]
-    groups = pd.DataFrame({
-        "G1": (status == "demandeur_emploi") & employed,
-        "G2": (status == "etudiant") & employed,
-        "G3": (status == "actif") & (created == "oui"),
-        "G4": (status == "actif") & (created == "non") & (changed == "oui"),
-    })
+    groups = pd.DataFrame(
+        {
+            "G1": (status == "demandeur_emploi") & employed,
+            "G2": (status == "etudiant") & employed,
+            "G3": (status == "actif") & (created == "oui"),
+            "G4": (status == "actif") & (created == "non") & (changed == "oui"),
+        }
+    )
     assert groups.sum().to_dict() == {"G1": 54, "G2": 15, "G3": 75, "G4": 6}
     assert groups.sum(axis=1).max() == 1 and groups.any(axis=1).sum() == 150
     assert (holders[holders["region"] == "75"]["cohort_year"] >= 2019).any()

@@ -5,13 +5,17 @@ import hashlib
 from pathlib import Path
 
 import pytest
-
 from _cli import run_cli
 
-EMPLOYMENT = "year;region;tiers_lieu;contract;role;count\n2019;Nouvelle-Aquitaine;Lieu A;CDI;facilitation;3\n2019;75;Lieu B;CDD;animation;2\n"
-HOLDERS = ("holder_id,cohort,cohort_year,region,status_at_entry,situation,created_business,changed_job\n"
-           "H1,P2015,2015,75,demandeur_emploi,facilitation,non,non\n"
-           "H2,P2015,2015,75,actif,autre_coordination,oui,non\n")
+EMPLOYMENT = (
+    "year;region;tiers_lieu;contract;role;count\n"
+    "2019;Nouvelle-Aquitaine;Lieu A;CDI;facilitation;3\n2019;75;Lieu B;CDD;animation;2\n"
+)
+HOLDERS = (
+    "holder_id,cohort,cohort_year,region,status_at_entry,situation,created_business,changed_job\n"
+    "H1,P2015,2015,75,demandeur_emploi,facilitation,non,non\n"
+    "H2,P2015,2015,75,actif,autre_coordination,oui,non\n"
+)
 
 
 def make_data(folder: Path, employment: str | None = EMPLOYMENT, holders: str | None = HOLDERS) -> Path:
@@ -69,11 +73,16 @@ def test_unknown_category(tmp_path):
     data = EMPLOYMENT + "2019;75;Lieu C;CDI;plombier;1\n"
     result = validate(make_data(tmp_path, employment=data))
     assert result.returncode == 1
-    assert "employment.csv, row 4, column 'role': unknown value (found 'plombier'); expected one of facilitation" in result.stderr
+    assert (
+        "employment.csv, row 4, column 'role': unknown value (found 'plombier'); expected one of facilitation"
+        in result.stderr
+    )
 
 
 def test_negative_count(tmp_path):
-    result = validate(make_data(tmp_path, employment=EMPLOYMENT.replace("Lieu B;CDD;animation;2", "Lieu B;CDD;animation;-2")))
+    result = validate(
+        make_data(tmp_path, employment=EMPLOYMENT.replace("Lieu B;CDD;animation;2", "Lieu B;CDD;animation;-2"))
+    )
     assert result.returncode == 1
     assert "row 3, column 'count': negative number (found '-2'); expected a whole number ≥ 0" in result.stderr
 
@@ -86,11 +95,17 @@ def test_non_integer_year(tmp_path, year):
 
 
 def test_unknown_region(tmp_path):
-    data = EMPLOYMENT + "2019;Atlantide;Lieu C;CDI;facilitation;1\n2019;4;Lieu D;CDI;facilitation;1\n2019;54;Lieu E;CDI;facilitation;1\n"
+    data = (
+        EMPLOYMENT
+        + "2019;Atlantide;Lieu C;CDI;facilitation;1\n2019;4;Lieu D;CDI;facilitation;1\n"
+        + "2019;54;Lieu E;CDI;facilitation;1\n"
+    )
     result = validate(make_data(tmp_path, employment=data))
     assert result.returncode == 1
     assert "row 4, column 'region': unknown region (found 'Atlantide')" in result.stderr
-    assert "row 5, column 'region': unknown region (found '4')" in result.stderr and '"04" (La Réunion)' in result.stderr
+    assert (
+        "row 5, column 'region': unknown region (found '4')" in result.stderr and '"04" (La Réunion)' in result.stderr
+    )
     assert "row 6" in result.stderr and "Poitou-Charentes" in result.stderr
 
 
@@ -127,16 +142,24 @@ def test_every_problem_is_reported_at_once(tmp_path):
     holders = HOLDERS + "H1,P2016,2016,Atlantide,etudiant,facilitation,peut-être,non\n"
     result = validate(make_data(tmp_path, employment=employment, holders=holders))
     assert result.returncode == 1
-    for expected in ("row 4, column 'year'", "row 4, column 'role'", "row 4, column 'count'",
-                     "holders.csv, row 4, column 'holder_id'", "row 4, column 'region'",
-                     "row 4, column 'created_business': not a yes/no value"):
+    for expected in (
+        "row 4, column 'year'",
+        "row 4, column 'role'",
+        "row 4, column 'count'",
+        "holders.csv, row 4, column 'holder_id'",
+        "row 4, column 'region'",
+        "row 4, column 'created_business': not a yes/no value",
+    ):
         assert expected in result.stderr
     assert "6 problems" in result.stderr
 
 
 def test_json_report(tmp_path):
     import json
-    result = run_cli("validate", "--json", "--data", make_data(tmp_path, employment=EMPLOYMENT + "2019;75;C;XX;facilitation;1\n"))
+
+    result = run_cli(
+        "validate", "--json", "--data", make_data(tmp_path, employment=EMPLOYMENT + "2019;75;C;XX;facilitation;1\n")
+    )
     assert result.returncode == 1
     problem = json.loads(result.stdout)["problems"][0]
     assert problem["row"] == 4 and problem["column"] == "contract" and problem["value"] == "XX"
@@ -149,8 +172,9 @@ def test_personal_data_columns_refused_or_dropped(tmp_path):
     assert refused.returncode == 1
     assert "column 'Nom'" in refused.stderr and "column 'E-mail'" in refused.stderr
     assert "Dupont" not in refused.stderr and "a@b.fr" not in refused.stderr
-    dropped = run_cli("indicators", "--year", "2019", "--region", "75", "--json", "--drop-personal-columns",
-                      "--data", folder)
+    dropped = run_cli(
+        "indicators", "--year", "2019", "--region", "75", "--json", "--drop-personal-columns", "--data", folder
+    )
     assert dropped.returncode == 0, dropped.stderr
     assert "Dupont" not in dropped.stdout
 

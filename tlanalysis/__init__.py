@@ -15,5 +15,16 @@ try:
 except PackageNotFoundError:  # running from a checkout that was not installed
     __version__ = "0+unknown"
 
-__all__ = ["Dataset", "load_dataset", "DataError", "Problem", "TLAnalysisError", "UsageError", "key_figures",
-           "FRANCE", "Region", "resolve_region", "__version__"]
+__all__ = [
+    "FRANCE",
+    "DataError",
+    "Dataset",
+    "Problem",
+    "Region",
+    "TLAnalysisError",
+    "UsageError",
+    "__version__",
+    "key_figures",
+    "load_dataset",
+    "resolve_region",
+]

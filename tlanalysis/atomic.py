@@ -12,6 +12,7 @@ No fsync: the guarantee is against interrupted processes, not power loss.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -67,10 +68,8 @@ def write_text_if_changed(final: Path, text: str) -> bool:
 
 
 def remove(path: Path) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def clean_temp_files(root: Path) -> list[Path]:

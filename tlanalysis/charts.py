@@ -77,24 +77,44 @@ _CHART_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 def _template() -> go.layout.Template:
     # exponentformat "none": French readers expect « 20 000 », not « 20k »
-    axis = dict(gridcolor=GRID_COLOUR, linecolor="#9aa5b1", zerolinecolor="#9aa5b1", ticks="", exponentformat="none",
-                automargin=True, title=dict(standoff=12, font=dict(size=13)))
-    return go.layout.Template(layout=go.Layout(
-        font=dict(family=FONT_FAMILY, size=13, color=TEXT_COLOUR),
-        title=dict(font=dict(size=16), x=0, xanchor="left", xref="paper"),
-        colorway=list(PALETTE),
-        separators=PLOTLY_SEPARATORS,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        margin=dict(l=16, r=16, t=56, b=16),
-        hoverlabel=dict(bgcolor="white", bordercolor="#9aa5b1", font=dict(family=FONT_FAMILY, size=13,
-                                                                          color=TEXT_COLOUR), align="left"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, title=dict(text=""),
-                    traceorder="normal"),
-        xaxis=axis,
-        yaxis=axis,
-        bargap=0.3,
-    ))
+    axis = {
+        "gridcolor": GRID_COLOUR,
+        "linecolor": "#9aa5b1",
+        "zerolinecolor": "#9aa5b1",
+        "ticks": "",
+        "exponentformat": "none",
+        "automargin": True,
+        "title": {"standoff": 12, "font": {"size": 13}},
+    }
+    return go.layout.Template(
+        layout=go.Layout(
+            font={"family": FONT_FAMILY, "size": 13, "color": TEXT_COLOUR},
+            title={"font": {"size": 16}, "x": 0, "xanchor": "left", "xref": "paper"},
+            colorway=list(PALETTE),
+            separators=PLOTLY_SEPARATORS,
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            margin={"l": 16, "r": 16, "t": 56, "b": 16},
+            hoverlabel={
+                "bgcolor": "white",
+                "bordercolor": "#9aa5b1",
+                "font": {"family": FONT_FAMILY, "size": 13, "color": TEXT_COLOUR},
+                "align": "left",
+            },
+            legend={
+                "orientation": "h",
+                "yanchor": "bottom",
+                "y": 1.0,
+                "xanchor": "left",
+                "x": 0,
+                "title": {"text": ""},
+                "traceorder": "normal",
+            },
+            xaxis=axis,
+            yaxis=axis,
+            bargap=0.3,
+        )
+    )
 
 
 pio.templates[TEMPLATE_NAME] = _template()
@@ -108,8 +128,13 @@ def use_house_style() -> None:
 def _figure(title: str, height: int, **layout) -> go.Figure:
     """An empty figure in the house style; `height` is fixed so the HTML div has a size."""
     fig = go.Figure()
-    fig.update_layout(template=TEMPLATE_NAME, separators=PLOTLY_SEPARATORS,
-                      title=dict(text=html.escape(title, quote=False)), height=height, **layout)
+    fig.update_layout(
+        template=TEMPLATE_NAME,
+        separators=PLOTLY_SEPARATORS,
+        title={"text": html.escape(title, quote=False)},
+        height=height,
+        **layout,
+    )
     return fig
 
 
@@ -148,8 +173,10 @@ def _text(value: object) -> str:
 
 # --- builders -----------------------------------------------------------------------------------
 
-def contracts_bar(by_contract: Mapping[str, int], title: str = "Emplois par type de contrat",
-                  total: object = AUTO) -> go.Figure:
+
+def contracts_bar(
+    by_contract: Mapping[str, int], title: str = "Emplois par type de contrat", total: object = AUTO
+) -> go.Figure:
     """Jobs per contract (`key_figures(...)["jobs"]["by_contract"]`), every contract given shown; hover
     shares over `total` (default: the sum; None: no share)."""
     total = _base(by_contract, total)
@@ -157,11 +184,18 @@ def contracts_bar(by_contract: Mapping[str, int], title: str = "Emplois par type
     counts = [int(by_contract[k]) for k in keys]
     fig = _figure(title, height=360, showlegend=False)
     fig.add_bar(
-        x=[CONTRACT_SHORT.get(k, _text(k)) for k in keys], y=counts,
-        text=[fmt_int(n) for n in counts], textposition="outside", cliponaxis=False,
+        x=[CONTRACT_SHORT.get(k, _text(k)) for k in keys],
+        y=counts,
+        text=[fmt_int(n) for n in counts],
+        textposition="outside",
+        cliponaxis=False,
         marker_color=PALETTE[0],
-        customdata=_hover([_with_share(f"{_text(contract_label(k))}<br>{fmt_int(n)} emplois", n, total)
-                           for k, n in zip(keys, counts)]),
+        customdata=_hover(
+            [
+                _with_share(f"{_text(contract_label(k))}<br>{fmt_int(n)} emplois", n, total)
+                for k, n in zip(keys, counts, strict=True)
+            ]
+        ),
         hovertemplate=_HOVER,
     )
     fig.update_yaxes(title_text="Nombre d'emplois", rangemode="tozero")
@@ -176,21 +210,30 @@ def roles_bar(by_role: Mapping[str, int], title: str = "Emplois par fonction", t
     counts = [int(by_role[k]) for k in keys]
     fig = _figure(title, height=80 + 48 * len(keys), showlegend=False)
     fig.add_bar(
-        y=[_text(role_label(k)) for k in keys], x=counts, orientation="h",
-        text=[_with_share(fmt_int(n), n, total) for n in counts], textposition="outside",
-        cliponaxis=False, marker_color=PALETTE[0],
-        customdata=_hover([_with_share(f"{_text(role_label(k))}<br>{fmt_int(n)} emplois", n, total)
-                           for k, n in zip(keys, counts)]),
+        y=[_text(role_label(k)) for k in keys],
+        x=counts,
+        orientation="h",
+        text=[_with_share(fmt_int(n), n, total) for n in counts],
+        textposition="outside",
+        cliponaxis=False,
+        marker_color=PALETTE[0],
+        customdata=_hover(
+            [
+                _with_share(f"{_text(role_label(k))}<br>{fmt_int(n)} emplois", n, total)
+                for k, n in zip(keys, counts, strict=True)
+            ]
+        ),
         hovertemplate=_HOVER,
     )
     fig.update_xaxes(title_text="Nombre d'emplois", rangemode="tozero")
     fig.update_yaxes(title_text="")
-    fig.update_layout(margin=dict(r=96))
+    fig.update_layout(margin={"r": 96})
     return fig
 
 
-def jobs_trend_line(trend: Mapping[int | str, int], title: str = "Évolution du nombre d'emplois",
-                    years: list[int] | None = None) -> go.Figure:
+def jobs_trend_line(
+    trend: Mapping[int | str, int], title: str = "Évolution du nombre d'emplois", years: list[int] | None = None
+) -> go.Figure:
     """Jobs per survey year (`key_figures(...)["jobs"]["trend"]`); years are categories, not numbers,
     so that 2019 is never written « 2 019 ». `years`: every survey year of the axis; a year without a
     value in `trend` (withheld) is a gap in the line."""
@@ -199,11 +242,21 @@ def jobs_trend_line(trend: Mapping[int | str, int], title: str = "Évolution du 
     counts = [given.get(y) for y in years]
     fig = _figure(title, height=360, showlegend=False)
     fig.add_scatter(
-        x=[str(y) for y in years], y=counts, mode="lines+markers+text", connectgaps=False,
-        text=[fmt_int(n) if n is not None else "" for n in counts], textposition="top center", cliponaxis=False,
-        line=dict(color=PALETTE[0], width=3), marker=dict(size=8),
-        customdata=_hover([f"Enquête {y}<br>{fmt_int(n)} emplois" if n is not None else f"Enquête {y}"
-                           for y, n in zip(years, counts)]),
+        x=[str(y) for y in years],
+        y=counts,
+        mode="lines+markers+text",
+        connectgaps=False,
+        text=[fmt_int(n) if n is not None else "" for n in counts],
+        textposition="top center",
+        cliponaxis=False,
+        line={"color": PALETTE[0], "width": 3},
+        marker={"size": 8},
+        customdata=_hover(
+            [
+                f"Enquête {y}<br>{fmt_int(n)} emplois" if n is not None else f"Enquête {y}"
+                for y, n in zip(years, counts, strict=True)
+            ]
+        ),
         hovertemplate=_HOVER,
     )
     fig.update_xaxes(title_text="Année d'enquête", type="category")
@@ -211,9 +264,12 @@ def jobs_trend_line(trend: Mapping[int | str, int], title: str = "Évolution du 
     return fig
 
 
-def situations_by_cohort_bar(table: pd.DataFrame,
-                             title: str = "Situation actuelle des titulaires, par promotion",
-                             totals: list | None = None, withheld: list | None = None) -> go.Figure:
+def situations_by_cohort_bar(
+    table: pd.DataFrame,
+    title: str = "Situation actuelle des titulaires, par promotion",
+    totals: list | None = None,
+    withheld: list | None = None,
+) -> go.Figure:
     """Stacked bars of holders per cohort and situation (`indicators.situation_by_cohort`: rows
     (cohort_year, cohort), one column per situation). Hover gives the count and the cohort's share.
 
@@ -231,28 +287,45 @@ def situations_by_cohort_bar(table: pd.DataFrame,
             continue
         label = _text(situation_label(str(situation)))
         fig.add_bar(
-            name=label, y=cohorts, x=counts, orientation="h",
+            name=label,
+            y=cohorts,
+            x=counts,
+            orientation="h",
             marker_color=SITUATION_COLOURS.get(str(situation)),
-            customdata=_hover([_with_share(f"{c} — {label}<br>{fmt_int(n)} titulaire{'s' if n > 1 else ''}", n, t,
-                                           " de la promotion") if n is not None else ""
-                               for c, n, t in zip(cohorts, counts, totals)]),
+            customdata=_hover(
+                [
+                    _with_share(
+                        f"{c} — {label}<br>{fmt_int(n)} titulaire{'s' if n > 1 else ''}", n, t, " de la promotion"
+                    )
+                    if n is not None
+                    else ""
+                    for c, n, t in zip(cohorts, counts, totals, strict=True)
+                ]
+            ),
             hovertemplate=_HOVER,
         )
     if withheld and any(withheld):
         fig.add_bar(
-            name=WITHHELD_LABEL, y=cohorts, x=[w if w else None for w in withheld], orientation="h",
-            marker=dict(color=WITHHELD_COLOUR, line=dict(color="#9aa5b1", width=1)),
-            customdata=_hover([f"{c} — {WITHHELD_LABEL}" for c in cohorts]), hovertemplate=_HOVER,
+            name=WITHHELD_LABEL,
+            y=cohorts,
+            x=[w if w else None for w in withheld],
+            orientation="h",
+            marker={"color": WITHHELD_COLOUR, "line": {"color": "#9aa5b1", "width": 1}},
+            customdata=_hover([f"{c} — {WITHHELD_LABEL}" for c in cohorts]),
+            hovertemplate=_HOVER,
         )
     fig.update_xaxes(title_text="Nombre de titulaires")
     fig.update_yaxes(title_text="Promotion", autorange="reversed", type="category")
-    fig.update_layout(margin=dict(t=110), title=dict(y=0.98, yanchor="top", yref="container"))
+    fig.update_layout(margin={"t": 110}, title={"y": 0.98, "yanchor": "top", "yref": "container"})
     return fig
 
 
-def situations_donut(situation_counts: Mapping[str, int],
-                     title: str = "Situation actuelle des titulaires", total: object = AUTO,
-                     withheld: int = 0) -> go.Figure:
+def situations_donut(
+    situation_counts: Mapping[str, int],
+    title: str = "Situation actuelle des titulaires",
+    total: object = AUTO,
+    withheld: int = 0,
+) -> go.Figure:
     """Share of holders in each situation; empty situations are left out of the ring.
 
     `total`: the base of the shares (default: the sum); `withheld`: holders of the published total whose
@@ -263,18 +336,25 @@ def situations_donut(situation_counts: Mapping[str, int],
     counts = [int(situation_counts[k]) for k in keys]
     labels = [_text(situation_label(k)) for k in keys]
     colours = [SITUATION_COLOURS.get(k) for k in keys]
-    hover = [_with_share(f"{lab}<br>{fmt_int(n)} titulaires", n, total) for lab, n in zip(labels, counts)]
+    hover = [_with_share(f"{lab}<br>{fmt_int(n)} titulaires", n, total) for lab, n in zip(labels, counts, strict=True)]
     text = [fmt_pct(share(n, total)) if total is not None else fmt_int(n) for n in counts]
     if withheld:
-        labels, counts = labels + [WITHHELD_LABEL], counts + [int(withheld)]
-        colours, hover, text = colours + [WITHHELD_COLOUR], hover + [WITHHELD_LABEL], text + [""]
+        labels, counts = [*labels, WITHHELD_LABEL], [*counts, int(withheld)]
+        colours, hover, text = [*colours, WITHHELD_COLOUR], [*hover, WITHHELD_LABEL], [*text, ""]
     fig = _figure(title, height=420)
     fig.add_pie(
-        labels=labels, values=counts, hole=0.55, sort=False, direction="clockwise",
-        marker=dict(colors=colours, line=dict(color="white", width=2)),
-        customdata=_hover(hover), text=text, textinfo="text", hovertemplate=_HOVER,
+        labels=labels,
+        values=counts,
+        hole=0.55,
+        sort=False,
+        direction="clockwise",
+        marker={"colors": colours, "line": {"color": "white", "width": 2}},
+        customdata=_hover(hover),
+        text=text,
+        textinfo="text",
+        hovertemplate=_HOVER,
     )
-    fig.update_layout(legend=dict(orientation="v", y=0.5, yanchor="middle", x=1.02))
+    fig.update_layout(legend={"orientation": "v", "y": 0.5, "yanchor": "middle", "x": 1.02})
     return fig
 
 
@@ -287,9 +367,12 @@ _TRAJECTORY_FLOWS = {
 }
 
 
-def trajectories_sankey(trajectory_counts: Mapping[str, int],
-                        title: str = "Parcours des titulaires : de l'entrée en formation à aujourd'hui",
-                        total: object = AUTO, withheld: tuple[str, ...] | list[str] = ()) -> go.Figure:
+def trajectories_sankey(
+    trajectory_counts: Mapping[str, int],
+    title: str = "Parcours des titulaires : de l'entrée en formation à aujourd'hui",
+    total: object = AUTO,
+    withheld: tuple[str, ...] | list[str] = (),
+) -> go.Figure:
     """Status at entry (left) → situation today (right), one flow per trajectory group
     (`key_figures(...)["holders"]["trajectory_counts"]`); shares are over the four groups (`total`).
 
@@ -312,33 +395,54 @@ def trajectories_sankey(trajectory_counts: Mapping[str, int],
         source.append(s)
         target.append(t)
         value.append(n)
-        link_hover.append(_with_share(f"{_text(status_label(status))} → {_text(outcome)}<br>"
-                                      f"{fmt_int(n)} titulaires", n, total))
+        link_hover.append(
+            _with_share(f"{_text(status_label(status))} → {_text(outcome)}<br>{fmt_int(n)} titulaires", n, total)
+        )
     keys = statuses + outcomes
     complete = [key not in incomplete for key in keys]
-    node_hover = [_with_share(f"{_text(label)}<br>{fmt_int(n)} titulaires", n, total) if ok else _text(label)
-                  for label, n, ok in zip(nodes, node_count, complete)]
-    colours = [STATUS_COLOURS[s] for s in statuses] + [PALETTE[0], PALETTE[3], PALETTE[2]][:len(outcomes)]
+    node_hover = [
+        _with_share(f"{_text(label)}<br>{fmt_int(n)} titulaires", n, total) if ok else _text(label)
+        for label, n, ok in zip(nodes, node_count, complete, strict=True)
+    ]
+    colours = [STATUS_COLOURS[s] for s in statuses] + [PALETTE[0], PALETTE[3], PALETTE[2]][: len(outcomes)]
     link_colours = [_rgba(colours[s], 0.5) for s in source]
     fig = _figure(title, height=380)
-    fig.add_trace(go.Sankey(
-        arrangement="fixed", valueformat="d",
-        node=dict(label=[f"{_text(label)} ({fmt_int(n)})" if ok else _text(label)
-                         for label, n, ok in zip(nodes, node_count, complete)],
-                  color=colours, pad=24, thickness=18, line=dict(width=0),
-                  customdata=node_hover, hovertemplate="%{customdata}<extra></extra>"),
-        link=dict(source=source, target=target, value=value, color=link_colours,
-                  customdata=link_hover, hovertemplate="%{customdata}<extra></extra>"),
-    ))
+    fig.add_trace(
+        go.Sankey(
+            arrangement="fixed",
+            valueformat="d",
+            node={
+                "label": [
+                    f"{_text(label)} ({fmt_int(n)})" if ok else _text(label)
+                    for label, n, ok in zip(nodes, node_count, complete, strict=True)
+                ],
+                "color": colours,
+                "pad": 24,
+                "thickness": 18,
+                "line": {"width": 0},
+                "customdata": node_hover,
+                "hovertemplate": "%{customdata}<extra></extra>",
+            },
+            link={
+                "source": source,
+                "target": target,
+                "value": value,
+                "color": link_colours,
+                "customdata": link_hover,
+                "hovertemplate": "%{customdata}<extra></extra>",
+            },
+        )
+    )
     return fig
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
 
 # --- display contract ---------------------------------------------------------------------------
+
 
 def chart_id(slug: str, name: str) -> str:
     """The stable id of a chart in a report: chart_id("75-2019", "contracts") → "chart-75-2019-contracts"."""
@@ -358,8 +462,9 @@ def chart_html(fig: go.Figure, chart_id: str) -> str:
     (the build injects it). The output depends only on the figure and the id (no
     random div id), so a report rebuilt from the same data is byte-identical.
     """
-    return fig.to_html(include_plotlyjs=False, full_html=False, div_id=check_chart_id(chart_id),
-                       config=dict(HTML_CONFIG))
+    return fig.to_html(
+        include_plotlyjs=False, full_html=False, div_id=check_chart_id(chart_id), config=dict(HTML_CONFIG)
+    )
 
 
 def show(fig: go.Figure, chart_id: str, render: str = "interactive") -> None:

@@ -13,13 +13,22 @@ import click
 
 from .config import SAMPLE_DATA_DIR
 from .errors import DataError, TLAnalysisError
+from .publish.command import build as _build_command
+from .publish.command import diff as _diff_command
 
 DATA_OPTION = click.option(
-    "--data", "data_dir", type=click.Path(path_type=Path), default=SAMPLE_DATA_DIR, show_default="bundled example data",
-    help="Folder holding employment.csv|xlsx and holders.csv|xlsx.")
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=SAMPLE_DATA_DIR,
+    show_default="bundled example data",
+    help="Folder holding employment.csv|xlsx and holders.csv|xlsx.",
+)
 PERSONAL_OPTION = click.option(
-    "--drop-personal-columns", is_flag=True,
-    help="Ignore holders' columns that look like personal data instead of refusing the file.")
+    "--drop-personal-columns",
+    is_flag=True,
+    help="Ignore holders' columns that look like personal data instead of refusing the file.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,15 +49,20 @@ def validate(data_dir: Path, drop_personal_columns: bool, as_json: bool) -> None
         dataset = load_dataset(data_dir, drop_personal_columns)
     except DataError as exc:
         if as_json:
-            click.echo(json.dumps({"valid": False, "problems": [p.as_dict() for p in exc.problems]},
-                                  ensure_ascii=False, indent=2))
+            click.echo(
+                json.dumps(
+                    {"valid": False, "problems": [p.as_dict() for p in exc.problems]}, ensure_ascii=False, indent=2
+                )
+            )
             sys.exit(1)
         raise
     if as_json:
         click.echo(json.dumps({"valid": True, "problems": []}))
         return
-    click.echo(f"{data_dir}: valid ({len(dataset.employment)} employment rows, {len(dataset.holders)} holders)"
-               + (" — example data" if dataset.is_example else ""))
+    click.echo(
+        f"{data_dir}: valid ({len(dataset.employment)} employment rows, {len(dataset.holders)} holders)"
+        + (" — example data" if dataset.is_example else "")
+    )
 
 
 @cli.command()
@@ -76,22 +90,30 @@ def indicators(year: int, region: str, data_dir: Path, drop_personal_columns: bo
 def _describe(f: dict) -> str:
     def pct(x):
         return "n/a" if x is None else f"{100 * x:.1f} %"
+
     jobs, holders = f["jobs"], f["holders"]
-    lines = [f"{f['region']} {f['year']}" + (" (example data)" if f.get("example_data") else ""),
-             f"  jobs: {jobs['total']} (" + ", ".join(f"{k} {v}" for k, v in jobs["by_contract"].items()) + ")",
-             f"  facilitation: {jobs['facilitation']} ({pct(jobs['facilitation_share'])})",
-             f"  holders: {holders['n']} in {holders['cohorts']} cohorts",
-             "  situations: " + ", ".join(f"{k} {pct(v)}" for k, v in holders["situation_shares"].items()),
-             f"  trajectories (n={holders['trajectory_n']}): "
-             + ", ".join(f"{k} {pct(v)}" for k, v in holders["trajectory_shares"].items())]
+    lines = [
+        f"{f['region']} {f['year']}" + (" (example data)" if f.get("example_data") else ""),
+        f"  jobs: {jobs['total']} (" + ", ".join(f"{k} {v}" for k, v in jobs["by_contract"].items()) + ")",
+        f"  facilitation: {jobs['facilitation']} ({pct(jobs['facilitation_share'])})",
+        f"  holders: {holders['n']} in {holders['cohorts']} cohorts",
+        "  situations: " + ", ".join(f"{k} {pct(v)}" for k, v in holders["situation_shares"].items()),
+        f"  trajectories (n={holders['trajectory_n']}): "
+        + ", ".join(f"{k} {pct(v)}" for k, v in holders["trajectory_shares"].items()),
+    ]
     return "\n".join(lines)
 
 
 @cli.command()
 @click.argument("out_dir", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite existing template files.")
-@click.option("--docs", "docs_file", type=click.Path(path_type=Path), default=None,
-              help="Also write the data-format documentation (Markdown) to this file.")
+@click.option(
+    "--docs",
+    "docs_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the data-format documentation (Markdown) to this file.",
+)
 def template(out_dir: Path, force: bool, docs_file: Path | None) -> None:
     """Write empty input templates (CSV and XLSX) with the allowed values documented."""
     from .templates import render_markdown, write_templates
@@ -116,15 +138,18 @@ def check(data_dir: Path, drop_personal_columns: bool) -> None:
     mismatches = [c for c in found if not c.matches]
     for c in found:
         computed = "n/a" if c.computed is None else f"{c.computed:.4g}"
-        click.echo(f"{'ok      ' if c.matches else 'MISMATCH'} {c.indicator} {c.year or ''} {c.region}: computed "
-                   f"{computed}, published {c.qualifier} {c.published:g} {c.unit} (precision {c.precision:g})")
-    click.echo(f"{len(found)} published figures compared, {len(mismatches)} mismatch(es)"
-               + (" — example data" if dataset.is_example else ""))
+        click.echo(
+            f"{'ok      ' if c.matches else 'MISMATCH'} {c.indicator} {c.year or ''} {c.region}: computed "
+            f"{computed}, published {c.qualifier} {c.published:g} {c.unit} (precision {c.precision:g})"
+        )
+    click.echo(
+        f"{len(found)} published figures compared, {len(mismatches)} mismatch(es)"
+        + (" — example data" if dataset.is_example else "")
+    )
     if mismatches:
         sys.exit(1)
 
 
-from .build.command import build as _build_command, diff as _diff_command  # noqa: E402
 cli.add_command(_build_command)
 cli.add_command(_diff_command)
 

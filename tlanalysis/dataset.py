@@ -52,7 +52,7 @@ class Dataset:
             except (json.JSONDecodeError, AttributeError, ValueError):
                 pass
         stamps = [src.path.stat().st_mtime for src in self.sources.values() if src.path.is_file()]
-        return dt.datetime.fromtimestamp(max(stamps), dt.timezone.utc).date() if stamps else dt.date(1970, 1, 1)
+        return dt.datetime.fromtimestamp(max(stamps), dt.UTC).date() if stamps else dt.date(1970, 1, 1)
 
     @property
     def years(self) -> list[int]:
@@ -61,8 +61,10 @@ class Dataset:
     def region_years(self) -> dict[str, list[int]]:
         """Survey years present for each region code."""
         pairs = self.employment[["region_code", "year"]].drop_duplicates()
-        return {str(code): sorted(int(y) for y in group["year"])
-                for code, group in pairs.groupby("region_code", observed=True)}
+        return {
+            str(code): sorted(int(y) for y in group["year"])
+            for code, group in pairs.groupby("region_code", observed=True)
+        }
 
 
 def _is_example(data_dir: Path) -> bool:

@@ -86,7 +86,7 @@ class Masked(str):
     min_count: int
     share: bool
 
-    def __new__(cls, reason: str, min_count: int = DEFAULT_MIN_COUNT, share: bool = False) -> "Masked":
+    def __new__(cls, reason: str, min_count: int = DEFAULT_MIN_COUNT, share: bool = False) -> Masked:
         if reason not in REASONS:
             raise ValueError(f"unknown masking reason {reason!r}; expected one of {', '.join(REASONS)}")
         label = f"< {int(min_count)}" if reason == SMALL_COUNT and not share else SECRET
@@ -234,24 +234,34 @@ class _Model:
 def _report_list(employment: pd.DataFrame) -> list[tuple[int, str]]:
     """Every report: (year, region code) with employment data, and (year, "FR") for each survey year."""
     pairs = employment[["region_code", "year"]].drop_duplicates()
-    regional = sorted((int(y), str(c)) for c, y in zip(pairs["region_code"], pairs["year"]))
+    regional = sorted((int(y), str(c)) for c, y in zip(pairs["region_code"], pairs["year"], strict=True))
     national = [(y, NATIONAL_SCOPE) for y in sorted({int(y) for y in employment["year"].unique()})]
     return regional + national
 
 
 def _holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: _Model) -> None:
     groups = trajectory_groups(holders).astype("object").where(lambda g: g.notna(), _NONE)
-    frame = pd.DataFrame({"region": holders["region_code"].astype(str).to_numpy(),
-                          "cohort_year": holders["cohort_year"].astype(int).to_numpy(),
-                          "cohort": holders["cohort"].astype(str).to_numpy(),
-                          "situation": holders["situation"].astype(str).to_numpy(),
-                          "group": groups.to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "region": holders["region_code"].astype(str).to_numpy(),
+            "cohort_year": holders["cohort_year"].astype(int).to_numpy(),
+            "cohort": holders["cohort"].astype(str).to_numpy(),
+            "situation": holders["situation"].astype(str).to_numpy(),
+            "group": groups.to_numpy(),
+        }
+    )
     # Atoms: every (region, cohort) with holders x every possible (situation, group).
-    possible = [(s, g) for s in SITUATIONS for g in (*TRAJECTORIES, _NONE)
-                if s in EMPLOYED_SITUATIONS or g not in TRAJECTORIES[:2]]
-    cohorts = sorted(set(zip(frame["region"], frame["cohort_year"], frame["cohort"])))
-    atoms = pd.DataFrame([(r, y, c, s, g) for r, y, c in cohorts for s, g in possible],
-                         columns=["region", "cohort_year", "cohort", "situation", "group"])
+    possible = [
+        (s, g)
+        for s in SITUATIONS
+        for g in (*TRAJECTORIES, _NONE)
+        if s in EMPLOYED_SITUATIONS or g not in TRAJECTORIES[:2]
+    ]
+    cohorts = sorted(set(zip(frame["region"], frame["cohort_year"], frame["cohort"], strict=True)))
+    atoms = pd.DataFrame(
+        [(r, y, c, s, g) for r, y, c in cohorts for s, g in possible],
+        columns=["region", "cohort_year", "cohort", "situation", "group"],
+    )
     counts = frame.value_counts().rename("n").reset_index()
     atoms = atoms.merge(counts, how="left", on=list(atoms.columns[:5]), validate="one_to_one")
     values = atoms["n"].fillna(0).astype(np.int64).to_numpy()
@@ -267,19 +277,19 @@ def _holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: 
     for year, scope in reports:
         seen = (a_year < year) & (True if scope == NATIONAL_SCOPE else a_region == scope)
         base = ("holders", year, scope)
-        cells[base + ("n",)] = seen
+        cells[(*base, "n")] = seen
         for s in SITUATIONS:
-            cells[base + ("situation", s)] = seen & is_sit[s]
+            cells[(*base, "situation", s)] = seen & is_sit[s]
         for g in TRAJECTORIES:
-            cells[base + ("trajectory", g)] = seen & is_group[g]
-        cells[base + ("trajectory_n",)] = seen & in_group
-        rows = sorted({(int(y), str(c)) for y, c in zip(a_year[seen], a_cohort[seen])})
+            cells[(*base, "trajectory", g)] = seen & is_group[g]
+        cells[(*base, "trajectory_n")] = seen & in_group
+        rows = sorted({(int(y), str(c)) for y, c in zip(a_year[seen], a_cohort[seen], strict=True)})
         tables[(year, scope)] = rows
         for y, c in rows:
             row = seen & cohort_of[(y, c)]
-            cells[base + ("cohort", y, c, "total")] = row
+            cells[(*base, "cohort", y, c, "total")] = row
             for s in SITUATIONS:
-                cells[base + ("cohort", y, c, s)] = row & is_sit[s]
+                cells[(*base, "cohort", y, c, s)] = row & is_sit[s]
     model.add_component("holders", cells, values)
 
     by_scope: dict[str, list[int]] = {}
@@ -289,16 +299,17 @@ def _holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: 
     for year, scope in reports:
         base = ("holders", year, scope)
         rows = tables[(year, scope)]
-        model.add_relation(base + ("n",), [base + ("situation", s) for s in SITUATIONS], cells)
-        model.add_relation(base + ("trajectory_n",), [base + ("trajectory", g) for g in TRAJECTORIES], cells)
+        model.add_relation((*base, "n"), [(*base, "situation", s) for s in SITUATIONS], cells)
+        model.add_relation((*base, "trajectory_n"), [(*base, "trajectory", g) for g in TRAJECTORIES], cells)
         if rows:
-            model.add_relation(base + ("n",), [base + ("cohort", y, c, "total") for y, c in rows], cells)
+            model.add_relation((*base, "n"), [(*base, "cohort", y, c, "total") for y, c in rows], cells)
         for y, c in rows:
-            model.add_relation(base + ("cohort", y, c, "total"), [base + ("cohort", y, c, s) for s in SITUATIONS],
-                               cells)
+            model.add_relation(
+                (*base, "cohort", y, c, "total"), [(*base, "cohort", y, c, s) for s in SITUATIONS], cells
+            )
         for s in SITUATIONS:
             if rows:
-                model.add_relation(base + ("situation", s), [base + ("cohort", y, c, s) for y, c in rows], cells)
+                model.add_relation((*base, "situation", s), [(*base, "cohort", y, c, s) for y, c in rows], cells)
         # Later report of the same territory = earlier report + the cohorts that started in between.
         years = by_scope[scope]
         i = years.index(year)
@@ -306,15 +317,22 @@ def _holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: 
             previous = ("holders", years[i - 1], scope)
             new = [(y, c) for y, c in rows if y >= years[i - 1]]
             for s in SITUATIONS:
-                model.add_relation(base + ("situation", s),
-                                   [previous + ("situation", s)] + [base + ("cohort", y, c, s) for y, c in new], cells)
-            model.add_relation(base + ("n",), [previous + ("n",)] + [base + ("cohort", y, c, "total") for y, c in new],
-                               cells)
+                model.add_relation(
+                    (*base, "situation", s),
+                    [(*previous, "situation", s)] + [(*base, "cohort", y, c, s) for y, c in new],
+                    cells,
+                )
+            model.add_relation(
+                (*base, "n"), [(*previous, "n")] + [(*base, "cohort", y, c, "total") for y, c in new], cells
+            )
         # National report = sum of the regional reports of the year (when they cover every holder).
         if scope == NATIONAL_SCOPE:
             parts = [("holders", year, r) for r in regional_scopes if year in by_scope[r]]
-            suffixes = ([("n",), ("trajectory_n",)] + [("situation", s) for s in SITUATIONS]
-                        + [("trajectory", g) for g in TRAJECTORIES])
+            suffixes = (
+                [("n",), ("trajectory_n",)]
+                + [("situation", s) for s in SITUATIONS]
+                + [("trajectory", g) for g in TRAJECTORIES]
+            )
             for suffix in suffixes:
                 model.add_relation(base + suffix, [p + suffix for p in parts], cells)
             for y, c in rows:
@@ -363,7 +381,7 @@ def _job_cells(employment: pd.DataFrame, reports: list[tuple[int, str]], model: 
         in_year = year_of == year
         index = {a: i for i, a in enumerate(atoms)}
         values = np.zeros(len(atoms), dtype=np.int64)
-        for r, c, o, n in zip(region[in_year], contract[in_year], role[in_year], count[in_year]):
+        for r, c, o, n in zip(region[in_year], contract[in_year], role[in_year], count[in_year], strict=True):
             values[index[(r, c, o)]] += n
         cells: dict[tuple, np.ndarray] = {}
         filters: dict[tuple, np.ndarray] = {}  # key -> employment rows of the cell
@@ -371,13 +389,13 @@ def _job_cells(employment: pd.DataFrame, reports: list[tuple[int, str]], model: 
             atom_scope = np.ones(len(atoms), bool) if scope == NATIONAL_SCOPE else a_region == scope
             row_scope = in_year if scope == NATIONAL_SCOPE else in_year & (region == scope)
             base = ("jobs", year, scope)
-            cells[base + ("total",)], filters[base + ("total",)] = atom_scope, row_scope
+            cells[(*base, "total")], filters[(*base, "total")] = atom_scope, row_scope
             for c in CONTRACTS:
-                cells[base + ("contract", c)] = atom_scope & (a_contract == c)
-                filters[base + ("contract", c)] = row_scope & (contract == c)
+                cells[(*base, "contract", c)] = atom_scope & (a_contract == c)
+                filters[(*base, "contract", c)] = row_scope & (contract == c)
             for o in ROLES:
-                cells[base + ("role", o)] = atom_scope & (a_role == o)
-                filters[base + ("role", o)] = row_scope & (role == o)
+                cells[(*base, "role", o)] = atom_scope & (a_role == o)
+                filters[(*base, "role", o)] = row_scope & (role == o)
         model.add_component("jobs", cells, values)
         if place is not None:
             for key, rows in filters.items():
@@ -386,12 +404,13 @@ def _job_cells(employment: pd.DataFrame, reports: list[tuple[int, str]], model: 
                     model.sensitive[cid] = BUSINESS_RULE
         for scope in scopes:
             base = ("jobs", year, scope)
-            model.add_relation(base + ("total",), [base + ("contract", c) for c in CONTRACTS], cells)
-            model.add_relation(base + ("total",), [base + ("role", o) for o in ROLES], cells)
+            model.add_relation((*base, "total"), [(*base, "contract", c) for c in CONTRACTS], cells)
+            model.add_relation((*base, "total"), [(*base, "role", o) for o in ROLES], cells)
         suffixes = [("total",)] + [("contract", c) for c in CONTRACTS] + [("role", o) for o in ROLES]
         for suffix in suffixes:
-            model.add_relation(("jobs", year, NATIONAL_SCOPE) + suffix, [("jobs", year, r) + suffix for r in codes],
-                               cells)
+            model.add_relation(
+                ("jobs", year, NATIONAL_SCOPE, *suffix), [("jobs", year, r, *suffix) for r in codes], cells
+            )
 
 
 # --- secondary suppression ------------------------------------------------------------------------
@@ -438,11 +457,12 @@ class _Suppressor:
             determined = [(i, n) for n, i in enumerate(masked) if residual[n] <= 1e-6]
             if not determined:
                 return changed
-            independent = (u ** 2).sum(axis=1) > 1 - 1e-8  # shown cells no other shown cells give
+            independent = (u**2).sum(axis=1) > 1 - 1e-8  # shown cells no other shown cells give
             chosen: list[int] = []  # positions in `shown`
             widened: list[int] = []  # cells no single complement frees
-            for i, n in sorted(determined, key=lambda d: (self.masked[classes[d[0]]] == SECONDARY,
-                                                          costs[classes[d[0]]])):
+            for i, n in sorted(
+                determined, key=lambda d: (self.masked[classes[d[0]]] == SECONDARY, costs[classes[d[0]]])
+            ):
                 weights = u @ (projected[n] / s)  # coefficients of one way to compute the cell from shown ones
                 needed = independent & (np.abs(weights) > 1e-9)  # in every way to compute it
                 if any(needed[j] for j in chosen):
@@ -473,7 +493,7 @@ class _Suppressor:
         residual = comp.vectors[i].copy()  # of cell i, orthogonal to the kept cells
         start = 0
         while start < len(order):
-            block = order[start:start + 16]
+            block = order[start : start + 16]
             rest = comp.vectors[block] - (comp.vectors[block] @ basis.T) @ basis
             _, sv, vt = np.linalg.svd(rest, full_matrices=False)
             new = vt[sv > 1e-9 * max(1.0, sv[0] if sv.size else 1.0)]
@@ -558,7 +578,8 @@ class _Suppressor:
         others_hi = _others(term_hi, rel, n_rel, np.inf)
         with np.errstate(invalid="ignore"):
             tight = (np.abs(np.where(coef > 0, -others_hi / coef, -others_lo / coef) - lo[cls]) < 1e-6) | (
-                np.abs(np.where(coef > 0, -others_lo / coef, -others_hi / coef) - hi[cls]) < 1e-6)
+                np.abs(np.where(coef > 0, -others_lo / coef, -others_hi / coef) - hi[cls]) < 1e-6
+            )
         out = {}
         for c in pinned.tolist():
             entries = np.flatnonzero((cls == c) & tight)
@@ -578,8 +599,9 @@ class _Suppressor:
                 candidates = [c for c, _ in pool if c not in self.masked and self.model.values[c] >= 1]
                 if candidates:
                     # A complement at its own lower bound (k, or 1 job) could be pinned in turn: avoid it.
-                    self.masked[min(candidates, key=lambda c: (self.model.values[c] <= self._floor(c),
-                                                               self.model.costs[c]))] = SECONDARY
+                    self.masked[
+                        min(candidates, key=lambda c: (self.model.values[c] <= self._floor(c), self.model.costs[c]))
+                    ] = SECONDARY
                     used.add(r)
                     changed = True
                     break
@@ -624,7 +646,7 @@ class Protection:
         _job_cells(employment, self._reports, model)
         _holder_cells(holders, self._reports, model)
         if self.min_count > 1:
-            for cid, (value, kind) in enumerate(zip(model.values, model.kinds)):
+            for cid, (value, kind) in enumerate(zip(model.values, model.kinds, strict=True)):
                 if kind == "holders" and value < self.min_count:
                     model.sensitive[cid] = SMALL_COUNT
         self._model = model
@@ -644,8 +666,10 @@ class Protection:
             region = resolve_region(region)
         scope = NATIONAL_SCOPE if region.is_national else region.code
         if (int(year), scope) not in set(self._reports):
-            raise UsageError(f"no report for {region.name} in {year}: reports exist for the survey years with "
-                             "employment data of each region, and for France each survey year")
+            raise UsageError(
+                f"no report for {region.name} in {year}: reports exist for the survey years with "
+                "employment data of each region, and for France each survey year"
+            )
         return int(year), region, scope
 
     def value(self, key: tuple) -> int | Masked:
@@ -668,9 +692,9 @@ class Protection:
         figures = key_figures(self._employment, self._holders, year, region)
         jobs, hold = figures["jobs"], figures["holders"]
         job = ("jobs", year, scope)
-        jobs["total"] = self.value(job + ("total",))
-        jobs["by_contract"] = {c: self.value(job + ("contract", c)) for c in jobs["by_contract"]}
-        jobs["by_role"] = {o: self.value(job + ("role", o)) for o in jobs["by_role"]}
+        jobs["total"] = self.value((*job, "total"))
+        jobs["by_contract"] = {c: self.value((*job, "contract", c)) for c in jobs["by_contract"]}
+        jobs["by_role"] = {o: self.value((*job, "role", o)) for o in jobs["by_role"]}
         jobs["facilitation"] = jobs["by_role"]["facilitation"]
         jobs["facilitation_share"] = self._share(jobs["facilitation"], jobs["total"], jobs["facilitation_share"])
         jobs["trend"] = {y: self.value(("jobs", int(y), scope, "total")) for y in jobs["trend"]}
@@ -678,14 +702,17 @@ class Protection:
             first, last = jobs["trend"][str(jobs["first_year"])], jobs["trend"][str(year)]
             jobs["growth_since_first_year"] = self._share(last, first, jobs["growth_since_first_year"])
         base = ("holders", year, scope)
-        hold["n"] = self.value(base + ("n",))
-        hold["situation_counts"] = {s: self.value(base + ("situation", s)) for s in hold["situation_counts"]}
-        hold["situation_shares"] = {s: self._share(hold["situation_counts"][s], hold["n"], v)
-                                    for s, v in hold["situation_shares"].items()}
-        hold["trajectory_n"] = self.value(base + ("trajectory_n",))
-        hold["trajectory_counts"] = {g: self.value(base + ("trajectory", g)) for g in hold["trajectory_counts"]}
-        hold["trajectory_shares"] = {g: self._share(hold["trajectory_counts"][g], hold["trajectory_n"], v)
-                                     for g, v in hold["trajectory_shares"].items()}
+        hold["n"] = self.value((*base, "n"))
+        hold["situation_counts"] = {s: self.value((*base, "situation", s)) for s in hold["situation_counts"]}
+        hold["situation_shares"] = {
+            s: self._share(hold["situation_counts"][s], hold["n"], v) for s, v in hold["situation_shares"].items()
+        }
+        hold["trajectory_n"] = self.value((*base, "trajectory_n"))
+        hold["trajectory_counts"] = {g: self.value((*base, "trajectory", g)) for g in hold["trajectory_counts"]}
+        hold["trajectory_shares"] = {
+            g: self._share(hold["trajectory_counts"][g], hold["trajectory_n"], v)
+            for g, v in hold["trajectory_shares"].items()
+        }
         return figures
 
     def situation_by_cohort(self, year: int, region: Region | str = FRANCE) -> pd.DataFrame:
@@ -694,15 +721,21 @@ class Protection:
         year, region, scope = self._scope(year, region)
         table = _situation_by_cohort(holders_seen(self._holders, year, region))
         columns = [*(str(c) for c in table.columns), "total"]
-        rows = [[self.value(("holders", year, scope, "cohort", int(cohort_year), str(cohort), column))
-                 for column in columns] for cohort_year, cohort in table.index]
+        rows = [
+            [
+                self.value(("holders", year, scope, "cohort", int(cohort_year), str(cohort), column))
+                for column in columns
+            ]
+            for cohort_year, cohort in table.index
+        ]
         return pd.DataFrame(rows, index=table.index, columns=pd.Index(columns, name=table.columns.name), dtype=object)
 
     def jobs_by_region(self, year: int) -> dict[str, int | Masked]:
         """Jobs of the year per region code with data (the regions table of the national report)."""
         year, _, _ = self._scope(year, FRANCE)
-        return {s: self.value(("jobs", year, s, "total")) for y, s in self._reports
-                if y == year and s != NATIONAL_SCOPE}
+        return {
+            s: self.value(("jobs", year, s, "total")) for y, s in self._reports if y == year and s != NATIONAL_SCOPE
+        }
 
     # -- audit (counts and keys only: no masked value)
 
@@ -743,5 +776,18 @@ def protect(dataset, min_count: int = DEFAULT_MIN_COUNT) -> Protection:
     return protection
 
 
-__all__ = ["BUSINESS_RULE", "MAX_PLACE_SHARE", "MIN_PLACES", "Masked", "Protection", "REASONS", "SECONDARY",
-           "SECRET", "SMALL_COUNT", "is_masked", "masked_label", "plottable", "protect"]
+__all__ = [
+    "BUSINESS_RULE",
+    "MAX_PLACE_SHARE",
+    "MIN_PLACES",
+    "REASONS",
+    "SECONDARY",
+    "SECRET",
+    "SMALL_COUNT",
+    "Masked",
+    "Protection",
+    "is_masked",
+    "masked_label",
+    "plottable",
+    "protect",
+]

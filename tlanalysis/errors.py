@@ -48,8 +48,14 @@ class Problem:
 
     def as_dict(self) -> dict:
         value = self.value if self.value is None or isinstance(self.value, (int, float, str, bool)) else str(self.value)
-        return {"file": self.file, "row": self.row, "column": self.column, "value": value,
-                "expected": self.expected, "message": self.message}
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": value,
+            "expected": self.expected,
+            "message": self.message,
+        }
 
 
 @dataclass

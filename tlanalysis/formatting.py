@@ -157,9 +157,14 @@ def plain_spaces(text: str) -> str:
 CONTRACT_SHORT = {"CDI": "CDI", "CDD": "CDD", "alternance": "Alternance", "autre": "Autre contrat"}
 
 #: Short situation labels, for narrow table headers.
-SITUATION_SHORT = {"facilitation": "Facilitation", "autre_coordination": "Autre coordination",
-                   "autre_emploi": "Autre emploi", "recherche_emploi": "Recherche d'emploi",
-                   "autre": "Autre", "inconnu": "Inconnue"}
+SITUATION_SHORT = {
+    "facilitation": "Facilitation",
+    "autre_coordination": "Autre coordination",
+    "autre_emploi": "Autre emploi",
+    "recherche_emploi": "Recherche d'emploi",
+    "autre": "Autre",
+    "inconnu": "Inconnue",
+}
 
 #: Trajectory groups (tlanalysis.indicators.TRAJECTORIES): sentence-style label and the outcome node
 #: of the Sankey chart.

@@ -136,7 +136,7 @@ def key_figures(employment: pd.DataFrame, holders: pd.DataFrame, year: int, regi
             "growth_since_first_year": growth_since_first(trend),
         },
         "holders": {
-            "n": int(len(seen)),
+            "n": len(seen),
             "cohorts": int(seen["cohort"].nunique()),
             "cohort_years": sorted(int(y) for y in seen["cohort_year"].unique()),
             "situation_counts": situations,

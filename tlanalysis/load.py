@@ -40,17 +40,34 @@ class RawTable:
 
 def find_table_file(data_dir: Path, table: TableSpec) -> Path:
     """The one file holding `table` in `data_dir`: NAME.csv or NAME.xlsx, any case."""
-    candidates = [p for p in sorted(data_dir.iterdir())
-                  if p.is_file() and not p.name.startswith(("~$", ".")) and p.stem.lower() == table.name
-                  and p.suffix.lower() in CSV_SUFFIXES + EXCEL_SUFFIXES + (".xls",)]
+    candidates = [
+        p
+        for p in sorted(data_dir.iterdir())
+        if p.is_file()
+        and not p.name.startswith(("~$", "."))
+        and p.stem.lower() == table.name
+        and p.suffix.lower() in CSV_SUFFIXES + EXCEL_SUFFIXES + (".xls",)
+    ]
     if not candidates:
-        raise DataError([Problem(
-            file=str(data_dir / f"{table.name}.csv"), message=f"missing file: the {table.name} table was not found",
-            expected=f"{table.name}.csv or {table.name}.xlsx in {data_dir} (see `tlanalysis template`)")])
+        raise DataError(
+            [
+                Problem(
+                    file=str(data_dir / f"{table.name}.csv"),
+                    message=f"missing file: the {table.name} table was not found",
+                    expected=f"{table.name}.csv or {table.name}.xlsx in {data_dir} (see `tlanalysis template`)",
+                )
+            ]
+        )
     if len(candidates) > 1:
-        raise DataError([Problem(
-            file=str(data_dir), message=f"several files for the {table.name} table: "
-            + ", ".join(p.name for p in candidates), expected="exactly one, so it is clear which one is read")])
+        raise DataError(
+            [
+                Problem(
+                    file=str(data_dir),
+                    message=f"several files for the {table.name} table: " + ", ".join(p.name for p in candidates),
+                    expected="exactly one, so it is clear which one is read",
+                )
+            ]
+        )
     return candidates[0]
 
 
@@ -58,8 +75,15 @@ def read_table(path: Path, table: TableSpec) -> RawTable:
     """Read a CSV or XLSX file into text cells; empty rows are dropped, row numbers kept."""
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise DataError([Problem(str(path), "old Excel .xls format is not supported",
-                                 expected="a .xlsx workbook or a CSV file (Excel: Save As > .xlsx)")])
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    "old Excel .xls format is not supported",
+                    expected="a .xlsx workbook or a CSV file (Excel: Save As > .xlsx)",
+                )
+            ]
+        )
     if suffix in EXCEL_SUFFIXES:
         raw, header_row = _read_excel(path, table)
     else:
@@ -115,27 +139,56 @@ def _read_csv(path: Path, table: TableSpec) -> tuple[pd.DataFrame, int]:
     if not data.strip():
         return pd.DataFrame(), 1
     if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
-        raise DataError([Problem(str(path), "this is not a text table (it looks like a binary or zipped file)",
-                                 expected="a CSV text file, or give it the .xlsx extension if it is a workbook")])
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    "this is not a text table (it looks like a binary or zipped file)",
+                    expected="a CSV text file, or give it the .xlsx extension if it is a workbook",
+                )
+            ]
+        )
     text = _decode(data).lstrip("\ufeff")
     head_lines = text[:65536].splitlines()[:HEADER_SEARCH_ROWS]
     best = {sep: [next(csv.reader([line], delimiter=sep)) for line in head_lines] for sep in (";", ",", "\t")}
     header_at = {sep: _header_index(rows, table) for sep, rows in best.items()}
     # the separator that makes a header row appear; else the one most present on the first line
-    separator = max((";", ",", "\t"), key=lambda sep: (
-        len({table.header_lookup.get(match_key(c)) for c in best[sep][header_at[sep]]} - {None}) if best[sep] else 0,
-        head_lines[0].count(sep) if head_lines else 0))
+    separator = max(
+        (";", ",", "\t"),
+        key=lambda sep: (
+            len({table.header_lookup.get(match_key(c)) for c in best[sep][header_at[sep]]} - {None})
+            if best[sep]
+            else 0,
+            head_lines[0].count(sep) if head_lines else 0,
+        ),
+    )
     skip = header_at[separator]
     try:
         # header=None: a row with more cells than the header is an error, not a silent shift of columns
-        cells = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, header=None,
-                            skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c", skiprows=skip)
+        cells = pd.read_csv(
+            io.StringIO(text),
+            sep=separator,
+            dtype=str,
+            keep_default_na=False,
+            header=None,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_MINIMAL,
+            engine="c",
+            skiprows=skip,
+        )
         frame = cells.iloc[1:].reset_index(drop=True)
         frame.columns = [str(c) for c in cells.iloc[0]]
         return frame, skip + 1
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError([Problem(str(path), f"not a readable table: {str(exc).strip()}",
-                                 expected=f"one header row and the same number of '{separator}'-separated cells on every row")]) from None
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    f"not a readable table: {str(exc).strip()}",
+                    expected=f"one header row and the same number of '{separator}'-separated cells on every row",
+                )
+            ]
+        ) from None
 
 
 def _read_excel(path: Path, table: TableSpec) -> tuple[RawTable, int]:
@@ -146,11 +199,18 @@ def _read_excel(path: Path, table: TableSpec) -> tuple[RawTable, int]:
             sheet = next((s for s in sheets if match_key(s) in wanted), sheets[0])
             cells = pd.read_excel(book, sheet_name=sheet, dtype=str, keep_default_na=False, header=None)
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-        raise DataError([Problem(str(path), f"not a readable Excel workbook ({exc})",
-                                 expected="a .xlsx file saved by Excel or LibreOffice")]) from None
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    f"not a readable Excel workbook ({exc})",
+                    expected="a .xlsx file saved by Excel or LibreOffice",
+                )
+            ]
+        ) from None
     if cells.empty:
         return RawTable(path, pd.DataFrame(), sheet if len(sheets) > 1 else None), 1
     skip = _header_index(cells.head(HEADER_SEARCH_ROWS).astype(str).values.tolist(), table)
-    frame = cells.iloc[skip + 1:].reset_index(drop=True)
+    frame = cells.iloc[skip + 1 :].reset_index(drop=True)
     frame.columns = [str(c) for c in cells.iloc[skip]]
     return RawTable(path, frame, sheet if len(sheets) > 1 else None), skip + 1

@@ -52,29 +52,38 @@ def _whole_number(name: str, value: object, example: str) -> int:
         return int(value.strip())
     if isinstance(value, numbers.Real):
         raise ParameterError(f"{name}={value!r} is not a whole number; pass e.g. `-p {name} {example}`")
-    raise ParameterError(f"{name}={value!r} ({type(value).__name__}) is not a whole number; "
-                         f"pass e.g. `-p {name} {example}`")
+    raise ParameterError(
+        f"{name}={value!r} ({type(value).__name__}) is not a whole number; pass e.g. `-p {name} {example}`"
+    )
 
 
 def _region_text(value: object) -> str:
     """The region parameter as text, or a ParameterError explaining papermill's YAML typing."""
     if isinstance(value, str):
         if not value.strip():
-            raise ParameterError("region is empty; pass a region name or code, e.g. `-r region 75`, "
-                                 "or `-r region France` for the national report")
+            raise ParameterError(
+                "region is empty; pass a region name or code, e.g. `-r region 75`, "
+                "or `-r region France` for the national report"
+            )
         return value
     if isinstance(value, bool) or value is None:
-        raise ParameterError(f"region={value!r} is not a region; pass a region name or code as text, "
-                             "e.g. `-r region 75`")
+        raise ParameterError(
+            f"region={value!r} is not a region; pass a region name or code as text, e.g. `-r region 75`"
+        )
     if isinstance(value, numbers.Integral):
         code = f"{int(value):02d}"
         region = find_region(code)
-        cause = (f"papermill turned '{code}' into {value}" if code != str(value)
-                 else "papermill reads `-p` values as YAML, so a code arrives as a number")
+        cause = (
+            f"papermill turned '{code}' into {value}"
+            if code != str(value)
+            else "papermill reads `-p` values as YAML, so a code arrives as a number"
+        )
         named = f" ({region.name})" if region else ""
         raise ParameterError(f"region={value} is a number: {cause}; pass it as text with `-r region {code}`{named}")
-    raise ParameterError(f"region={value!r} ({type(value).__name__}) is not text; pass a region name or code "
-                         "as text, e.g. `-r region 75`")
+    raise ParameterError(
+        f"region={value!r} ({type(value).__name__}) is not text; pass a region name or code "
+        "as text, e.g. `-r region 75`"
+    )
 
 
 def _data_dir(value: object) -> Path:
@@ -85,8 +94,10 @@ def _data_dir(value: object) -> Path:
     path = Path(value).expanduser()
     if not path.is_dir():
         where = "" if path.is_absolute() else f" (relative to the notebook's working directory {Path.cwd()})"
-        raise ParameterError(f"data_dir: folder not found: {path}{where}; pass an absolute path, "
-                             "or leave data_dir empty for the bundled example data")
+        raise ParameterError(
+            f"data_dir: folder not found: {path}{where}; pass an absolute path, "
+            "or leave data_dir empty for the bundled example data"
+        )
     return path.resolve()
 
 
@@ -104,9 +115,14 @@ def _load_cached(folder: Path, drop_personal_columns: bool) -> Dataset:
 _DATASETS: dict[tuple, Dataset] = {}
 
 
-def validate_parameters(year: object, region: object, data_dir: object = None, render: object = "interactive",
-                        min_count: object = DEFAULT_MIN_COUNT,
-                        drop_personal_columns: object = False) -> ReportParameters:
+def validate_parameters(
+    year: object,
+    region: object,
+    data_dir: object = None,
+    render: object = "interactive",
+    min_count: object = DEFAULT_MIN_COUNT,
+    drop_personal_columns: object = False,
+) -> ReportParameters:
     """Check the notebook's parameters, load the data and check it holds (year, region).
 
     - year: a whole number or a text of digits ("2019");

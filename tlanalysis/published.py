@@ -25,8 +25,22 @@ from .reference import resolve_region
 
 FIGURES_FILE = PUBLISHED_DIR / "figures.csv"
 
-COLUMNS = ("indicator", "period", "year", "region_code", "region", "value", "unit", "precision",
-           "qualifier", "label_fr", "source", "source_url", "source_date", "note")
+COLUMNS = (
+    "indicator",
+    "period",
+    "year",
+    "region_code",
+    "region",
+    "value",
+    "unit",
+    "precision",
+    "qualifier",
+    "label_fr",
+    "source",
+    "source_url",
+    "source_date",
+    "note",
+)
 
 #: The page the network's own figures come from; every other row is context.
 SEED_SOURCE_URL = "https://coop.tierslieux.net/formation-2/pourquoi-la-certification/"
@@ -86,8 +100,10 @@ def published_for(indicator: str, year: int | None, region_code: str | None) -> 
         return None
     if len(rows) > 1:
         sources = "; ".join(rows["source"])
-        raise UsageError(f"{len(rows)} published figures for {indicator} {year} "
-                         f"{code or NATIONAL} ({sources}); pick one from published_figures()")
+        raise UsageError(
+            f"{len(rows)} published figures for {indicator} {year} "
+            f"{code or NATIONAL} ({sources}); pick one from published_figures()"
+        )
     return rows.iloc[0].copy()
 
 

@@ -29,10 +29,11 @@ COMPUTED: dict[str, Callable[[dict], float | None]] = {
     "jobs_cdi": lambda f: f["jobs"]["by_contract"]["CDI"],
     "jobs_cdd": lambda f: f["jobs"]["by_contract"]["CDD"],
     "jobs_facilitation_share": lambda f: _percent(f["jobs"]["facilitation_share"]),
-    **{f"holders_situation_share_{s}": (lambda f, s=s: _percent(f["holders"]["situation_shares"][s]))
-       for s in SITUATIONS},
-    **{f"trajectory_share_{t}": (lambda f, t=t: _percent(f["holders"]["trajectory_shares"][t]))
-       for t in TRAJECTORIES},
+    **{
+        f"holders_situation_share_{s}": (lambda f, s=s: _percent(f["holders"]["situation_shares"][s]))
+        for s in SITUATIONS
+    },
+    **{f"trajectory_share_{t}": (lambda f, t=t: _percent(f["holders"]["trajectory_shares"][t])) for t in TRAJECTORIES},
 }
 
 #: Figures about the certification itself, computed from data/reference/.
@@ -64,7 +65,7 @@ class Comparison:
         return {"value": self.published, "precision": self.precision, "qualifier": self.qualifier}
 
 
-def comparisons(dataset: Dataset, year: int | None = None, region_code: str | None | object = ...) -> list[Comparison]:
+def comparisons(dataset: Dataset, year: int | None = None, region_code: str | object | None = ...) -> list[Comparison]:
     """Every published figure the data can speak to, optionally for one year and region (None: France)."""
     table = published_figures()
     table = table[table["indicator"].isin(list(COMPUTED) + list(STRUCTURE))]
@@ -93,6 +94,16 @@ def comparisons(dataset: Dataset, year: int | None = None, region_code: str | No
 
 
 def _comparison(row, computed) -> Comparison:
-    return Comparison(row.indicator, None if pd.isna(row.year) else int(row.year), row.region,
-                      row.region_code or None, float(row.value), row.unit, float(row.precision), row.qualifier,
-                      row.label_fr, row.source, None if computed is None else float(computed))
+    return Comparison(
+        row.indicator,
+        None if pd.isna(row.year) else int(row.year),
+        row.region,
+        row.region_code or None,
+        float(row.value),
+        row.unit,
+        float(row.precision),
+        row.qualifier,
+        row.label_fr,
+        row.source,
+        None if computed is None else float(computed),
+    )

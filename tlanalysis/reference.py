@@ -14,11 +14,20 @@ from .textmatch import match_key
 
 #: Former region codes and names people still type, with the region they became part of.
 _FORMER_REGIONS = {
-    "54": ("Poitou-Charentes", "75"), "72": ("Aquitaine", "75"), "74": ("Limousin", "75"),
-    "73": ("Midi-Pyrénées", "76"), "91": ("Languedoc-Roussillon", "76"),
-    "82": ("Rhône-Alpes", "84"), "83": ("Auvergne", "84"), "26": ("Bourgogne", "27"),
-    "43": ("Franche-Comté", "27"), "23": ("Haute-Normandie", "28"), "25": ("Basse-Normandie", "28"),
-    "31": ("Nord-Pas-de-Calais", "32"), "22": ("Picardie", "32"), "41": ("Lorraine", "44"),
+    "54": ("Poitou-Charentes", "75"),
+    "72": ("Aquitaine", "75"),
+    "74": ("Limousin", "75"),
+    "73": ("Midi-Pyrénées", "76"),
+    "91": ("Languedoc-Roussillon", "76"),
+    "82": ("Rhône-Alpes", "84"),
+    "83": ("Auvergne", "84"),
+    "26": ("Bourgogne", "27"),
+    "43": ("Franche-Comté", "27"),
+    "23": ("Haute-Normandie", "28"),
+    "25": ("Basse-Normandie", "28"),
+    "31": ("Nord-Pas-de-Calais", "32"),
+    "22": ("Picardie", "32"),
+    "41": ("Lorraine", "44"),
 }
 
 
@@ -50,8 +59,16 @@ def _lookup() -> dict[str, Region]:
         for spelling in (row.code, row.name, row.iso_3166_2):
             table[match_key(spelling)] = region
     # Spellings in common use that the folding above does not reach.
-    extra = {"Réunion": "04", "Ile de France": "11", "PACA": "93", "AURA": "84",
-             "Centre": "24", "BFC": "27", "IDF": "11", "Guyane française": "03"}
+    extra = {
+        "Réunion": "04",
+        "Ile de France": "11",
+        "PACA": "93",
+        "AURA": "84",
+        "Centre": "24",
+        "BFC": "27",
+        "IDF": "11",
+        "Guyane française": "03",
+    }
     by_code = {r.code: r for r in table.values()}
     for spelling, code in extra.items():
         table.setdefault(match_key(spelling), by_code[code])
@@ -64,7 +81,10 @@ def region_hint(value: object) -> str | None:
     by_code = {r.code: r for r in _lookup().values()}
     if text.isdigit() and len(text) == 1 and ("0" + text) in by_code:
         r = by_code["0" + text]
-        return f"region codes are two-character text: did you mean \"0{text}\" ({r.name})? Excel drops leading zeros unless the column is formatted as text"
+        return (
+            f'region codes are two-character text: did you mean "0{text}" ({r.name})? '
+            "Excel drops leading zeros unless the column is formatted as text"
+        )
     key = match_key(text)
     for old_code, (old_name, new_code) in _FORMER_REGIONS.items():
         if key in (match_key(old_code), match_key(old_name)):
@@ -87,14 +107,15 @@ def resolve_region(value: object) -> Region:
     if not isinstance(value, str):
         raise UsageError(
             f"region must be text, got {value!r} ({type(value).__name__}); "
-            + (region_hint(value) or "pass a region name or a two-character INSEE code such as \"75\"")
+            + (region_hint(value) or 'pass a region name or a two-character INSEE code such as "75"')
         )
     region = find_region(value)
     if region is None:
         hint = region_hint(value)
         names = ", ".join(f"{r.code} {r.name}" for r in regions().itertuples())
-        raise UsageError(f"unknown region {value!r}" + (f": {hint}" if hint else "")
-                         + f". Valid regions: {NATIONAL}, {names}")
+        raise UsageError(
+            f"unknown region {value!r}" + (f": {hint}" if hint else "") + f". Valid regions: {NATIONAL}, {names}"
+        )
     return region
 
 

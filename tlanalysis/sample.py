@@ -49,8 +49,20 @@ MAX_PLACE_SHARE = 0.85
 
 #: Cohort labels -> size, per region. NA 2015-2018 (6 cohorts, 200 holders) are calibrated.
 COHORTS = {
-    "75": {"NA-2015-1": 28, "NA-2016-1": 32, "NA-2017-1": 35, "NA-2017-2": 33, "NA-2018-1": 38, "NA-2018-2": 34,
-           "NA-2019-1": 30, "NA-2019-2": 26, "NA-2020-1": 31, "NA-2021-1": 29, "NA-2021-2": 24, "NA-2022-1": 27},
+    "75": {
+        "NA-2015-1": 28,
+        "NA-2016-1": 32,
+        "NA-2017-1": 35,
+        "NA-2017-2": 33,
+        "NA-2018-1": 38,
+        "NA-2018-2": 34,
+        "NA-2019-1": 30,
+        "NA-2019-2": 26,
+        "NA-2020-1": 31,
+        "NA-2021-1": 29,
+        "NA-2021-2": 24,
+        "NA-2022-1": 27,
+    },
     "76": {"OCC-2018-1": 12, "OCC-2020-1": 15, "OCC-2022-1": 14},
     "53": {"BRE-2019-1": 9, "BRE-2021-1": 11},
     "04": {"REU-2020-1": 4, "REU-2022-1": 7},
@@ -157,8 +169,9 @@ def _random_profiles(rng: np.random.Generator, n: int) -> pd.DataFrame:
     situation = rng.choice(SITUATIONS, size=n, p=_SITUATION_P)
     created = np.where(rng.random(n) < np.where(status == "actif", 0.35, 0.08), "oui", "non")
     changed = np.where(rng.random(n) < 0.3, "oui", "non")
-    return pd.DataFrame({"status_at_entry": status, "situation": situation,
-                         "created_business": created, "changed_job": changed})
+    return pd.DataFrame(
+        {"status_at_entry": status, "situation": situation, "created_business": created, "changed_job": changed}
+    )
 
 
 def _calibrated_profiles(rng: np.random.Generator) -> pd.DataFrame:
@@ -254,8 +267,14 @@ statistique). / Every year has at least 3 places and none holds more than 85 % o
 Licence : CC0-1.0.
 """
 
-_FIELD_TYPES = {"integer": "integer", "count": "integer", "text": "string", "region": "string",
-                "category": "string", "boolean": "boolean"}
+_FIELD_TYPES = {
+    "integer": "integer",
+    "count": "integer",
+    "text": "string",
+    "region": "string",
+    "category": "string",
+    "boolean": "boolean",
+}
 
 
 def _field(col: ColumnSpec) -> dict:
@@ -279,10 +298,17 @@ def _field(col: ColumnSpec) -> dict:
 
 
 def _resource(table: TableSpec) -> dict:
-    return {"name": table.name, "title": table.label, "description": table.description,
-            "path": f"{table.name}.csv", "profile": "tabular-data-resource", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8",
-            "schema": {"fields": [_field(c) for c in table.columns]}}
+    return {
+        "name": table.name,
+        "title": table.label,
+        "description": table.description,
+        "path": f"{table.name}.csv",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {"fields": [_field(c) for c in table.columns]},
+    }
 
 
 def datapackage() -> dict:
@@ -290,12 +316,20 @@ def datapackage() -> dict:
     return {
         "name": "tlanalysis-sample",
         "title": "Données fictives d'exemple / Fictitious example data",
-        "description": ("Fictitious example data (données fictives) for tlanalysis, generated "
-                        "deterministically by `python -m tlanalysis.sample`. No real place or person."),
-        "licenses": [{"name": "CC0-1.0", "title": "Creative Commons Zero v1.0 Universal",
-                      "path": "https://creativecommons.org/publicdomain/zero/1.0/"}],
-        "sources": [{"title": "tlanalysis.sample generator (python -m tlanalysis.sample)",
-                     "path": "tlanalysis/sample.py"}],
+        "description": (
+            "Fictitious example data (données fictives) for tlanalysis, generated "
+            "deterministically by `python -m tlanalysis.sample`. No real place or person."
+        ),
+        "licenses": [
+            {
+                "name": "CC0-1.0",
+                "title": "Creative Commons Zero v1.0 Universal",
+                "path": "https://creativecommons.org/publicdomain/zero/1.0/",
+            }
+        ],
+        "sources": [
+            {"title": "tlanalysis.sample generator (python -m tlanalysis.sample)", "path": "tlanalysis/sample.py"}
+        ],
         # The data's date, shown in reports instead of a build time (so builds are reproducible).
         "created": SAMPLE_DATE,
         "tlanalysis": {"example_data": True},
@@ -326,14 +360,16 @@ def make_large_employment(n_rows: int, seed: int = 0) -> pd.DataFrame:
     region = np.where(rng.random(n_rows) < 0.5, codes[region_idx], names[region_idx])
     places = np.array([f"Tiers-lieu fictif {i:04d}" for i in range(1, 5001)], dtype=object)
     count = np.where(rng.random(n_rows) < 0.8, 1, rng.integers(2, 6, n_rows))
-    return pd.DataFrame({
-        "year": rng.integers(2015, 2024, n_rows),
-        "region": region,
-        "tiers_lieu": places[rng.integers(0, len(places), n_rows)],
-        "contract": np.asarray(CONTRACTS, dtype=object)[rng.choice(len(CONTRACTS), n_rows, p=_CONTRACT_P)],
-        "role": np.asarray(ROLES, dtype=object)[rng.choice(len(ROLES), n_rows, p=_ROLE_P)],
-        "count": count,
-    })
+    return pd.DataFrame(
+        {
+            "year": rng.integers(2015, 2024, n_rows),
+            "region": region,
+            "tiers_lieu": places[rng.integers(0, len(places), n_rows)],
+            "contract": np.asarray(CONTRACTS, dtype=object)[rng.choice(len(CONTRACTS), n_rows, p=_CONTRACT_P)],
+            "role": np.asarray(ROLES, dtype=object)[rng.choice(len(ROLES), n_rows, p=_ROLE_P)],
+            "count": count,
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ def check_selection(dataset: Dataset, year: object, region: object) -> Region:
     if year not in available:
         where = "the data" if selected.is_national else f"the data for {selected.name}"
         regions = ", ".join(sorted(dataset.region_years()))
-        raise UsageError(f"year {year} is not in {where}; available years: {_span(available)}"
-                         + ("" if available else f"; regions with data: {regions}"))
+        raise UsageError(
+            f"year {year} is not in {where}; available years: {_span(available)}"
+            + ("" if available else f"; regions with data: {regions}")
+        )
     return selected

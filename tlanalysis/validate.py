@@ -9,7 +9,7 @@ the column header as the user wrote it, with the value as typed.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -22,12 +22,53 @@ from .load import RawTable
 from .schema import TABLES, ColumnSpec, TableSpec
 from .textmatch import match_key
 
-_PERSONAL_EXACT = {match_key(s) for s in (
-    "nom", "prénom", "name", "first name", "last name", "surname", "given name", "full name", "nom complet",
-    "nom de famille", "nom d'usage", "nom prénom", "prénom nom", "tel", "tél", "nir", "ssn", "dob", "mobile",
-    "portable", "rue", "ville de résidence", "date de naissance", "lieu de naissance")}
-_PERSONAL_STEMS = ("email", "mail", "courriel", "telephone", "phone", "naissance", "birth", "adresse", "address",
-                   "securitesociale", "socialsecurity", "numerosecu", "insee", "codepostal", "postalcode", "zipcode")
+_PERSONAL_EXACT = {
+    match_key(s)
+    for s in (
+        "nom",
+        "prénom",
+        "name",
+        "first name",
+        "last name",
+        "surname",
+        "given name",
+        "full name",
+        "nom complet",
+        "nom de famille",
+        "nom d'usage",
+        "nom prénom",
+        "prénom nom",
+        "tel",
+        "tél",
+        "nir",
+        "ssn",
+        "dob",
+        "mobile",
+        "portable",
+        "rue",
+        "ville de résidence",
+        "date de naissance",
+        "lieu de naissance",
+    )
+}
+_PERSONAL_STEMS = (
+    "email",
+    "mail",
+    "courriel",
+    "telephone",
+    "phone",
+    "naissance",
+    "birth",
+    "adresse",
+    "address",
+    "securitesociale",
+    "socialsecurity",
+    "numerosecu",
+    "insee",
+    "codepostal",
+    "postalcode",
+    "zipcode",
+)
 
 
 def personal_columns(headers: list[str]) -> list[str]:
@@ -47,17 +88,37 @@ def validate_table(raw: RawTable, table: TableSpec, drop_personal_columns: bool 
     if table.name == "holders":
         personal = personal_columns([h for h in raw.frame.columns if h not in columns.values()])
         if personal and not drop_personal_columns:
-            problems += [Problem(raw.label, "this column looks like personal data and is refused", column=h,
-                                 expected="no names, contact details, birth dates, addresses or social security "
-                                          "numbers in the holders file: remove the column, or pass "
-                                          "--drop-personal-columns to ignore it on reading") for h in personal]
+            problems += [
+                Problem(
+                    raw.label,
+                    "this column looks like personal data and is refused",
+                    column=h,
+                    expected="no names, contact details, birth dates, addresses or social security "
+                    "numbers in the holders file: remove the column, or pass "
+                    "--drop-personal-columns to ignore it on reading",
+                )
+                for h in personal
+            ]
     missing = [c for c in table.required if c not in columns]
-    problems += [Problem(raw.label, "missing column", column=c,
-                         expected=f"a column '{c}' ({table.column(c).description.rstrip('.')}); "
-                                  f"found: {', '.join(map(str, raw.frame.columns)) or 'none'}") for c in missing]
+    problems += [
+        Problem(
+            raw.label,
+            "missing column",
+            column=c,
+            expected=f"a column '{c}' ({table.column(c).description.rstrip('.')}); "
+            f"found: {', '.join(map(str, raw.frame.columns)) or 'none'}",
+        )
+        for c in missing
+    ]
     if missing and len(missing) == len(table.required) and not columns:
-        problems.insert(0, Problem(raw.label, f"this does not look like the {table.name} table: none of its columns "
-                                              "were found", expected=", ".join(c.name for c in table.columns)))
+        problems.insert(
+            0,
+            Problem(
+                raw.label,
+                f"this does not look like the {table.name} table: none of its columns were found",
+                expected=", ".join(c.name for c in table.columns),
+            ),
+        )
         raise DataError(problems)
 
     normalized = pd.DataFrame(index=raw.frame.index)
@@ -85,8 +146,14 @@ def _map_headers(raw: RawTable, table: TableSpec, problems: list[Problem]) -> di
         if name is None:
             continue
         if name in columns:
-            problems.append(Problem(raw.label, f"two columns both mean '{name}': '{columns[name]}' and '{header}'",
-                                    column=str(header), expected="one column per field"))
+            problems.append(
+                Problem(
+                    raw.label,
+                    f"two columns both mean '{name}': '{columns[name]}' and '{header}'",
+                    column=str(header),
+                    expected="one column per field",
+                )
+            )
             continue
         columns[name] = header
     return columns
@@ -108,8 +175,9 @@ def _parse_integers(column: pd.Series) -> pd.Series:
     numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan).copy()
     retry = np.isnan(numbers)
     if retry.any():
-        cleaned = (text[retry].astype(str).str.replace(r"[\s\u00a0\u202f']", "", regex=True)
-                   .str.replace(",", ".", regex=False))
+        cleaned = (
+            text[retry].astype(str).str.replace(r"[\s\u00a0\u202f']", "", regex=True).str.replace(",", ".", regex=False)
+        )
         numbers[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(invalid="ignore"):
         whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**53)
@@ -142,7 +210,7 @@ def _default(spec: ColumnSpec, index: pd.Index) -> pd.Series:
     return pd.Series(pd.NA, index=index, dtype="string")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pandera_schema(table_name: str, present: tuple[str, ...]) -> pa.DataFrameSchema:
     """The pandera schema of a table, derived from its declaration."""
     table = TABLES[table_name]
@@ -160,19 +228,21 @@ def _pandera_schema(table_name: str, present: tuple[str, ...]) -> pa.DataFrameSc
         if spec.kind == "region":
             checks.append(pa.Check.isin(reference.regions()["code"].tolist()))
         dtype = {"integer": "Int64", "count": "Int64", "boolean": "boolean"}.get(spec.kind, "string")
-        columns[spec.name] = pa.Column(dtype, checks=checks, nullable=spec.kind == "text" and not spec.required,
-                                       unique=spec.unique, required=False)
-    return pa.DataFrameSchema(columns, name=table_name, strict=False)
+        columns[spec.name] = pa.Column(
+            dtype, checks=checks, nullable=spec.kind == "text" and not spec.required, unique=spec.unique, required=False
+        )
+    return pa.DataFrameSchema(columns, name=table_name, strict=True)
 
 
-def _problems_from(failures: pd.DataFrame, raw: RawTable, table: TableSpec, columns: dict[str, str],
-                   normalized: pd.DataFrame) -> list[Problem]:
+def _problems_from(
+    failures: pd.DataFrame, raw: RawTable, table: TableSpec, columns: dict[str, str], normalized: pd.DataFrame
+) -> list[Problem]:
     problems = []
     failures = failures.dropna(subset=["index"])
     for (name, check), group in failures.groupby(["column", "check"], sort=False):
         spec = table.column(name)
         header = columns.get(name, name)
-        rows = sorted(set(int(i) for i in group["index"]))
+        rows = sorted({int(i) for i in group["index"]})
         if check == "field_uniqueness":
             first = {}
             for row in rows:
@@ -180,17 +250,29 @@ def _problems_from(failures: pd.DataFrame, raw: RawTable, table: TableSpec, colu
             for row in rows:
                 other = first[normalized.at[row, name]]
                 if other != row:
-                    problems.append(Problem(raw.label, "duplicate value", row, header, raw.frame.at[row, header],
-                                            f"{spec.expected} (already on row {other})"))
+                    problems.append(
+                        Problem(
+                            raw.label,
+                            "duplicate value",
+                            row,
+                            header,
+                            raw.frame.at[row, header],
+                            f"{spec.expected} (already on row {other})",
+                        )
+                    )
             continue
         for row in rows:
             value = raw.frame.at[row, header] if header in raw.frame.columns else None
             if value is None or pd.isna(value):
                 problems.append(Problem(raw.label, "missing value", row, header, None, spec.expected))
                 continue
-            message = {"integer": "not a whole number in range", "count": "not a whole number ≥ 0",
-                       "region": "unknown region", "category": "unknown value",
-                       "boolean": "not a yes/no value"}.get(spec.kind, "invalid value")
+            message = {
+                "integer": "not a whole number in range",
+                "count": "not a whole number ≥ 0",
+                "region": "unknown region",
+                "category": "unknown value",
+                "boolean": "not a yes/no value",
+            }.get(spec.kind, "invalid value")
             expected = spec.expected
             if spec.kind == "region":
                 hint = reference.region_hint(value)

@@ -11,7 +11,7 @@ this package needs neither Playwright nor kaleido.
 Two rules every export follows:
 
 * **A file under its final name is complete.** Bytes are written to a temporary file in the same folder,
-  named like the build's (`.<name>.tmp-<pid>-<n>`, see `tlanalysis.build.atomic`) so an interrupted build
+  named like the build's (`.<name>.tmp-<pid>-<n>`, see `tlanalysis.atomic`) so an interrupted build
   cleans them up, then `os.replace`d onto the final name.
 * **One browser for a batch.** Starting Chromium costs about a second or two; a PDF or an image from a
   browser already open costs a tenth of that. `PdfPrinter` and `ChartImageExporter` are context managers
@@ -54,15 +54,19 @@ def find_chromium(path: str | Path | None = None) -> Path:
     if path is not None:
         chosen = Path(path).expanduser()
         if not _is_executable(chosen):
-            raise ExportError(f"Chromium not found at {chosen}: pass the path of an installed Chromium "
-                              "(Debian/Ubuntu: `apt-get install chromium`)")
+            raise ExportError(
+                f"Chromium not found at {chosen}: pass the path of an installed Chromium "
+                "(Debian/Ubuntu: `apt-get install chromium`)"
+            )
         return chosen
     env = os.environ.get("BROWSER_PATH")
     if env:
         chosen = Path(env).expanduser()
         if not _is_executable(chosen):
-            raise ExportError(f"BROWSER_PATH={env} is not an executable; point it at an installed Chromium "
-                              "or unset it to use /usr/bin/chromium")
+            raise ExportError(
+                f"BROWSER_PATH={env} is not an executable; point it at an installed Chromium "
+                "or unset it to use /usr/bin/chromium"
+            )
         return chosen
     if _is_executable(DEFAULT_CHROMIUM):
         return DEFAULT_CHROMIUM
@@ -70,8 +74,10 @@ def find_chromium(path: str | Path | None = None) -> Path:
         found = shutil.which(name)
         if found:
             return Path(found)
-    raise ExportError("no Chromium found for the PDF and image exports: install it (Debian/Ubuntu: "
-                      "`apt-get install chromium`) or set BROWSER_PATH to its executable")
+    raise ExportError(
+        "no Chromium found for the PDF and image exports: install it (Debian/Ubuntu: "
+        "`apt-get install chromium`) or set BROWSER_PATH to its executable"
+    )
 
 
 def write_bytes_atomic(final: Path, data: bytes) -> Path:

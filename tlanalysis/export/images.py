@@ -53,12 +53,14 @@ def chart_file_stem(slug: str, chart_name: str) -> str:
     name = str(chart_name).lower()
     for prefix in (f"chart-{slug}-", f"{slug}-"):
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
             break
     stem = f"{slug}-{name}".lower()
     if not _NAME.match(stem):
-        raise ValueError(f"chart {chart_name!r} of report {slug!r}: a file name needs lower-case letters, digits "
-                         f"and hyphens, got {stem!r}")
+        raise ValueError(
+            f"chart {chart_name!r} of report {slug!r}: a file name needs lower-case letters, digits "
+            f"and hyphens, got {stem!r}"
+        )
     return stem
 
 
@@ -128,7 +130,7 @@ class ChartImageExporter:
             atexit.unregister(self.close)
             try:
                 self._call(kaleido.close(), 30)
-            except Exception:  # noqa: BLE001 - closing is best effort; the thread is stopped anyway
+            except Exception:
                 pass
             finally:
                 self._stop_loop()
@@ -153,26 +155,45 @@ class ChartImageExporter:
 
     # --- images ---
 
-    def render(self, fig, fmt: str = "png", *, width: int | None = None, height: int | None = None,
-               scale: float = DEFAULT_SCALE) -> bytes:
+    def render(
+        self,
+        fig,
+        fmt: str = "png",
+        *,
+        width: int | None = None,
+        height: int | None = None,
+        scale: float = DEFAULT_SCALE,
+    ) -> bytes:
         """One chart as PNG or SVG bytes. Width and height in CSS pixels; PNG pixels are size × scale (an SVG
         is vector: it keeps the size given, `scale` does not apply)."""
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
         self.open()
-        opts = {"format": fmt, "width": int(width or DEFAULT_WIDTH),
-                "height": int(height or _figure_height(fig) or DEFAULT_HEIGHT), "scale": scale if fmt == "png" else 1}
+        opts = {
+            "format": fmt,
+            "width": int(width or DEFAULT_WIDTH),
+            "height": int(height or _figure_height(fig) or DEFAULT_HEIGHT),
+            "scale": scale if fmt == "png" else 1,
+        }
         try:
             return self._call(self._kaleido.calc_fig(fig, opts=opts), self.timeout_s + 10)
         except ExportError:
             raise
-        except Exception as exc:  # noqa: BLE001 - kaleido raises plain exceptions from the browser
+        except Exception as exc:
             title = _figure_title(fig)
             raise ExportError(f"chart {title!r} could not be drawn as {fmt}: {exc}") from exc
 
-    def export(self, charts: Iterable[tuple[object, str]], out_dir: Path, slug: str,
-               formats: Sequence[str] = FORMATS, *, width: int | None = DEFAULT_WIDTH, height: int | None = None,
-               scale: float = DEFAULT_SCALE) -> list[Path]:
+    def export(
+        self,
+        charts: Iterable[tuple[object, str]],
+        out_dir: Path,
+        slug: str,
+        formats: Sequence[str] = FORMATS,
+        *,
+        width: int | None = DEFAULT_WIDTH,
+        height: int | None = None,
+        scale: float = DEFAULT_SCALE,
+    ) -> list[Path]:
         """Write every chart in every format to `out_dir/<slug>-<name>.<format>`; returns the paths written.
 
         `charts`: (figure, name) pairs, as `tlanalysis.report.employment_charts(ctx)` gives them.
@@ -188,17 +209,24 @@ class ChartImageExporter:
         if duplicates:
             raise ValueError(f"two charts of report {slug!r} would share a file name: {', '.join(duplicates)}")
         written = []
-        for (fig, _), stem in zip(charts, stems):
+        for (fig, _), stem in zip(charts, stems, strict=True):
             for fmt in formats:
                 data = self.render(fig, fmt, width=width, height=height, scale=scale)
                 written.append(write_bytes_atomic(out_dir / f"{stem}.{fmt}", data))
         return written
 
 
-def export_chart_images(charts: list[tuple[object, str]], out_dir: Path, slug: str,
-                        formats: Sequence[str] = FORMATS, width: int | None = DEFAULT_WIDTH,
-                        height: int | None = None, scale: float = DEFAULT_SCALE, *,
-                        exporter: ChartImageExporter | None = None) -> list[Path]:
+def export_chart_images(
+    charts: list[tuple[object, str]],
+    out_dir: Path,
+    slug: str,
+    formats: Sequence[str] = FORMATS,
+    width: int | None = DEFAULT_WIDTH,
+    height: int | None = None,
+    scale: float = DEFAULT_SCALE,
+    *,
+    exporter: ChartImageExporter | None = None,
+) -> list[Path]:
     """PNG and/or SVG of every chart of one report, named `<slug>-<chart name>.<format>` in `out_dir`.
 
     Pass an open `exporter` to reuse its browser across reports (a build should); without one, a browser
@@ -227,5 +255,12 @@ def _figure_title(fig) -> str:
         return ""
 
 
-__all__ = ["DEFAULT_HEIGHT", "DEFAULT_SCALE", "DEFAULT_WIDTH", "FORMATS", "ChartImageExporter",
-           "chart_file_stem", "export_chart_images"]
+__all__ = [
+    "DEFAULT_HEIGHT",
+    "DEFAULT_SCALE",
+    "DEFAULT_WIDTH",
+    "FORMATS",
+    "ChartImageExporter",
+    "chart_file_stem",
+    "export_chart_images",
+]

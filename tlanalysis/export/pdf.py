@@ -30,8 +30,16 @@ from pathlib import Path
 from . import ExportError, find_chromium, write_bytes_atomic
 
 #: Chromium's flags for a quiet, offline, headless print (no sandbox: it runs in containers, as root).
-CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage")
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+)
 
 #: Page margins, in millimetres; the bottom one holds the footer.
 MARGINS_MM = {"top": 14, "right": 15, "bottom": 18, "left": 15}
@@ -185,8 +193,10 @@ class PdfPrinter:
             from playwright.sync_api import Error as PlaywrightError
             from playwright.sync_api import sync_playwright
         except ImportError as exc:  # pragma: no cover - playwright is a dependency
-            raise ExportError("the PDF export needs Playwright: `pip install playwright` (its browser download "
-                              "is not needed, the system Chromium is used)") from exc
+            raise ExportError(
+                "the PDF export needs Playwright: `pip install playwright` (its browser download "
+                "is not needed, the system Chromium is used)"
+            ) from exc
         self._playwright = sync_playwright().start()
         try:
             self._browser = _launch(self._playwright, self.chromium)
@@ -220,8 +230,9 @@ class PdfPrinter:
 
     def print(self, html_path: Path, pdf_path: Path, *, title: str, date_fr: str) -> Path:
         """Print `html_path` to `pdf_path` (written atomically); returns `pdf_path`."""
-        return _print(self.browser, Path(html_path), Path(pdf_path), title=title, date_fr=date_fr,
-                      timeout_ms=self.timeout_ms)
+        return _print(
+            self.browser, Path(html_path), Path(pdf_path), title=title, date_fr=date_fr, timeout_ms=self.timeout_ms
+        )
 
 
 def html_to_pdf(html_path: Path, pdf_path: Path, *, title: str, date_fr: str, browser=None) -> Path:
@@ -241,8 +252,9 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, title: str, date_fr: str, br
 
 def footer_template(title: str, date_fr: str) -> str:
     """The footer Chromium draws on every page; title and date are escaped (they may come from data)."""
-    return (_FOOTER.replace("{title}", html.escape(title, quote=True))
-            .replace("{date}", html.escape(date_fr, quote=True)))
+    return _FOOTER.replace("{title}", html.escape(title, quote=True)).replace(
+        "{date}", html.escape(date_fr, quote=True)
+    )
 
 
 def _block_network(route) -> None:
@@ -254,8 +266,12 @@ def _print(browser, html_path: Path, pdf_path: Path, *, title: str, date_fr: str
 
     if not html_path.is_file():
         raise ExportError(f"no HTML page to print at {html_path}")
-    context = browser.new_context(viewport={"width": PRINTABLE_WIDTH_PX, "height": PRINTABLE_HEIGHT_PX},
-                                  device_scale_factor=1, locale="fr-FR", service_workers="block")
+    context = browser.new_context(
+        viewport={"width": PRINTABLE_WIDTH_PX, "height": PRINTABLE_HEIGHT_PX},
+        device_scale_factor=1,
+        locale="fr-FR",
+        service_workers="block",
+    )
     try:
         context.set_default_timeout(timeout_ms)
         # Everything but file: and data: URLs is refused: the PDF of a report never depends on the network.
@@ -271,9 +287,16 @@ def _print(browser, html_path: Path, pdf_path: Path, *, title: str, date_fr: str
         if too_wide:
             raise ExportError(f"{html_path.name}: charts wider than the printed page: {', '.join(too_wide)}")
         page.evaluate("(title) => { document.title = title; }", title)
-        data = page.pdf(format="A4", margin={side: f"{mm}mm" for side, mm in MARGINS_MM.items()},
-                        print_background=True, display_header_footer=True, header_template=_HEADER,
-                        footer_template=footer_template(title, date_fr), outline=True, tagged=True)
+        data = page.pdf(
+            format="A4",
+            margin={side: f"{mm}mm" for side, mm in MARGINS_MM.items()},
+            print_background=True,
+            display_header_footer=True,
+            header_template=_HEADER,
+            footer_template=footer_template(title, date_fr),
+            outline=True,
+            tagged=True,
+        )
     except PlaywrightError as exc:
         raise ExportError(f"{html_path.name}: printing to PDF failed: {str(exc).splitlines()[0]}") from exc
     finally:
@@ -287,16 +310,26 @@ def _wait_for_charts(page, html_path: Path, timeout_ms: float) -> None:
 
     if page.evaluate("() => document.querySelector('.plotly-graph-div') !== null && !window.Plotly"):
         ids = page.evaluate(_UNDRAWN)
-        raise ExportError(f"{html_path.name}: plotly.js is not loaded in the page, so its charts cannot be "
-                          f"drawn ({', '.join(ids)}); the page must include plotly.js itself (no CDN)")
+        raise ExportError(
+            f"{html_path.name}: plotly.js is not loaded in the page, so its charts cannot be "
+            f"drawn ({', '.join(ids)}); the page must include plotly.js itself (no CDN)"
+        )
     try:
         page.wait_for_function(_CHARTS_DRAWN, timeout=timeout_ms, polling=50)
         page.evaluate("() => document.fonts.ready.then(() => true)")
     except PlaywrightTimeout:
         ids = page.evaluate(_UNDRAWN)
-        raise ExportError(f"{html_path.name}: charts not drawn after {timeout_ms / 1000:g} s: "
-                          f"{', '.join(ids)}") from None
+        raise ExportError(
+            f"{html_path.name}: charts not drawn after {timeout_ms / 1000:g} s: {', '.join(ids)}"
+        ) from None
 
 
-__all__ = ["CHROMIUM_ARGS", "MARGINS_MM", "PRINTABLE_WIDTH_PX", "PRINT_CSS", "PdfPrinter", "footer_template",
-           "html_to_pdf"]
+__all__ = [
+    "CHROMIUM_ARGS",
+    "MARGINS_MM",
+    "PRINTABLE_WIDTH_PX",
+    "PRINT_CSS",
+    "PdfPrinter",
+    "footer_template",
+    "html_to_pdf",
+]

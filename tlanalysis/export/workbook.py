@@ -70,9 +70,11 @@ NUMBER_FORMATS = {
 #: Written instead of a figure that is not published (secret statistique).
 SECRET = "secret"
 
-EXAMPLE_NOTE = ("Données d'exemple fictives : ce classeur est construit sur les données d'exemple livrées avec "
-                "tlanalysis ; aucun tiers-lieu ni aucune personne réelle n'y figure. Ces chiffres ne doivent "
-                "pas être cités.")
+EXAMPLE_NOTE = (
+    "Données d'exemple fictives : ce classeur est construit sur les données d'exemple livrées avec "
+    "tlanalysis ; aucun tiers-lieu ni aucune personne réelle n'y figure. Ces chiffres ne doivent "
+    "pas être cités."
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class Sheet:
 
 # --- the disclosure hook -------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _disclosure_is_masked():
     """`tlanalysis.disclosure.is_masked`, or None while that module does not exist."""
@@ -137,6 +140,7 @@ def masked_text(value: object) -> str | None:
 # share may be a masked value (a `str` such as « < 5 »): nothing here adds, divides or compares a figure
 # without checking `_hidden` first, and a value derived from a hidden one is hidden too.
 
+
 def _hidden(value: object) -> bool:
     return masked_text(value) is not None
 
@@ -163,11 +167,14 @@ def _withheld(value: object, shown: bool) -> object:
     return value if shown or _hidden(value) else Withheld()
 
 
-def _share_rows(counts: dict[str, object], total: object, label, shares: dict[str, object] | None = None,
-                shown: bool = True) -> tuple[list[list[object]], list[object]]:
+def _share_rows(
+    counts: dict[str, object], total: object, label, shares: dict[str, object] | None = None, shown: bool = True
+) -> tuple[list[list[object]], list[object]]:
     """Rows (label, count, share) and the total row; shares from `shares` when the figures give them."""
-    rows = [[label(k), _withheld(n, shown),
-             _withheld(shares[k] if shares is not None else _ratio(n, total), shown)] for k, n in counts.items()]
+    rows = [
+        [label(k), _withheld(n, shown), _withheld(shares[k] if shares is not None else _ratio(n, total), shown)]
+        for k, n in counts.items()
+    ]
     return rows, ["Total", total, _ratio(total, total)]
 
 
@@ -189,10 +196,13 @@ def workbook_sheets(ctx, *, cohort_table=None, jobs_by_region: dict | None = Non
     common = [f"{place}, enquête {year}. Source : voir la feuille « Sources »."]
     if ctx.dataset.is_example:
         common.append(EXAMPLE_NOTE)
-    secret_holders = (f"Secret statistique : moins de {fmt_int(min_count)} titulaires suivis ; "
-                      "les parts ne sont pas diffusées.")
-    secret_trajectories = (f"Secret statistique : moins de {fmt_int(min_count)} titulaires dont le parcours est "
-                           "connu ; le détail n'est pas diffusé.")
+    secret_holders = (
+        f"Secret statistique : moins de {fmt_int(min_count)} titulaires suivis ; les parts ne sont pas diffusées."
+    )
+    secret_trajectories = (
+        f"Secret statistique : moins de {fmt_int(min_count)} titulaires dont le parcours est "
+        "connu ; le détail n'est pas diffusé."
+    )
     sheets: list[Sheet] = []
 
     # « Chiffres clés »
@@ -204,67 +214,131 @@ def workbook_sheets(ctx, *, cohort_table=None, jobs_by_region: dict | None = Non
         ["Emplois en CDI", Typed(jobs["by_contract"].get("CDI", 0), "count"), ""],
         ["Emplois en CDD", Typed(jobs["by_contract"].get("CDD", 0), "count"), ""],
         ["Emplois de facilitation ou de coordination du lieu", Typed(jobs["facilitation"], "count"), ""],
-        ["Part des emplois de facilitation ou de coordination du lieu", Typed(jobs["facilitation_share"], "share"),
-         "" if _hidden(jobs["facilitation"]) or _hidden(jobs["total"])
-         else f"{_count_text(jobs['facilitation'])} emplois sur {_count_text(jobs['total'])}"],
+        [
+            "Part des emplois de facilitation ou de coordination du lieu",
+            Typed(jobs["facilitation_share"], "share"),
+            ""
+            if _hidden(jobs["facilitation"]) or _hidden(jobs["total"])
+            else f"{_count_text(jobs['facilitation'])} emplois sur {_count_text(jobs['total'])}",
+        ],
     ]
     if first and first != year:
         rows += [
-            [f"Emplois recensés en {first} (première année d'enquête)",
-             Typed(jobs["trend"].get(str(first), 0), "count"), ""],
+            [
+                f"Emplois recensés en {first} (première année d'enquête)",
+                Typed(jobs["trend"].get(str(first), 0), "count"),
+                "",
+            ],
             [f"Évolution du nombre d'emplois depuis {first}", Typed(jobs["growth_since_first_year"], "growth"), ""],
         ]
-    cohorts = (f"{fmt_int(hold['cohorts'])} promotion{'s' if hold['cohorts'] > 1 else ''} "
-               f"{fmt_year_span(hold['cohort_years'])}" if hold["cohorts"] else "aucune promotion suivie")
+    cohorts = (
+        f"{fmt_int(hold['cohorts'])} promotion{'s' if hold['cohorts'] > 1 else ''} "
+        f"{fmt_year_span(hold['cohort_years'])}"
+        if hold["cohorts"]
+        else "aucune promotion suivie"
+    )
     rows += [
         ["Titulaires de la certification suivis", Typed(n, "count"), cohorts],
         ["Promotions suivies", Typed(hold["cohorts"], "count"), fmt_year_span(hold["cohort_years"])],
     ]
     note = "" if holders_shown else secret_holders
-    for key, label in (("facilitation", "Part des titulaires en poste de facilitateur·rice"),
-                       ("autre_coordination", "Part des titulaires sur un autre poste de chargé·e de projet ou "
-                                              "de coordinateur·rice"),
-                       ("recherche_emploi", "Part des titulaires en recherche d'emploi")):
+    for key, label in (
+        ("facilitation", "Part des titulaires en poste de facilitateur·rice"),
+        ("autre_coordination", "Part des titulaires sur un autre poste de chargé·e de projet ou de coordinateur·rice"),
+        ("recherche_emploi", "Part des titulaires en recherche d'emploi"),
+    ):
         rows.append([label, Typed(_withheld(hold["situation_shares"][key], holders_shown), "share"), note])
     rows.append(["Titulaires dont le parcours relève de l'un des quatre cas", Typed(tn, "count"), ""])
     note = "" if trajectories_shown else secret_trajectories
     for key in TRAJECTORIES:
-        rows.append([f"Part : {trajectory_label(key)}",
-                     Typed(_withheld(hold["trajectory_shares"][key], trajectories_shown), "share"), note])
-    sheets.append(Sheet("Chiffres clés", ["Indicateur", "Valeur", "Détail"], ["text", "count", "text"], rows,
-                        notes=common + ["Parts exactes, non arrondies (le rapport les arrondit à une décimale)."],
-                        widths=[62, 16, 48]))
+        rows.append(
+            [
+                f"Part : {trajectory_label(key)}",
+                Typed(_withheld(hold["trajectory_shares"][key], trajectories_shown), "share"),
+                note,
+            ]
+        )
+    sheets.append(
+        Sheet(
+            "Chiffres clés",
+            ["Indicateur", "Valeur", "Détail"],
+            ["text", "count", "text"],
+            rows,
+            notes=[*common, "Parts exactes, non arrondies (le rapport les arrondit à une décimale)."],
+            widths=[62, 16, 48],
+        )
+    )
 
     # Jobs
     rows, total = _share_rows(jobs["by_contract"], jobs["total"], contract_label)
-    sheets.append(Sheet("Contrats", ["Contrat", "Emplois", "Part"], ["text", "count", "share"], rows, total,
-                        [f"Emplois par contrat, {year}."] + common))
+    sheets.append(
+        Sheet(
+            "Contrats",
+            ["Contrat", "Emplois", "Part"],
+            ["text", "count", "share"],
+            rows,
+            total,
+            [f"Emplois par contrat, {year}.", *common],
+        )
+    )
     rows, total = _share_rows(jobs["by_role"], jobs["total"], role_label)
-    sheets.append(Sheet("Fonctions", ["Fonction", "Emplois", "Part"], ["text", "count", "share"], rows, total,
-                        [f"Emplois par fonction, {year}."] + common))
+    sheets.append(
+        Sheet(
+            "Fonctions",
+            ["Fonction", "Emplois", "Part"],
+            ["text", "count", "share"],
+            rows,
+            total,
+            [f"Emplois par fonction, {year}.", *common],
+        )
+    )
     trend = sorted((int(y), count) for y, count in jobs["trend"].items())
-    sheets.append(Sheet("Évolution", ["Année d'enquête", "Emplois"], ["year", "count"],
-                        [[y, count] for y, count in trend],
-                        notes=[f"Emplois recensés par année d'enquête, jusqu'à {year}."] + common))
+    sheets.append(
+        Sheet(
+            "Évolution",
+            ["Année d'enquête", "Emplois"],
+            ["year", "count"],
+            [[y, count] for y, count in trend],
+            notes=[f"Emplois recensés par année d'enquête, jusqu'à {year}.", *common],
+        )
+    )
     if ctx.is_national:
         if jobs_by_region is None:
             jobs_by_region = getattr(ctx, "jobs_by_region", None)
-        by_region = (jobs_by(jobs_of_year(ctx.dataset.employment, year, ctx.region), "region_code")
-                     if jobs_by_region is None else jobs_by_region)
+        by_region = (
+            jobs_by(jobs_of_year(ctx.dataset.employment, year, ctx.region), "region_code")
+            if jobs_by_region is None
+            else jobs_by_region
+        )
         region_total = jobs["total"]
-        rows = [[r.name, r.code, by_region.get(r.code, 0), _ratio(by_region.get(r.code, 0), region_total)]
-                for r in ctx.regions_with_data()]
-        sheets.append(Sheet("Régions", ["Région", "Code INSEE", "Emplois", "Part"],
-                            ["text", "text", "count", "share"], rows,
-                            ["Total", "", region_total, _ratio(region_total, region_total)],
-                            [f"Emplois par région, {year}."] + common))
+        rows = [
+            [r.name, r.code, by_region.get(r.code, 0), _ratio(by_region.get(r.code, 0), region_total)]
+            for r in ctx.regions_with_data()
+        ]
+        sheets.append(
+            Sheet(
+                "Régions",
+                ["Région", "Code INSEE", "Emplois", "Part"],
+                ["text", "text", "count", "share"],
+                rows,
+                ["Total", "", region_total, _ratio(region_total, region_total)],
+                [f"Emplois par région, {year}.", *common],
+            )
+        )
 
     # Holders
     held = [f"Titulaires des promotions commencées avant {year} ({cohorts}) ; situation au dernier suivi."]
-    rows, total = _share_rows(hold["situation_counts"], n, situation_label, hold["situation_shares"],
-                              holders_shown)
-    sheets.append(Sheet("Situations", ["Situation actuelle", "Titulaires", "Part"], ["text", "count", "share"], rows,
-                        total if n != 0 else None, held + ([] if holders_shown else [secret_holders]) + common))
+    rows, total = _share_rows(hold["situation_counts"], n, situation_label, hold["situation_shares"], holders_shown)
+    sheets.append(
+        Sheet(
+            "Situations",
+            ["Situation actuelle", "Titulaires", "Part"],
+            ["text", "count", "share"],
+            rows,
+            total if n != 0 else None,
+            held + ([] if holders_shown else [secret_holders]) + common,
+        )
+    )
 
     table = ctx.cohort_table if cohort_table is None else cohort_table
     rows, small = _cohort_rows(table, min_count)
@@ -272,21 +346,39 @@ def workbook_sheets(ctx, *, cohort_table=None, jobs_by_region: dict | None = Non
     notes = ["Titulaires par promotion et situation actuelle (situation au dernier suivi)."]
     if small:
         notes.append(f"Une promotion de moins de {fmt_int(min_count)} titulaires est présentée sans détail.")
-    sheets.append(Sheet("Promotions", ["Promotion", "Début"] + [SITUATION_SHORT.get(s, s) for s in situations]
-                        + ["Total"], ["text", "year"] + ["count"] * len(situations) + ["count"], rows,
-                        notes=notes + common))
+    sheets.append(
+        Sheet(
+            "Promotions",
+            ["Promotion", "Début"] + [SITUATION_SHORT.get(s, s) for s in situations] + ["Total"],
+            ["text", "year"] + ["count"] * len(situations) + ["count"],
+            rows,
+            notes=notes + common,
+        )
+    )
 
-    rows, total = _share_rows(hold["trajectory_counts"], tn, trajectory_label, hold["trajectory_shares"],
-                              trajectories_shown)
-    notes = ["Parcours entre l'entrée en formation et aujourd'hui ; parts calculées sur les titulaires relevant "
-             "de l'un des quatre cas."]
-    sheets.append(Sheet("Trajectoires", ["Parcours", "Titulaires", "Part"], ["text", "count", "share"], rows,
-                        total if tn != 0 else None,
-                        notes + ([] if trajectories_shown else [secret_trajectories]) + common))
-    secret = (f"« secret », « < {fmt_int(min_count)} » : chiffre non diffusé (secret statistique) ; "
-              f"« < {fmt_int(min_count)} » : entre 0 et {fmt_int(min_count - 1)} titulaires.")
+    rows, total = _share_rows(
+        hold["trajectory_counts"], tn, trajectory_label, hold["trajectory_shares"], trajectories_shown
+    )
+    notes = [
+        "Parcours entre l'entrée en formation et aujourd'hui ; parts calculées sur les titulaires relevant "
+        "de l'un des quatre cas."
+    ]
+    sheets.append(
+        Sheet(
+            "Trajectoires",
+            ["Parcours", "Titulaires", "Part"],
+            ["text", "count", "share"],
+            rows,
+            total if tn != 0 else None,
+            notes + ([] if trajectories_shown else [secret_trajectories]) + common,
+        )
+    )
+    secret = (
+        f"« secret », « < {fmt_int(min_count)} » : chiffre non diffusé (secret statistique) ; "
+        f"« < {fmt_int(min_count)} » : entre 0 et {fmt_int(min_count - 1)} titulaires."
+    )
     for sheet in sheets:
-        cells = [c.value if isinstance(c, Typed) else c for row in sheet.rows + [sheet.total or []] for c in row]
+        cells = [c.value if isinstance(c, Typed) else c for row in [*sheet.rows, sheet.total or []] for c in row]
         if any(_hidden(c) for c in cells):  # explained before the notes every sheet shares
             at = next((i for i, note in enumerate(sheet.notes) if note in common), len(sheet.notes))
             sheet.notes.insert(at, secret)
@@ -312,6 +404,7 @@ def _cohort_rows(table, min_count: int) -> tuple[list[list[object]], bool]:
 def sources_sheet(ctx, data_date: dt.date) -> Sheet:
     """« Sources »: what the figures were computed from, and the published figures the report quotes."""
     from ..formatting import fmt_pct
+
     try:  # the disclosure module is optional here (see the module doc)
         from ..disclosure import MAX_PLACE_SHARE, MIN_PLACES
     except ImportError:
@@ -323,20 +416,28 @@ def sources_sheet(ctx, data_date: dt.date) -> Sheet:
     rows: list[list[object]] = [
         ["Rapport", f"Emploi et certification — {ctx.territory} — {ctx.year}", ctx.slug],
         ["Date des données", Typed(dt.datetime.combine(data_date, dt.time()), "date"), fmt_date(data_date)],
-        ["Dossier de données", ds.data_dir.name,
-         "données d'exemple livrées avec tlanalysis" if ds.is_example else ""],
-        ["Secret statistique", f"effectifs de titulaires inférieurs à {k} notés « < {k} » ; emplois de moins de "
-                               f"{fmt_int(MIN_PLACES)} tiers-lieux ou dont un tiers-lieu représente plus de "
-                               f"{fmt_pct(MAX_PLACE_SHARE, 0)} notés « secret » ; parts de chiffres masqués et chiffres "
-                               "qui permettraient de les retrouver par différence notés « secret »",
-         "voir « Méthodes et sources » du rapport"],
+        ["Dossier de données", ds.data_dir.name, "données d'exemple livrées avec tlanalysis" if ds.is_example else ""],
+        [
+            "Secret statistique",
+            f"effectifs de titulaires inférieurs à {k} notés « < {k} » ; emplois de moins de "
+            f"{fmt_int(MIN_PLACES)} tiers-lieux ou dont un tiers-lieu représente plus de "
+            f"{fmt_pct(MAX_PLACE_SHARE, 0)} notés « secret » ; parts de chiffres masqués et chiffres "
+            "qui permettraient de les retrouver par différence notés « secret »",
+            "voir « Méthodes et sources » du rapport",
+        ],
         ["Produit avec", f"tlanalysis {_version()}", ""],
     ]
     if ds.is_example:
         rows.insert(0, ["Avertissement", EXAMPLE_NOTE, ""])
     rows.append([])
-    rows.append([Typed("Fichier de données", "header"), Typed("Empreinte SHA-256 (courte)", "header"),
-                 Typed("Empreinte SHA-256", "header"), Typed("Table", "header")])
+    rows.append(
+        [
+            Typed("Fichier de données", "header"),
+            Typed("Empreinte SHA-256 (courte)", "header"),
+            Typed("Empreinte SHA-256", "header"),
+            Typed("Table", "header"),
+        ]
+    )
     for name, source in ds.sources.items():
         rows.append([source.path.name, source.short_hash, source.sha256, name])
     published = context_rows(ctx)
@@ -344,17 +445,35 @@ def sources_sheet(ctx, data_date: dt.date) -> Sheet:
     if published.empty:
         rows.append(["Chiffres publiés", "aucun chiffre publié enregistré pour ce territoire", ""])
     else:
-        rows.append([Typed("Chiffre publié (contexte)", "header"), Typed("Période", "header"),
-                     Typed("Valeur publiée", "header"), Typed("Source", "header"),
-                     Typed("Date de la source", "header"), Typed("Lien", "header")])
+        rows.append(
+            [
+                Typed("Chiffre publié (contexte)", "header"),
+                Typed("Période", "header"),
+                Typed("Valeur publiée", "header"),
+                Typed("Source", "header"),
+                Typed("Date de la source", "header"),
+                Typed("Lien", "header"),
+            ]
+        )
         for _, r in published.iterrows():
             period = r["period"] or ("" if r["year"] is None or _is_nan(r["year"]) else str(int(r["year"])))
-            rows.append([str(r["label_fr"]), period, published_value(r), str(r["source"]),
-                         fmt_date(r["source_date"]) if r["source_date"] else "", str(r["source_url"] or "")])
-    notes = ["Les chiffres publiés sont cités avec leur précision d'origine ; ils ne sont pas calculés à partir "
-             "des données de ce classeur."]
-    return Sheet("Sources", ["Élément", "Valeur", "Détail"], ["text"] * 6, rows, notes=notes,
-                 widths=[44, 60, 66, 48, 18, 48])
+            rows.append(
+                [
+                    str(r["label_fr"]),
+                    period,
+                    published_value(r),
+                    str(r["source"]),
+                    fmt_date(r["source_date"]) if r["source_date"] else "",
+                    str(r["source_url"] or ""),
+                ]
+            )
+    notes = [
+        "Les chiffres publiés sont cités avec leur précision d'origine ; ils ne sont pas calculés à partir "
+        "des données de ce classeur."
+    ]
+    return Sheet(
+        "Sources", ["Élément", "Valeur", "Détail"], ["text"] * 6, rows, notes=notes, widths=[44, 60, 66, 48, 18, 48]
+    )
 
 
 def _is_nan(value: object) -> bool:
@@ -365,6 +484,7 @@ def _is_nan(value: object) -> bool:
 
 
 # --- writing -------------------------------------------------------------------------------------
+
 
 def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(value, dt.datetime):
@@ -463,8 +583,9 @@ def _normalized_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def workbook_bytes(sheets: list[Sheet], *, data_date: dt.date | dt.datetime, title: str,
-                   subject: str = "", description: str = "") -> bytes:
+def workbook_bytes(
+    sheets: list[Sheet], *, data_date: dt.date | dt.datetime, title: str, subject: str = "", description: str = ""
+) -> bytes:
     """The XLSX file of `sheets`, dated `data_date` (document properties and zip entries)."""
     try:
         from openpyxl import Workbook
@@ -488,8 +609,9 @@ def workbook_bytes(sheets: list[Sheet], *, data_date: dt.date | dt.datetime, tit
     return _normalized_zip(buffer.getvalue(), when)
 
 
-def key_figures_workbook(ctx, path: Path, *, data_date: dt.date | dt.datetime, cohort_table=None,
-                         jobs_by_region: dict | None = None) -> Path:
+def key_figures_workbook(
+    ctx, path: Path, *, data_date: dt.date | dt.datetime, cohort_table=None, jobs_by_region: dict | None = None
+) -> Path:
     """Write the key figures of the report `ctx` (a `ReportContext`) to the XLSX `path`, atomically.
 
     `data_date`: the date of the data (e.g. the survey export's date), shown on « Sources » and used as
@@ -498,17 +620,32 @@ def key_figures_workbook(ctx, path: Path, *, data_date: dt.date | dt.datetime, c
     `workbook_sheets`). Returns `path`.
     """
     date = _as_datetime(data_date)
-    sheets = (workbook_sheets(ctx, cohort_table=cohort_table, jobs_by_region=jobs_by_region)
-              + [sources_sheet(ctx, date.date())])
+    sheets = [
+        *workbook_sheets(ctx, cohort_table=cohort_table, jobs_by_region=jobs_by_region),
+        sources_sheet(ctx, date.date()),
+    ]
     example = " (données d'exemple fictives)" if ctx.dataset.is_example else ""
     data = workbook_bytes(
-        sheets, data_date=date,
+        sheets,
+        data_date=date,
         title=f"Chiffres clés — {ctx.territory} — {ctx.year}{example}",
         subject="Emploi dans les tiers-lieux et devenir des titulaires de la certification « Piloter un tiers-lieu »",
         description=(EXAMPLE_NOTE if ctx.dataset.is_example else "")
-        + f" Rapport {ctx.slug}, données du {fmt_date(date.date())}.")
+        + f" Rapport {ctx.slug}, données du {fmt_date(date.date())}.",
+    )
     return write_bytes_atomic(Path(path), data)
 
 
-__all__ = ["EXAMPLE_NOTE", "Withheld", "NUMBER_FORMATS", "SECRET", "Sheet", "Typed", "key_figures_workbook",
-           "masked_text", "sources_sheet", "workbook_bytes", "workbook_sheets"]
+__all__ = [
+    "EXAMPLE_NOTE",
+    "NUMBER_FORMATS",
+    "SECRET",
+    "Sheet",
+    "Typed",
+    "Withheld",
+    "key_figures_workbook",
+    "masked_text",
+    "sources_sheet",
+    "workbook_bytes",
+    "workbook_sheets",
+]

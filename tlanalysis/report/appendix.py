@@ -25,7 +25,7 @@ class _Hole:
     def __init__(self, masked: Masked) -> None:
         self.masked = masked
 
-    def __mul__(self, other: object) -> "_Hole":
+    def __mul__(self, other: object) -> _Hole:
         return self
 
     __rmul__ = __truediv__ = __rtruediv__ = __add__ = __radd__ = __sub__ = __rsub__ = __mul__
@@ -77,23 +77,44 @@ def reconciliation_html(ctx: ReportContext) -> Html:
     """Computed and published side by side, with the published precision, a verdict and the source."""
     found = report_comparisons(ctx)
     if not found:
-        return section(p(f"Aucun chiffre publié ne porte sur les indicateurs de ce rapport pour {ctx.year} et "
-                         f"{ctx.territory} : il n'y a rien à rapprocher."))
+        return section(
+            p(
+                f"Aucun chiffre publié ne porte sur les indicateurs de ce rapport pour {ctx.year} et "
+                f"{ctx.territory} : il n'y a rien à rapprocher."
+            )
+        )
     rows = []
     for c in found:
         value = protected_value(ctx, c)
-        published = published_value({"value": c.published, "precision": c.precision, "unit": c.unit,
-                                     "qualifier": c.qualifier})
-        rows.append([typeset(c.label_fr), str(c.year) if c.year is not None else "—", _written(value, c.unit),
-                     published, _verdict(value, c), typeset(c.source)])
+        published = published_value(
+            {"value": c.published, "precision": c.precision, "unit": c.unit, "qualifier": c.qualifier}
+        )
+        rows.append(
+            [
+                typeset(c.label_fr),
+                str(c.year) if c.year is not None else "—",
+                _written(value, c.unit),
+                published,
+                _verdict(value, c),
+                typeset(c.source),
+            ]
+        )
     masked = any(is_masked(protected_value(ctx, c)) for c in found)
     return section(
-        p(f"Chiffres déjà publiés sur les mêmes indicateurs, pour {ctx.year} et {ctx.territory}, en regard des "
-          "chiffres de ce rapport. « concorde » : le chiffre calculé est celui que la source publie, à la précision de sa "
-          "publication (« plus de », « environ », nombre de décimales) ; « écart » : il ne l'est pas."),
+        p(
+            f"Chiffres déjà publiés sur les mêmes indicateurs, pour {ctx.year} et {ctx.territory}, en regard des "
+            "chiffres de ce rapport. « concorde » : le chiffre calculé est celui que la source publie, "
+            "à la précision de sa "
+            "publication (« plus de », « environ », nombre de décimales) ; « écart » : il ne l'est pas."
+        ),
         table_html(["Indicateur", "Année", "Calculé", "Publié", "Comparaison", "Source"], rows, numeric={2, 3}),
-        p("Un chiffre masqué par le secret statistique n'est pas comparé : dire s'il concorde renseignerait sur "
-          "sa valeur.", "tl-note") if masked else "",
+        p(
+            "Un chiffre masqué par le secret statistique n'est pas comparé : dire s'il concorde renseignerait sur "
+            "sa valeur.",
+            "tl-note",
+        )
+        if masked
+        else "",
     )
 
 

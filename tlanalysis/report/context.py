@@ -36,7 +36,7 @@ class ReportContext:
     figures: dict
 
     @classmethod
-    def from_parameters(cls, params: ReportParameters) -> "ReportContext":
+    def from_parameters(cls, params: ReportParameters) -> ReportContext:
         protection = protect(params.dataset, params.min_count)
         return cls(params, protection.figures(params.year, params.region))
 

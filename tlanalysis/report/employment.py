@@ -24,28 +24,32 @@ def employment_intro_html(ctx: ReportContext) -> Html:
     if shown(total):
         text = f"En {ctx.year}, l'enquête recense {fmt_int(total)} emplois dans les tiers-lieux {ctx.place}"
         parts = [f"{fmt_int(contracts[c])} en {c}" for c in ("CDI", "CDD") if c in contracts and shown(contracts[c])]
-        text += (f", dont {_and(parts)}." if parts else ".")
+        text += f", dont {_and(parts)}." if parts else "."
     else:
-        text = (f"En {ctx.year}, le nombre d'emplois recensés par l'enquête dans les tiers-lieux {ctx.place} n'est "
-                "pas diffusé (secret statistique).")
+        text = (
+            f"En {ctx.year}, le nombre d'emplois recensés par l'enquête dans les tiers-lieux {ctx.place} n'est "
+            "pas diffusé (secret statistique)."
+        )
     if shown(total) and total and any_masked([*contracts.values(), *jobs["by_role"].values()]):
-        text += (" Une partie de leur répartition par contrat et par fonction n'est pas diffusée "
-                 "(secret statistique).")
+        text += " Une partie de leur répartition par contrat et par fonction n'est pas diffusée (secret statistique)."
     facilitation, fshare = jobs["facilitation"], jobs["facilitation_share"]
     if shown(facilitation) and facilitation:
-        text += (f" {'Parmi eux, ' if shown(total) else ''}{fmt_int(facilitation)} "
-                 f"{'sont des' if shown(total) else 'emplois sont des'} postes de facilitation ou de coordination "
-                 "du lieu" + (f" ({fmt_pct(fshare)})" if shown(fshare) else "") + ".")
+        text += (
+            f" {'Parmi eux, ' if shown(total) else ''}{fmt_int(facilitation)} "
+            f"{'sont des' if shown(total) else 'emplois sont des'} postes de facilitation ou de coordination "
+            "du lieu" + (f" ({fmt_pct(fshare)})" if shown(fshare) else "") + "."
+        )
     growth = jobs["growth_since_first_year"]
     if growth is not None:
         first = jobs["first_year"]
         start = jobs["trend"][str(first)]
         if shown(growth) and shown(start) and shown(total):
-            text += (f" Depuis {first}, première année d'enquête, le nombre d'emplois recensés est passé de "
-                     f"{fmt_int(start)} à {fmt_int(total)} ({fmt_pct(growth, 0, signed=True)}).")
+            text += (
+                f" Depuis {first}, première année d'enquête, le nombre d'emplois recensés est passé de "
+                f"{fmt_int(start)} à {fmt_int(total)} ({fmt_pct(growth, 0, signed=True)})."
+            )
         else:
-            text += (f" L'évolution depuis {first}, première année d'enquête, n'est pas diffusée "
-                     "(secret statistique).")
+            text += f" L'évolution depuis {first}, première année d'enquête, n'est pas diffusée (secret statistique)."
         if ctx.is_national:
             text += _entries_caveat(ctx, first)
     return section(p(text))
@@ -54,13 +58,18 @@ def employment_intro_html(ctx: ReportContext) -> Html:
 def _entries_caveat(ctx: ReportContext, first_year: int) -> str:
     """National trend: name the regions that joined the survey after its first year."""
     names = {r.code: r.name for r in ctx.regions_with_data()}
-    joined = [(min(years), names[code]) for code, years in ctx.dataset.region_years().items()
-              if code in names and min(years) > first_year]
+    joined = [
+        (min(years), names[code])
+        for code, years in ctx.dataset.region_years().items()
+        if code in names and min(years) > first_year
+    ]
     if not joined:
         return ""
     listed = ", ".join(f"{name} en {year}" for year, name in sorted(joined))
-    return (" Toutes les régions ne sont pas enquêtées depuis la première année : la hausse tient aussi à "
-            f"l'entrée de nouvelles régions dans l'enquête ({listed}).")
+    return (
+        " Toutes les régions ne sont pas enquêtées depuis la première année : la hausse tient aussi à "
+        f"l'entrée de nouvelles régions dans l'enquête ({listed})."
+    )
 
 
 def _share_rows(counts: dict[str, object], total: object, label) -> tuple[list[list[object]], list[object]]:
@@ -71,8 +80,10 @@ def _share_rows(counts: dict[str, object], total: object, label) -> tuple[list[l
 
 def _counts_table(ctx: ReportContext, counts: dict, heading: str, caption: str, label) -> Html:
     rows, total = _share_rows(counts, ctx.jobs["total"], label)
-    return section(table_html([heading, "Emplois", "Part"], rows, caption, {1, 2}, total),
-                   legend([*counts.values(), ctx.jobs["total"]], ctx.min_count, "emplois"))
+    return section(
+        table_html([heading, "Emplois", "Part"], rows, caption, {1, 2}, total),
+        legend([*counts.values(), ctx.jobs["total"]], ctx.min_count, "emplois"),
+    )
 
 
 def contracts_table_html(ctx: ReportContext) -> Html:
@@ -86,19 +97,31 @@ def roles_table_html(ctx: ReportContext) -> Html:
 def trend_table_html(ctx: ReportContext) -> Html:
     trend = ctx.jobs["trend"]
     rows = [[year, fmt_int(n)] for year, n in sorted(trend.items())]
-    return section(table_html(["Année d'enquête", "Emplois"], rows,
-                              f"Emplois recensés par année d'enquête, jusqu'à {ctx.year}", {1}),
-                   legend(trend.values(), ctx.min_count, "emplois"))
+    return section(
+        table_html(
+            ["Année d'enquête", "Emplois"], rows, f"Emplois recensés par année d'enquête, jusqu'à {ctx.year}", {1}
+        ),
+        legend(trend.values(), ctx.min_count, "emplois"),
+    )
 
 
 def regions_table_html(ctx: ReportContext) -> Html:
     """National report only: jobs of the year per region with data (`Protection.jobs_by_region`)."""
     by_region, total = ctx.jobs_by_region, ctx.jobs["total"]
-    rows = [[r.name, fmt_int(by_region.get(r.code, 0)), fmt_pct(share_of(by_region.get(r.code, 0), total))]
-            for r in ctx.regions_with_data()]
-    return section(table_html(["Région", "Emplois", "Part"], rows, f"Emplois par région, {ctx.year}", {1, 2},
-                              ["Total", fmt_int(total), fmt_pct(share_of(total, total))]),
-                   legend([*by_region.values(), total], ctx.min_count, "emplois"))
+    rows = [
+        [r.name, fmt_int(by_region.get(r.code, 0)), fmt_pct(share_of(by_region.get(r.code, 0), total))]
+        for r in ctx.regions_with_data()
+    ]
+    return section(
+        table_html(
+            ["Région", "Emplois", "Part"],
+            rows,
+            f"Emplois par région, {ctx.year}",
+            {1, 2},
+            ["Total", fmt_int(total), fmt_pct(share_of(total, total))],
+        ),
+        legend([*by_region.values(), total], ctx.min_count, "emplois"),
+    )
 
 
 def employment_tables_html(ctx: ReportContext) -> Html:
@@ -121,24 +144,32 @@ def contracts_chart(ctx: ReportContext) -> Chart | None:
     by_contract = ctx.jobs["by_contract"]
     if not _drawable(by_contract):
         return None
-    return Chart(charts.contracts_bar(plottable(by_contract), f"Emplois par type de contrat, {ctx.year}",
-                                      total=_base(ctx)), ctx.chart_id("contracts"))
+    return Chart(
+        charts.contracts_bar(plottable(by_contract), f"Emplois par type de contrat, {ctx.year}", total=_base(ctx)),
+        ctx.chart_id("contracts"),
+    )
 
 
 def roles_chart(ctx: ReportContext) -> Chart | None:
     by_role = ctx.jobs["by_role"]
     if not _drawable(by_role):
         return None
-    return Chart(charts.roles_bar(plottable(by_role), f"Emplois par fonction, {ctx.year}", total=_base(ctx)),
-                 ctx.chart_id("roles"))
+    return Chart(
+        charts.roles_bar(plottable(by_role), f"Emplois par fonction, {ctx.year}", total=_base(ctx)),
+        ctx.chart_id("roles"),
+    )
 
 
 def trend_chart(ctx: ReportContext) -> Chart | None:
     trend = ctx.jobs["trend"]
     if len(plottable(trend)) < 2:  # a line needs two years
         return None
-    return Chart(charts.jobs_trend_line(plottable(trend), f"Emplois recensés par année d'enquête, {ctx.place}",
-                                        years=[int(y) for y in trend]), ctx.chart_id("trend"))
+    return Chart(
+        charts.jobs_trend_line(
+            plottable(trend), f"Emplois recensés par année d'enquête, {ctx.place}", years=[int(y) for y in trend]
+        ),
+        ctx.chart_id("trend"),
+    )
 
 
 def employment_charts(ctx: ReportContext) -> list[tuple[object, str]]:
@@ -150,9 +181,11 @@ def employment_parts(ctx: ReportContext) -> list[Html | Chart]:
     """The section in reading order: text, each chart (with a note if it leaves out masked values), its table."""
     jobs = ctx.jobs
     parts: list[Html | Chart] = [employment_intro_html(ctx)]
-    for chart, values, table in ((contracts_chart(ctx), jobs["by_contract"], contracts_table_html),
-                                 (roles_chart(ctx), jobs["by_role"], roles_table_html),
-                                 (trend_chart(ctx), jobs["trend"], trend_table_html)):
+    for chart, values, table in (
+        (contracts_chart(ctx), jobs["by_contract"], contracts_table_html),
+        (roles_chart(ctx), jobs["by_role"], roles_table_html),
+        (trend_chart(ctx), jobs["trend"], trend_table_html),
+    ):
         if chart is not None:
             parts.append(chart)
             if any_masked(values.values()):
@@ -163,5 +196,13 @@ def employment_parts(ctx: ReportContext) -> list[Html | Chart]:
     return parts
 
 
-__all__ = ["contracts_table_html", "employment_charts", "employment_intro_html", "employment_parts",
-           "employment_tables_html", "regions_table_html", "roles_table_html", "trend_table_html"]
+__all__ = [
+    "contracts_table_html",
+    "employment_charts",
+    "employment_intro_html",
+    "employment_parts",
+    "employment_tables_html",
+    "regions_table_html",
+    "roles_table_html",
+    "trend_table_html",
+]

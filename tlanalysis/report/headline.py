@@ -23,10 +23,12 @@ EMPLOYMENT_NOTE, HOLDERS_NOTE, PUBLISHED_NOTE = "a", "b", "c"
 
 
 def example_banner_html() -> Html:
-    return Html('<div class="tl-banner" role="note"><strong>Données d\'exemple fictives</strong>'
-                "Ce rapport est construit sur les données d'exemple livrées avec tlanalysis : aucun tiers-lieu "
-                "ni aucune personne réelle n'y figure. Ces chiffres servent à montrer le rapport ; "
-                "ils ne doivent pas être cités.</div>")
+    return Html(
+        '<div class="tl-banner" role="note"><strong>Données d\'exemple fictives</strong>'
+        "Ce rapport est construit sur les données d'exemple livrées avec tlanalysis : aucun tiers-lieu "
+        "ni aucune personne réelle n'y figure. Ces chiffres servent à montrer le rapport ; "
+        "ils ne doivent pas être cités.</div>"
+    )
 
 
 def title_block_html(ctx: ReportContext) -> Html:
@@ -37,27 +39,35 @@ def title_block_html(ctx: ReportContext) -> Html:
         territory = f"France entière : toutes les régions présentes dans les données ({names})"
     else:
         territory = f"{ctx.region.name} (région {ctx.region.code})"
-    folder = ds.data_dir.name + (" (données d'exemple livrées avec tlanalysis)"
-                                 if ds.data_dir.resolve() == SAMPLE_DATA_DIR.resolve() else "")
+    folder = ds.data_dir.name + (
+        " (données d'exemple livrées avec tlanalysis)" if ds.data_dir.resolve() == SAMPLE_DATA_DIR.resolve() else ""
+    )
     files = "; ".join(f"{src.path.name} (empreinte SHA-256 {src.short_hash})" for src in ds.sources.values())
     parts: list[object] = [
         report_css(),
         Html('<header class="tl-title">'),
         p("Rapport annuel des tiers-lieux", "tl-kicker"),
         Html(f"<h1>Emploi et certification {esc(ctx.place)} — {ctx.year}</h1>"),
-        p(f"Les emplois recensés par l'enquête {ctx.year} dans les tiers-lieux {ctx.place}, et le devenir des "
-          "titulaires de la certification « Piloter un tiers-lieu ».", "tl-lead"),
+        p(
+            f"Les emplois recensés par l'enquête {ctx.year} dans les tiers-lieux {ctx.place}, et le devenir des "
+            "titulaires de la certification « Piloter un tiers-lieu ».",
+            "tl-lead",
+        ),
     ]
     if ds.is_example:
         parts.append(example_banner_html())
-    parts.append(Html('<dl class="tl-meta">'
-                      f"<dt>Territoire</dt><dd>{esc(territory)}</dd>"
-                      f"<dt>Année d'enquête</dt><dd>{ctx.year}</dd>"
-                      f"<dt>Dossier de données</dt><dd>{esc(folder)}</dd>"
-                      # the data's date, not the build's: the same data gives the same page
-                      f"<dt>Date des données</dt><dd>{esc(fmt_date(ds.data_date))}</dd>"
-                      f"<dt>Fichiers</dt><dd>{esc(files or MISSING)}</dd>"
-                      "</dl></header>"))
+    parts.append(
+        Html(
+            '<dl class="tl-meta">'
+            f"<dt>Territoire</dt><dd>{esc(territory)}</dd>"
+            f"<dt>Année d'enquête</dt><dd>{ctx.year}</dd>"
+            f"<dt>Dossier de données</dt><dd>{esc(folder)}</dd>"
+            # the data's date, not the build's: the same data gives the same page
+            f"<dt>Date des données</dt><dd>{esc(fmt_date(ds.data_date))}</dd>"
+            f"<dt>Fichiers</dt><dd>{esc(files or MISSING)}</dd>"
+            "</dl></header>"
+        )
+    )
     return section(*parts)
 
 
@@ -69,21 +79,24 @@ def _card(fmt, value: object, label: str, detail: str | None = None, source: str
 def withheld_note(n: object, min_count: int, what: str) -> Html:
     """« Moins de 5 titulaires suivis : … » — says that a group is too small, never how small."""
     if is_masked(n) and n.label.startswith("<"):
-        return p(f"Moins de {fmt_int(min_count)} {what} : les résultats ne sont pas diffusés (secret statistique).",
-                 "tl-note")
-    return p(f"Nombre de {what} non diffusé : les résultats ne le sont pas non plus (secret statistique).",
-             "tl-note")
+        return p(
+            f"Moins de {fmt_int(min_count)} {what} : les résultats ne sont pas diffusés (secret statistique).",
+            "tl-note",
+        )
+    return p(f"Nombre de {what} non diffusé : les résultats ne le sont pas non plus (secret statistique).", "tl-note")
 
 
 def _job_cards(ctx: ReportContext) -> list[Card]:
     jobs = ctx.jobs
     contracts, first = jobs["by_contract"], jobs["first_year"]
     first_count = jobs["trend"].get(str(first)) if first else None
-    since = (f"{fmt_int(first_count)} en {first}" if first and first != ctx.year and shown(first_count) else None)
+    since = f"{fmt_int(first_count)} en {first}" if first and first != ctx.year and shown(first_count) else None
     detail = None
     if all(shown(v) for v in (jobs["facilitation"], jobs["total"], jobs["facilitation_share"])):
-        detail = (f"{fmt_int(jobs['facilitation'])} emplois sur {fmt_int(jobs['total'])}, "
-                  f"soit {fmt_pct(jobs['facilitation_share'])}")
+        detail = (
+            f"{fmt_int(jobs['facilitation'])} emplois sur {fmt_int(jobs['total'])}, "
+            f"soit {fmt_pct(jobs['facilitation_share'])}"
+        )
     # « plus de 56 % » where the network published the share that way (same year and region), so
     # the card reads like the page it reproduces; the exact share everywhere else.
     published = published_for("jobs_facilitation_share", ctx.year, ctx.region.code)
@@ -92,8 +105,13 @@ def _job_cards(ctx: ReportContext) -> list[Card]:
         _card(fmt_int, jobs["total"], f"emplois recensés en {ctx.year}", since, EMPLOYMENT_NOTE),
         _card(fmt_int, contracts.get("CDI", 0), "emplois en CDI", None, EMPLOYMENT_NOTE),
         _card(fmt_int, contracts.get("CDD", 0), "emplois en CDD", None, EMPLOYMENT_NOTE),
-        _card(share_format, jobs["facilitation_share"],
-             "des emplois sont des postes de facilitation ou de coordination du lieu", detail, EMPLOYMENT_NOTE),
+        _card(
+            share_format,
+            jobs["facilitation_share"],
+            "des emplois sont des postes de facilitation ou de coordination du lieu",
+            detail,
+            EMPLOYMENT_NOTE,
+        ),
     ]
 
 
@@ -103,13 +121,19 @@ def key_figures_html(ctx: ReportContext) -> Html:
     notes = {EMPLOYMENT_NOTE: ctx.computed_from("employment")}
     job_cards = _job_cards(ctx)
     parts: list[object] = [h3("Emploi"), job_cards]
-    parts.append(legend([jobs["total"], jobs["by_contract"].get("CDI"), jobs["by_contract"].get("CDD"),
-                         jobs["facilitation_share"]], ctx.min_count, "emplois"))
+    parts.append(
+        legend(
+            [jobs["total"], jobs["by_contract"].get("CDI"), jobs["by_contract"].get("CDD"), jobs["facilitation_share"]],
+            ctx.min_count,
+            "emplois",
+        )
+    )
     parts.append(h3("Titulaires de la certification"))
     n = hold["n"]
     if n == 0:
-        parts.append(p(f"Aucune promotion commencée avant {ctx.year} {ctx.place} : pas de titulaire à suivre.",
-                       "tl-note"))
+        parts.append(
+            p(f"Aucune promotion commencée avant {ctx.year} {ctx.place} : pas de titulaire à suivre.", "tl-note")
+        )
     else:
         notes[HOLDERS_NOTE] = ctx.computed_from("holders")
         holder_cards = [_card(fmt_int, n, "titulaires suivis", cohorts_phrase(hold), HOLDERS_NOTE)]
@@ -119,8 +143,13 @@ def key_figures_html(ctx: ReportContext) -> Html:
             shares = hold["situation_shares"]
             holder_cards += [
                 _card(fmt_pct, shares["facilitation"], "aujourd'hui en poste de facilitateur·rice", None, HOLDERS_NOTE),
-                _card(fmt_pct, shares["autre_coordination"],
-                     "sur un autre poste de chargé·e de projet ou de coordinateur·rice", None, HOLDERS_NOTE),
+                _card(
+                    fmt_pct,
+                    shares["autre_coordination"],
+                    "sur un autre poste de chargé·e de projet ou de coordinateur·rice",
+                    None,
+                    HOLDERS_NOTE,
+                ),
                 _card(fmt_pct, shares["recherche_emploi"], "en recherche d'emploi", None, HOLDERS_NOTE),
             ]
             parts += [holder_cards, legend([shares[s] for s in _HEADLINE_SITUATIONS], ctx.min_count)]
@@ -128,8 +157,10 @@ def key_figures_html(ctx: ReportContext) -> Html:
     context = headline_context(ctx)
     if context is not None:
         notes[PUBLISHED_NOTE] = f"Publié : {source_text(context)}"
-        parts += [h3("Contexte"), [Card(published_value(context), headline_label(context), "chiffre publié",
-                                        PUBLISHED_NOTE)]]
+        parts += [
+            h3("Contexte"),
+            [Card(published_value(context), headline_label(context), "chiffre publié", PUBLISHED_NOTE)],
+        ]
     rendered = [cards_html(part, notes) if isinstance(part, list) else part for part in parts]
     rendered.append(notes_html(notes))
     return section(*rendered)
@@ -146,16 +177,34 @@ def _trajectory_parts(ctx: ReportContext) -> list[object]:
         parts.append(withheld_note(tn, ctx.min_count, "titulaires dont le parcours est connu"))
         return parts
     tshares = hold["trajectory_shares"]
-    parts.append([
-        _card(fmt_pct, tshares["demandeur_emploi_vers_actif"], "sont passé·es de demandeur·ses d'emploi à actif·ves",
-             None, HOLDERS_NOTE),
-        _card(fmt_pct, tshares["etudiant_vers_actif"], "sont passé·es d'étudiant·es à actif·ves", None, HOLDERS_NOTE),
-        _card(fmt_pct, tshares["actif_vers_createur"], "sont passé·es d'actif·ves à créateur·rices d'entreprise",
-             None, HOLDERS_NOTE),
-        _card(fmt_pct, tshares["changement_de_poste"], "ont changé de poste", None, HOLDERS_NOTE),
-    ])
-    parts.append(p(f"Parts calculées sur les {fmt_int(tn)} titulaires dont le parcours relève de l'un de ces "
-                   "quatre cas.", "tl-note"))
+    parts.append(
+        [
+            _card(
+                fmt_pct,
+                tshares["demandeur_emploi_vers_actif"],
+                "sont passé·es de demandeur·ses d'emploi à actif·ves",
+                None,
+                HOLDERS_NOTE,
+            ),
+            _card(
+                fmt_pct, tshares["etudiant_vers_actif"], "sont passé·es d'étudiant·es à actif·ves", None, HOLDERS_NOTE
+            ),
+            _card(
+                fmt_pct,
+                tshares["actif_vers_createur"],
+                "sont passé·es d'actif·ves à créateur·rices d'entreprise",
+                None,
+                HOLDERS_NOTE,
+            ),
+            _card(fmt_pct, tshares["changement_de_poste"], "ont changé de poste", None, HOLDERS_NOTE),
+        ]
+    )
+    parts.append(
+        p(
+            f"Parts calculées sur les {fmt_int(tn)} titulaires dont le parcours relève de l'un de ces quatre cas.",
+            "tl-note",
+        )
+    )
     parts.append(legend(tshares.values(), ctx.min_count))
     return parts
 

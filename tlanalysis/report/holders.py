@@ -37,35 +37,57 @@ def holders_intro_html(ctx: ReportContext) -> Html:
     hold = ctx.holder_figures
     n = hold["n"]
     if n == 0:
-        return section(p(f"Aucune promotion de la certification n'a commencé avant {ctx.year} {ctx.place} : "
-                         "le suivi de cette année ne porte sur aucun titulaire."))
+        return section(
+            p(
+                f"Aucune promotion de la certification n'a commencé avant {ctx.year} {ctx.place} : "
+                "le suivi de cette année ne porte sur aucun titulaire."
+            )
+        )
     rule = "(une promotion est suivie à partir de l'année qui suit son début). La situation est celle du dernier suivi."
     if is_masked(n):
-        size = (f"moins de {fmt_int(ctx.min_count)} personnes" if n.label.startswith("<")
-                else "un nombre de personnes qui n'est pas diffusé")
-        return section(p(f"Le suivi {ctx.year} porte sur les titulaires {_cohorts_phrase(ctx)} {rule}"),
-                       p(f"Ils sont {size} : leurs situations et leurs parcours ne sont pas diffusés "
-                         "(secret statistique).", "tl-note"))
+        size = (
+            f"moins de {fmt_int(ctx.min_count)} personnes"
+            if n.label.startswith("<")
+            else "un nombre de personnes qui n'est pas diffusé"
+        )
+        return section(
+            p(f"Le suivi {ctx.year} porte sur les titulaires {_cohorts_phrase(ctx)} {rule}"),
+            p(
+                f"Ils sont {size} : leurs situations et leurs parcours ne sont pas diffusés (secret statistique).",
+                "tl-note",
+            ),
+        )
     return section(p(f"Le suivi {ctx.year} porte sur les {fmt_int(n)} titulaires {_cohorts_phrase(ctx)} {rule}"))
 
 
 # --- tables --------------------------------------------------------------------------------------
 
+
 def situations_table_html(ctx: ReportContext) -> Html:
     hold = ctx.holder_figures
     counts, shares, n = hold["situation_counts"], hold["situation_shares"], hold["n"]
     rows = [[situation_label(k), fmt_int(v), fmt_pct(shares[k])] for k, v in counts.items()]
-    return section(table_html(["Situation actuelle", "Titulaires", "Part"], rows, "Situation actuelle des titulaires",
-                              {1, 2}, ["Total", fmt_int(n), fmt_pct(share_of(n, n))]),
-                   legend([*counts.values(), n], ctx.min_count))
+    return section(
+        table_html(
+            ["Situation actuelle", "Titulaires", "Part"],
+            rows,
+            "Situation actuelle des titulaires",
+            {1, 2},
+            ["Total", fmt_int(n), fmt_pct(share_of(n, n))],
+        ),
+        legend([*counts.values(), n], ctx.min_count),
+    )
 
 
 def cohorts_table_html(ctx: ReportContext) -> Html:
     table = ctx.cohort_table
     situations = [str(c) for c in table.columns if str(c) != "total"]
-    rows = [[Html(f'<span class="tl-nowrap">{esc(cohort)}</span>'), year] + [fmt_int(row[s]) for s in situations]
-            + [fmt_int(row["total"])]
-            for (year, cohort), row in table.iterrows()]
+    rows = [
+        [Html(f'<span class="tl-nowrap">{esc(cohort)}</span>'), year]
+        + [fmt_int(row[s]) for s in situations]
+        + [fmt_int(row["total"])]
+        for (year, cohort), row in table.iterrows()
+    ]
     headers = ["Promotion", "Début"] + [SITUATION_SHORT.get(s, s) for s in situations] + ["Total"]
     markup = table_html(headers, rows, "Titulaires par promotion et situation actuelle", set(range(2, len(headers))))
     return section(scroll(markup), legend(table.to_numpy().ravel().tolist(), ctx.min_count))
@@ -75,10 +97,16 @@ def trajectories_table_html(ctx: ReportContext) -> Html:
     hold = ctx.holder_figures
     counts, shares, tn = hold["trajectory_counts"], hold["trajectory_shares"], hold["trajectory_n"]
     rows = [[trajectory_label(k), fmt_int(counts[k]), fmt_pct(shares[k])] for k in TRAJECTORIES]
-    return section(table_html(["Parcours", "Titulaires", "Part"], rows,
-                              "Parcours entre l'entrée en formation et aujourd'hui", {1, 2},
-                              ["Total", fmt_int(tn), fmt_pct(share_of(tn, tn))]),
-                   legend([*counts.values(), tn], ctx.min_count))
+    return section(
+        table_html(
+            ["Parcours", "Titulaires", "Part"],
+            rows,
+            "Parcours entre l'entrée en formation et aujourd'hui",
+            {1, 2},
+            ["Total", fmt_int(tn), fmt_pct(share_of(tn, tn))],
+        ),
+        legend([*counts.values(), tn], ctx.min_count),
+    )
 
 
 def _has_situations(ctx: ReportContext) -> bool:
@@ -103,6 +131,7 @@ def holders_tables_html(ctx: ReportContext) -> Html:
 
 # --- charts --------------------------------------------------------------------------------------
 
+
 def situations_chart(ctx: ReportContext) -> Chart | None:
     """The donut of situations, when at least two situations are shown (one alone would fill the ring); the
     withheld ones as one remainder."""
@@ -122,11 +151,12 @@ def cohorts_chart(ctx: ReportContext) -> Chart | None:
         return None
     totals = [t if shown(t) else None for t in table["total"]]
     withheld = []
-    for (_, row), total in zip(cells.iterrows(), totals):
+    for (_, row), total in zip(cells.iterrows(), totals, strict=True):
         drawn = sum(int(v) for v in row if v is not None and not pd.isna(v))
         withheld.append(total - drawn if total is not None and row.isna().any() else None)
-    return Chart(charts.situations_by_cohort_bar(cells.astype(object), totals=totals, withheld=withheld),
-                 ctx.chart_id("cohorts"))
+    return Chart(
+        charts.situations_by_cohort_bar(cells.astype(object), totals=totals, withheld=withheld), ctx.chart_id("cohorts")
+    )
 
 
 def trajectories_chart(ctx: ReportContext) -> Chart | None:
@@ -134,9 +164,12 @@ def trajectories_chart(ctx: ReportContext) -> Chart | None:
     counts, tn = hold["trajectory_counts"], hold["trajectory_n"]
     if len(_positive(counts.values())) < 2:  # one flow alone would fill the chart: the table says it better
         return None
-    return Chart(charts.trajectories_sankey(plottable(counts), total=tn if shown(tn) else None,
-                                            withheld=[g for g, v in counts.items() if is_masked(v)]),
-                 ctx.chart_id("trajectories"))
+    return Chart(
+        charts.trajectories_sankey(
+            plottable(counts), total=tn if shown(tn) else None, withheld=[g for g, v in counts.items() if is_masked(v)]
+        ),
+        ctx.chart_id("trajectories"),
+    )
 
 
 def holders_charts(ctx: ReportContext) -> list[tuple[object, str]]:
@@ -166,10 +199,18 @@ def holders_parts(ctx: ReportContext) -> list[Html | Chart]:
         parts += _charted(trajectories_chart(ctx), hold["trajectory_counts"].values())
         parts.append(trajectories_table_html(ctx))
     elif hold["trajectory_n"] != 0:
-        parts.append(section(withheld_note(hold["trajectory_n"], ctx.min_count,
-                                           "titulaires dont le parcours est connu")))
+        parts.append(
+            section(withheld_note(hold["trajectory_n"], ctx.min_count, "titulaires dont le parcours est connu"))
+        )
     return parts
 
 
-__all__ = ["cohorts_table_html", "holders_charts", "holders_intro_html", "holders_parts", "holders_tables_html",
-           "situations_table_html", "trajectories_table_html"]
+__all__ = [
+    "cohorts_table_html",
+    "holders_charts",
+    "holders_intro_html",
+    "holders_parts",
+    "holders_tables_html",
+    "situations_table_html",
+    "trajectories_table_html",
+]

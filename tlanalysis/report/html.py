@@ -31,11 +31,18 @@ def join(parts) -> Html:
 _NUM = ' class="num"'
 
 
-def table_html(headers: list[str], rows: list[list[object]], caption: str | None = None,
-               numeric: set[int] | frozenset[int] = frozenset(), footer: list[object] | None = None) -> Html:
+def table_html(
+    headers: list[str],
+    rows: list[list[object]],
+    caption: str | None = None,
+    numeric: set[int] | frozenset[int] = frozenset(),
+    footer: list[object] | None = None,
+) -> Html:
     """A plain HTML table; cells are escaped unless they are `Html`; `numeric` columns are right-aligned."""
+
     def cells(tag: str, values: list[object]) -> str:
         return "".join(f"<{tag}{_NUM if i in numeric else ''}>{esc(v)}</{tag}>" for i, v in enumerate(values))
+
     parts = ['<table class="tl-table">']
     if caption:
         parts.append(f"<caption>{esc(caption)}</caption>")
@@ -43,7 +50,7 @@ def table_html(headers: list[str], rows: list[list[object]], caption: str | None
     parts += [f"<tr>{cells('td', row)}</tr>" for row in rows]
     parts.append("</tbody>")
     if footer:
-        parts.append(f'<tfoot><tr>{cells("td", footer)}</tr></tfoot>')
+        parts.append(f"<tfoot><tr>{cells('td', footer)}</tr></tfoot>")
     parts.append("</table>")
     return Html("".join(parts))
 
@@ -81,6 +88,7 @@ class Chart:
 
 # --- key-figure cards ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Card:
     """One key figure: its value (already formatted), what it counts, an optional detail, and the letter
@@ -97,12 +105,14 @@ def card_html(card: Card, sources: dict[str, str] | None = None) -> Html:
     ref = ""
     if card.source:
         title = (sources or {}).get(card.source, "")
-        ref = (f'<sup class="tl-ref"' + (f' title="{esc(title)}"' if title else "") + f">{esc(card.source)}</sup>")
-    return Html(f'<div class="tl-card{" tl-masked" if card.masked else ""}">'
-                f'<span class="tl-value">{esc(card.value)}</span>'
-                f'<span class="tl-label">{esc(card.label)}{ref}</span>'
-                + (f'<span class="tl-detail">{esc(card.detail)}</span>' if card.detail else "")
-                + "</div>")
+        ref = '<sup class="tl-ref"' + (f' title="{esc(title)}"' if title else "") + f">{esc(card.source)}</sup>"
+    return Html(
+        f'<div class="tl-card{" tl-masked" if card.masked else ""}">'
+        f'<span class="tl-value">{esc(card.value)}</span>'
+        f'<span class="tl-label">{esc(card.label)}{ref}</span>'
+        + (f'<span class="tl-detail">{esc(card.detail)}</span>' if card.detail else "")
+        + "</div>"
+    )
 
 
 def cards_html(cards: list[Card], sources: dict[str, str] | None = None) -> Html:
@@ -111,8 +121,9 @@ def cards_html(cards: list[Card], sources: dict[str, str] | None = None) -> Html
 
 def notes_html(sources: dict[str, str]) -> Html:
     """The notes the cards' letters point to: « a. Calculé à partir de employment.csv (empreinte …) »."""
-    items = "".join(f'<li><span class="tl-ref">{esc(letter)}</span>{esc(text)}</li>'
-                    for letter, text in sources.items())
+    items = "".join(
+        f'<li><span class="tl-ref">{esc(letter)}</span>{esc(text)}</li>' for letter, text in sources.items()
+    )
     return Html(f'<ol class="tl-sources">{items}</ol>')
 
 
@@ -165,5 +176,20 @@ text-align:left;vertical-align:top}
 </style>""")
 
 
-__all__ = ["Card", "Chart", "Html", "bullets", "card_html", "cards_html", "esc", "h3", "join", "notes_html", "p",
-           "report_css", "scroll", "section", "table_html"]
+__all__ = [
+    "Card",
+    "Chart",
+    "Html",
+    "bullets",
+    "card_html",
+    "cards_html",
+    "esc",
+    "h3",
+    "join",
+    "notes_html",
+    "p",
+    "report_css",
+    "scroll",
+    "section",
+    "table_html",
+]

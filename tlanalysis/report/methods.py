@@ -7,49 +7,76 @@ from ..disclosure import MAX_PLACE_SHARE, MIN_PLACES
 from ..formatting import fmt_int, fmt_pct
 from ..reference import certification
 from .context import ReportContext
-from .html import Html, bullets, esc, h3, p, section
 from .headline import example_banner_html
+from .html import Html, bullets, esc, h3, p, section
 
 
 def certification_html() -> Html:
     """The 3 units and 18 competencies of « Piloter un tiers-lieu », from data/reference/certification.csv."""
     table = certification()
     units = list(dict.fromkeys(table["unit"]))
-    parts: list[object] = [p(
-        f"La certification « Piloter un tiers-lieu » (Répertoire spécifique de France Compétences, RS5142, "
-        f"certificateur : Coopérative des Tiers-Lieux) comprend {fmt_int(len(units))} blocs de compétences et "
-        f"{fmt_int(len(table))} compétences.")]
+    parts: list[object] = [
+        p(
+            f"La certification « Piloter un tiers-lieu » (Répertoire spécifique de France Compétences, RS5142, "
+            f"certificateur : Coopérative des Tiers-Lieux) comprend {fmt_int(len(units))} blocs de compétences et "
+            f"{fmt_int(len(table))} compétences."
+        )
+    ]
     for unit in units:
         rows = table[table["unit"] == unit]
         n = len(rows)
-        parts.append(Html(f"<h3>Bloc {esc(unit)} — {esc(rows['unit_title'].iloc[0])} "
-                          f'<span class="tl-note">({fmt_int(n)} compétence{"s" if n > 1 else ""})</span></h3>'))
-        items = "".join(f'<li><span class="tl-code">{esc(r.competency_code)}</span>{esc(r.competency_title)}</li>'
-                        for r in rows.itertuples())
+        parts.append(
+            Html(
+                f"<h3>Bloc {esc(unit)} — {esc(rows['unit_title'].iloc[0])} "
+                f'<span class="tl-note">({fmt_int(n)} compétence{"s" if n > 1 else ""})</span></h3>'
+            )
+        )
+        items = "".join(
+            f'<li><span class="tl-code">{esc(r.competency_code)}</span>{esc(r.competency_title)}</li>'
+            for r in rows.itertuples()
+        )
         parts.append(Html(f'<ol class="tl-competencies">{items}</ol>'))
     return section(*parts)
 
 
 _DEFINITIONS = [
-    ("Emplois d'une année", "somme des postes (colonne « Nombre », 1 par défaut) des lignes de l'enquête de "
-     "l'année dans la région ; pour la France, toutes les régions présentes dans les données."),
-    ("Part des emplois de facilitation", "emplois dont la fonction est « facilitation, coordination du lieu » "
-     "rapportés à l'ensemble des emplois de l'année. Les chiffres clés l'arrondissent à l'entier inférieur "
-     "(« plus de 56\u00a0% ») ; les tableaux donnent la valeur à une décimale."),
-    ("Évolution", "emplois de chaque année d'enquête jusqu'à l'année du rapport ; la croissance rapporte "
-     "l'écart entre l'année du rapport et la première année d'enquête au nombre d'emplois de cette "
-     "première année."),
-    ("Titulaires suivis", "titulaires de la région dont la promotion a commencé avant l'année du rapport : une "
-     "promotion est suivie à partir de l'année qui suit son début (le rapport 2019 couvre les promotions "
-     "2015 à 2018)."),
-    ("Situation actuelle", "situation au dernier suivi ; les parts sont calculées sur tous les titulaires "
-     "suivis, situation inconnue comprise, et leur somme vaut 100\u00a0%."),
-    ("Parcours", "quatre groupes disjoints entre l'entrée en formation et le dernier suivi, « en emploi » "
-     "désignant un poste de facilitation, un autre poste de coordination ou un autre emploi : "
-     "demandeur·se d'emploi à l'entrée et en emploi aujourd'hui ; étudiant·e à l'entrée et en emploi "
-     "aujourd'hui ; actif·ve à l'entrée ayant créé son entreprise ; actif·ve à l'entrée n'ayant pas créé "
-     "d'entreprise mais ayant changé de poste. Les parts sont calculées sur les titulaires relevant de l'un "
-     "des quatre groupes."),
+    (
+        "Emplois d'une année",
+        "somme des postes (colonne « Nombre », 1 par défaut) des lignes de l'enquête de "
+        "l'année dans la région ; pour la France, toutes les régions présentes dans les données.",
+    ),
+    (
+        "Part des emplois de facilitation",
+        "emplois dont la fonction est « facilitation, coordination du lieu » "
+        "rapportés à l'ensemble des emplois de l'année. Les chiffres clés l'arrondissent à l'entier inférieur "
+        "(« plus de 56\u00a0% ») ; les tableaux donnent la valeur à une décimale.",
+    ),
+    (
+        "Évolution",
+        "emplois de chaque année d'enquête jusqu'à l'année du rapport ; la croissance rapporte "
+        "l'écart entre l'année du rapport et la première année d'enquête au nombre d'emplois de cette "
+        "première année.",
+    ),
+    (
+        "Titulaires suivis",
+        "titulaires de la région dont la promotion a commencé avant l'année du rapport : une "
+        "promotion est suivie à partir de l'année qui suit son début (le rapport 2019 couvre les promotions "
+        "2015 à 2018).",
+    ),
+    (
+        "Situation actuelle",
+        "situation au dernier suivi ; les parts sont calculées sur tous les titulaires "
+        "suivis, situation inconnue comprise, et leur somme vaut 100\u00a0%.",
+    ),
+    (
+        "Parcours",
+        "quatre groupes disjoints entre l'entrée en formation et le dernier suivi, « en emploi » "
+        "désignant un poste de facilitation, un autre poste de coordination ou un autre emploi : "
+        "demandeur·se d'emploi à l'entrée et en emploi aujourd'hui ; étudiant·e à l'entrée et en emploi "
+        "aujourd'hui ; actif·ve à l'entrée ayant créé son entreprise ; actif·ve à l'entrée n'ayant pas créé "
+        "d'entreprise mais ayant changé de poste. Les parts sont calculées sur les titulaires relevant de l'un "
+        "des quatre groupes.",
+    ),
 ]
 
 
@@ -65,20 +92,28 @@ def disclosure_rules(ctx: ReportContext | None = None) -> list[str]:
     """The disclosure rules in French, as docs/disclosure.md states them, with this report's k."""
     k = fmt_int(ctx.min_count if ctx else 5)
     places, share = fmt_int(MIN_PLACES), fmt_pct(MAX_PLACE_SHARE, 0)
-    holders = (f"Titulaires : ce sont des personnes. Tout effectif de titulaires inférieur à {k}, zéro compris, "
-               f"est remplacé par « < {k} » : nombre de titulaires suivis, par situation, par parcours, par "
-               "promotion, et croisement promotion × situation, en région comme pour la France. C'est la règle de "
-               "la statistique publique pour les effectifs de personnes.")
+    holders = (
+        f"Titulaires : ce sont des personnes. Tout effectif de titulaires inférieur à {k}, zéro compris, "
+        f"est remplacé par « < {k} » : nombre de titulaires suivis, par situation, par parcours, par "
+        "promotion, et croisement promotion × situation, en région comme pour la France. C'est la règle de "
+        "la statistique publique pour les effectifs de personnes."
+    )
     if ctx is not None and ctx.min_count <= 1:
-        holders = ("Titulaires : avec un seuil de 1 (paramètre min_count), aucun effectif de titulaires n'est "
-                   "masqué pour sa petite taille.")
-    jobs = (f"Emplois : un nombre d'emplois (total, par contrat ou par fonction, d'une région ou de la France) "
-            f"n'est pas diffusé, et noté « secret », s'il provient de moins de {places} tiers-lieux ou si un seul "
-            f"tiers-lieu en représente plus de {share} (règle de la statistique publique sur les entreprises). "
-            "Un nombre nul d'emplois n'est pas concerné.")
+        holders = (
+            "Titulaires : avec un seuil de 1 (paramètre min_count), aucun effectif de titulaires n'est "
+            "masqué pour sa petite taille."
+        )
+    jobs = (
+        f"Emplois : un nombre d'emplois (total, par contrat ou par fonction, d'une région ou de la France) "
+        f"n'est pas diffusé, et noté « secret », s'il provient de moins de {places} tiers-lieux ou si un seul "
+        f"tiers-lieu en représente plus de {share} (règle de la statistique publique sur les entreprises). "
+        "Un nombre nul d'emplois n'est pas concerné."
+    )
     if _places_known(ctx) is False:
-        jobs += (" Les données de ce rapport n'indiquent pas le tiers-lieu de chaque emploi : la règle ne peut pas "
-                 "s'y appliquer.")
+        jobs += (
+            " Les données de ce rapport n'indiquent pas le tiers-lieu de chaque emploi : la règle ne peut pas "
+            "s'y appliquer."
+        )
     return [
         holders,
         jobs,
@@ -109,8 +144,10 @@ def methods_html(ctx: ReportContext | None = None) -> Html:
     parts: list[object] = [
         Html(f'<dl class="tl-defs">{items}</dl>'),
         h3("Secret statistique"),
-        p("Aucun chiffre de ce rapport ne doit permettre de reconnaître une personne ou un tiers-lieu. Les règles "
-          "suivantes sont appliquées avant tout affichage :"),
+        p(
+            "Aucun chiffre de ce rapport ne doit permettre de reconnaître une personne ou un tiers-lieu. Les règles "
+            "suivantes sont appliquées avant tout affichage :"
+        ),
         bullets(disclosure_rules(ctx)),
         h3("Règles de présentation"),
         bullets(rules),
@@ -118,9 +155,13 @@ def methods_html(ctx: ReportContext | None = None) -> Html:
     ]
     if ctx is not None:
         files = ", ".join(f"{s.path.name} (SHA-256 {s.short_hash})" for s in ctx.dataset.sources.values())
-        parts.append(p(f"Données : {files or 'fichiers sans empreinte'}, dossier « {ctx.dataset.data_dir.name} ». "
-                       "Référentiels : régions INSEE 2016 et structure de la certification (data/reference/) ; "
-                       "chiffres publiés (data/published/)."))
+        parts.append(
+            p(
+                f"Données : {files or 'fichiers sans empreinte'}, dossier « {ctx.dataset.data_dir.name} ». "
+                "Référentiels : régions INSEE 2016 et structure de la certification (data/reference/) ; "
+                "chiffres publiés (data/published/)."
+            )
+        )
         if ctx.dataset.is_example:
             parts.append(example_banner_html())
     parts.append(p(f"Produit avec tlanalysis {_version()}.", "tl-note"))
@@ -129,6 +170,7 @@ def methods_html(ctx: ReportContext | None = None) -> Html:
 
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("tlanalysis")
     except PackageNotFoundError:

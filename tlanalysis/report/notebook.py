@@ -39,8 +39,10 @@ def section_parts(ctx: ReportContext, name: str) -> list[Html | Chart]:
 
 def section_html(ctx: ReportContext, name: str) -> str:
     """A section as the built report shows it, charts included (`charts.chart_html`, without plotly.js)."""
-    return "".join(charts.chart_html(part.figure, part.chart_id) if isinstance(part, Chart) else str(part)
-                   for part in section_parts(ctx, name))
+    return "".join(
+        charts.chart_html(part.figure, part.chart_id) if isinstance(part, Chart) else str(part)
+        for part in section_parts(ctx, name)
+    )
 
 
 def report_html(ctx: ReportContext) -> dict[str, str]:
@@ -101,6 +103,18 @@ def display_reconciliation(ctx: ReportContext) -> None:
     display_section(ctx, "appendix")
 
 
-__all__ = ["SECTIONS", "display_certification", "display_context", "display_employment", "display_holders",
-           "display_key_figures", "display_methods", "display_reconciliation", "display_section",
-           "display_title", "report_html", "section_html", "section_parts"]
+__all__ = [
+    "SECTIONS",
+    "display_certification",
+    "display_context",
+    "display_employment",
+    "display_holders",
+    "display_key_figures",
+    "display_methods",
+    "display_reconciliation",
+    "display_section",
+    "display_title",
+    "report_html",
+    "section_html",
+    "section_parts",
+]

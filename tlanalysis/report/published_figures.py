@@ -68,6 +68,7 @@ def context_rows(ctx: ReportContext) -> pd.DataFrame:
     """Published context figures for the report's territory (none if the published file is missing)."""
     try:
         from ..published import context_figures
+
         rows = context_figures(None if ctx.is_national else ctx.region.code)
         return rows.sort_values(["year", "label_fr"], kind="stable").reset_index(drop=True)
     except FileNotFoundError:
@@ -104,18 +105,34 @@ def context_html(ctx: ReportContext) -> Html:
     """Figures others have published about the territory, each with its source, as published."""
     rows = context_rows(ctx)
     if rows.empty:
-        return section(p(f"Aucun chiffre publié sur les tiers-lieux {ctx.place} n'est enregistré dans "
-                         "data/published/.", "tl-note"))
-    body = [[typeset(r["label_fr"]),
-             r["period"] or (str(r["year"]) if pd.notna(r["year"]) else MISSING),
-             published_value(r), _source_cell(r)] for _, r in rows.iterrows()]
+        return section(
+            p(f"Aucun chiffre publié sur les tiers-lieux {ctx.place} n'est enregistré dans data/published/.", "tl-note")
+        )
+    body = [
+        [
+            typeset(r["label_fr"]),
+            r["period"] or (str(r["year"]) if pd.notna(r["year"]) else MISSING),
+            published_value(r),
+            _source_cell(r),
+        ]
+        for _, r in rows.iterrows()
+    ]
     return section(
-        p(f"Chiffres publiés sur les tiers-lieux {ctx.place} par d'autres sources que l'enquête, cités avec leur "
-          "précision d'origine. Ils ne sont pas calculés à partir des données de ce rapport et ne portent pas "
-          "toujours sur le même champ."),
+        p(
+            f"Chiffres publiés sur les tiers-lieux {ctx.place} par d'autres sources que l'enquête, cités avec leur "
+            "précision d'origine. Ils ne sont pas calculés à partir des données de ce rapport et ne portent pas "
+            "toujours sur le même champ."
+        ),
         table_html(["Indicateur", "Période", "Valeur", "Source"], rows=body, numeric={2}),
     )
 
 
-__all__ = ["context_html", "context_rows", "headline_context", "headline_label", "published_value", "source_text",
-           "typeset"]
+__all__ = [
+    "context_html",
+    "context_rows",
+    "headline_context",
+    "headline_label",
+    "published_value",
+    "source_text",
+    "typeset",
+]

@@ -20,12 +20,12 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
+from .. import atomic
 from ..config import DEFAULT_MIN_COUNT, REPORT_NOTEBOOK
 from ..errors import TLAnalysisError, UsageError
-from .. import atomic
 from .cache import STATE_FILE, BuildState, Inputs
 from .plan import Report, plan_reports
 
@@ -89,8 +89,13 @@ class Summary:
 
 def report_parameters(report: Report, data_dir: Path, min_count: int, drop_personal_columns: bool = False) -> dict:
     """The papermill parameters of one report (also part of its fingerprint)."""
-    parameters = {"year": report.year, "region": report.region_name, "data_dir": str(data_dir),
-                  "render": "report", "min_count": min_count}
+    parameters = {
+        "year": report.year,
+        "region": report.region_name,
+        "data_dir": str(data_dir),
+        "render": "report",
+        "min_count": min_count,
+    }
     if drop_personal_columns:
         parameters["drop_personal_columns"] = True
     return parameters
@@ -103,23 +108,21 @@ def _locked(out_dir: Path):
     except ImportError:  # pragma: no cover - Windows: no lock
         yield
         return
-    handle = open(out_dir / LOCK_FILE, "a+")
-    try:
+    with open(out_dir / LOCK_FILE, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise UsageError(f"another tlanalysis build is writing to {out_dir}; wait for it to finish") from None
         yield
-    finally:
-        handle.close()
 
 
 def _prepare_out_dir(out_dir: Path) -> Path:
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir} is a file, not a folder")
     if (out_dir / "index.html").exists() and not (out_dir / STATE_FILE).exists():
-        raise UsageError(f"{out_dir} already holds an index.html that no tlanalysis build wrote; "
-                         "choose another --out folder")
+        raise UsageError(
+            f"{out_dir} already holds an index.html that no tlanalysis build wrote; choose another --out folder"
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -138,8 +141,7 @@ class _Progress:
         if total and sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="rapport", desc="build", file=sys.stderr, leave=False,
-                            dynamic_ncols=True)
+            self.bar = tqdm(total=total, unit="rapport", desc="build", file=sys.stderr, leave=False, dynamic_ncols=True)
 
     def report(self, label: str, result) -> None:
         self.done += 1
@@ -172,8 +174,10 @@ def run_build(options: BuildOptions, echo=print) -> Summary:
     UsageError / DataError. SIGTERM is handled like Ctrl-C for the duration of the build."""
     previous = None
     if _is_main_thread():
+
         def on_term(signum, frame):
             raise _Terminated()
+
         previous = signal.signal(signal.SIGTERM, on_term)
     try:
         return _build(options, echo)
@@ -214,18 +218,26 @@ def _build(options: BuildOptions, echo) -> Summary:
         state = BuildState.load(out_dir)
         inputs = Inputs.collect(notebook, data_dir, "standalone" if options.standalone else "site")
         by_key = {r.key: r for r in reports}
-        fingerprints = {r.key: inputs.fingerprint(report_parameters(r, data_dir, options.min_count,
-                                                                    options.drop_personal_columns))
-                        for r in reports}
-        to_build = [r for r in reports
-                    if options.force or not state.is_up_to_date(r.key, fingerprints[r.key])
-                    or not set(options.formats) <= set(state.reports[r.key].get("formats", ["html"]))]
-        summary = Summary(out_dir, out_dir / "index.html", [r.key for r in reports],
-                          up_to_date=[r.key for r in reports if r not in to_build])
+        fingerprints = {
+            r.key: inputs.fingerprint(report_parameters(r, data_dir, options.min_count, options.drop_personal_columns))
+            for r in reports
+        }
+        to_build = [
+            r
+            for r in reports
+            if options.force
+            or not state.is_up_to_date(r.key, fingerprints[r.key])
+            or not set(options.formats) <= set(state.reports[r.key].get("formats", ["html"]))
+        ]
+        summary = Summary(
+            out_dir,
+            out_dir / "index.html",
+            [r.key for r in reports],
+            up_to_date=[r.key for r in reports if r not in to_build],
+        )
 
         def finish() -> None:
-            current = _current_keys(state, inputs, dataset, data_dir, options.min_count,
-                                    options.drop_personal_columns)
+            current = _current_keys(state, inputs, dataset, data_dir, options.min_count, options.drop_personal_columns)
             from .site import write_index
 
             write_index(state, current, dataset.is_example, data_dir.name)
@@ -233,8 +245,19 @@ def _build(options: BuildOptions, echo) -> Summary:
 
         if to_build:
             try:
-                _run_pool(to_build, by_key, fingerprints, state, summary, options, notebook, data_dir, jobs,
-                          dataset.is_example, echo)
+                _run_pool(
+                    to_build,
+                    by_key,
+                    fingerprints,
+                    state,
+                    summary,
+                    options,
+                    notebook,
+                    data_dir,
+                    jobs,
+                    dataset.is_example,
+                    echo,
+                )
             except KeyboardInterrupt:
                 finish()  # the index lists what was finished
                 raise
@@ -246,8 +269,9 @@ def _build(options: BuildOptions, echo) -> Summary:
     return summary
 
 
-def _current_keys(state: BuildState, inputs: Inputs, dataset, data_dir: Path, min_count: int,
-                  drop_personal_columns: bool = False) -> set[str]:
+def _current_keys(
+    state: BuildState, inputs: Inputs, dataset, data_dir: Path, min_count: int, drop_personal_columns: bool = False
+) -> set[str]:
     """Keys of the state whose fingerprint matches what the present inputs would give."""
     from ..selection import check_selection
 
@@ -264,8 +288,19 @@ def _current_keys(state: BuildState, inputs: Inputs, dataset, data_dir: Path, mi
     return current
 
 
-def _run_pool(to_build: list[Report], by_key, fingerprints, state: BuildState, summary: Summary,
-              options: BuildOptions, notebook: Path, data_dir: Path, jobs: int, example_data: bool, echo) -> None:
+def _run_pool(
+    to_build: list[Report],
+    by_key,
+    fingerprints,
+    state: BuildState,
+    summary: Summary,
+    options: BuildOptions,
+    notebook: Path,
+    data_dir: Path,
+    jobs: int,
+    example_data: bool,
+    echo,
+) -> None:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -276,26 +311,41 @@ def _run_pool(to_build: list[Report], by_key, fingerprints, state: BuildState, s
     if not options.standalone:
         ensure_plotly_asset(out_dir)
     # Longest first (by the previous build's times; national reports first otherwise).
-    order = sorted(to_build, key=lambda r: (-float(state.reports.get(r.key, {}).get("seconds", 0) or 0),
-                                            not r.is_national, r))
+    order = sorted(
+        to_build, key=lambda r: (-float(state.reports.get(r.key, {}).get("seconds", 0) or 0), not r.is_national, r)
+    )
     workers = min(jobs, len(order))
-    tasks = [worker.Task(
-        key=r.key, title=r.title, notebook=str(notebook),
-        parameters=report_parameters(r, data_dir, options.min_count, options.drop_personal_columns),
-        out_dir=str(out_dir), html=str(r.html_path(out_dir)), ipynb=str(r.notebook_path(out_dir)),
-        failed_ipynb=str(r.failed_notebook_path(out_dir)), prestart=index < len(order) - workers,
-        formats=options.formats)
-        for index, r in enumerate(order)]
+    tasks = [
+        worker.Task(
+            key=r.key,
+            title=r.title,
+            notebook=str(notebook),
+            parameters=report_parameters(r, data_dir, options.min_count, options.drop_personal_columns),
+            out_dir=str(out_dir),
+            html=str(r.html_path(out_dir)),
+            ipynb=str(r.notebook_path(out_dir)),
+            failed_ipynb=str(r.failed_notebook_path(out_dir)),
+            prestart=index < len(order) - workers,
+            formats=options.formats,
+        )
+        for index, r in enumerate(order)
+    ]
 
     up = len(summary.up_to_date)
-    echo(f"building {len(tasks)} report{'s' if len(tasks) != 1 else ''}"
-         + (f" ({up} up to date)" if up else "") + f" with {workers} worker{'s' if workers != 1 else ''}"
-         + f" into {_relative(out_dir, Path.cwd())}/")
+    echo(
+        f"building {len(tasks)} report{'s' if len(tasks) != 1 else ''}"
+        + (f" ({up} up to date)" if up else "")
+        + f" with {workers} worker{'s' if workers != 1 else ''}"
+        + f" into {_relative(out_dir, Path.cwd())}/"
+    )
 
     progress = _Progress(len(tasks), echo)
     executor = ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=worker.init_worker,
-        initargs=(os.getpid(), options.standalone, str(out_dir / "assets"), str(notebook), options.formats))
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=worker.init_worker,
+        initargs=(os.getpid(), options.standalone, str(out_dir / "assets"), str(notebook), options.formats),
+    )
     try:
         futures = {executor.submit(worker.build_one, task): task for task in tasks}
         pending = set(futures)
@@ -307,8 +357,16 @@ def _run_pool(to_build: list[Report], by_key, fingerprints, state: BuildState, s
                     result = future.result()
                 except Exception as exc:  # the worker process itself died (BrokenProcessPool, ...)
                     result = worker.Result(task.key, False, 0.0, error=f"worker process failed: {exc!r}")
-                _record(result, by_key[task.key], fingerprints[task.key], state, summary, data_dir,
-                        example_data, options.formats)
+                _record(
+                    result,
+                    by_key[task.key],
+                    fingerprints[task.key],
+                    state,
+                    summary,
+                    data_dir,
+                    example_data,
+                    options.formats,
+                )
                 progress.report(_label(by_key[task.key]), result)
     except KeyboardInterrupt:
         progress.close()
@@ -346,17 +404,33 @@ def _label(report: Report) -> str:
     return f"{report.year} {report.region_name}"
 
 
-def _record(result, report: Report, fingerprint: str, state: BuildState, summary: Summary, data_dir: Path,
-            example_data: bool, formats: tuple[str, ...] = ("html",)) -> None:
+def _record(
+    result,
+    report: Report,
+    fingerprint: str,
+    state: BuildState,
+    summary: Summary,
+    data_dir: Path,
+    example_data: bool,
+    formats: tuple[str, ...] = ("html",),
+) -> None:
     out_dir = state.out_dir
     entry = {
-        "year": report.year, "region": report.region_name, "region_code": report.region_code,
-        "slug": report.slug, "status": "ok" if result.ok else "failed", "fingerprint": fingerprint,
-        "files": result.files if result.ok else {}, "assets": result.assets if result.ok else [],
-        "seconds": round(result.seconds, 3), "attempts": result.attempts,
+        "year": report.year,
+        "region": report.region_name,
+        "region_code": report.region_code,
+        "slug": report.slug,
+        "status": "ok" if result.ok else "failed",
+        "fingerprint": fingerprint,
+        "files": result.files if result.ok else {},
+        "assets": result.assets if result.ok else [],
+        "seconds": round(result.seconds, 3),
+        "attempts": result.attempts,
         "timings": {name: round(value, 3) for name, value in result.timings.items()},
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "data_dir": str(data_dir), "example_data": example_data, "formats": list(formats),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_dir": str(data_dir),
+        "example_data": example_data,
+        "formats": list(formats),
     }
     if not result.ok:
         # no page may outlive a failed build of it (the worker already did this, unless it died)
@@ -375,9 +449,11 @@ def _record(result, report: Report, fingerprint: str, state: BuildState, summary
 
 def _print_summary(summary: Summary, echo) -> None:
     where = _relative(summary.index, Path.cwd())
-    echo(f"{len(summary.planned)} report{'s' if len(summary.planned) != 1 else ''}: "
-         f"{len(summary.built)} built, {len(summary.up_to_date)} up to date, {len(summary.failed)} failed "
-         f"in {summary.seconds:.1f} s; index: {where}")
+    echo(
+        f"{len(summary.planned)} report{'s' if len(summary.planned) != 1 else ''}: "
+        f"{len(summary.built)} built, {len(summary.up_to_date)} up to date, {len(summary.failed)} failed "
+        f"in {summary.seconds:.1f} s; index: {where}"
+    )
     if summary.failed:
         echo("failed reports:")
         for label, result in summary.failed:

@@ -70,8 +70,15 @@ class ProductMaker:
         if "xlsx" in self.formats:
             from ..export.workbook import key_figures_workbook
 
-            written.append(key_figures_workbook(ctx, paths["xlsx"], data_date=data_date,
-                                                cohort_table=ctx.cohort_table, jobs_by_region=ctx.jobs_by_region))
+            written.append(
+                key_figures_workbook(
+                    ctx,
+                    paths["xlsx"],
+                    data_date=data_date,
+                    cohort_table=ctx.cohort_table,
+                    jobs_by_region=ctx.jobs_by_region,
+                )
+            )
         if "pdf" in self.formats:
             if self._printer is None:
                 from ..export.pdf import PdfPrinter
@@ -92,11 +99,15 @@ class ProductMaker:
 
     @staticmethod
     def _json(ctx, path: Path) -> Path:
-        document = {"year": ctx.year, "region": ctx.region.name, "region_code": ctx.region.code,
-                    "example_data": ctx.dataset.is_example, "data_date": ctx.dataset.data_date.isoformat(),
-                    "min_count": ctx.min_count,
-                    "data_files": {name: src.short_hash for name, src in ctx.dataset.sources.items()},
-                    "figures": ctx.figures}
+        document = {
+            "year": ctx.year,
+            "region": ctx.region.name,
+            "region_code": ctx.region.code,
+            "example_data": ctx.dataset.is_example,
+            "data_date": ctx.dataset.data_date.isoformat(),
+            "min_count": ctx.min_count,
+            "data_files": {name: src.short_hash for name, src in ctx.dataset.sources.items()},
+            "figures": ctx.figures,
+        }
         atomic.write_text(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         return path
-

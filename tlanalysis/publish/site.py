@@ -10,8 +10,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ..config import NATIONAL
 from .. import atomic
+from ..config import NATIONAL
 from .cache import BuildState, file_stamp
 
 ASSETS = "assets"
@@ -67,17 +67,21 @@ def render_index(state: BuildState, current: set[str], example_data: bool, data_
         html_rel = f"{year}/{entry.get('slug', key.split('/')[-1])}.html"
         if entry.get("status") == "ok" and (state.out_dir / html_rel).is_file():
             stale = key not in current
-            title = (' title="construit avec d\'autres données ou une autre version : relancer tlanalysis build"'
-                     if stale else "")
+            title = (
+                ' title="construit avec d\'autres données ou une autre version : relancer tlanalysis build"'
+                if stale
+                else ""
+            )
             mark = " <small>(ancien)</small>" if stale else ""
-            cells[(sort_key, year)] = (f'<td class="{"stale" if stale else "ok"}"{title}>'
-                                       f'<a href="{_e(html_rel)}">{year}</a>{mark}</td>')
+            cells[(sort_key, year)] = (
+                f'<td class="{"stale" if stale else "ok"}"{title}><a href="{_e(html_rel)}">{year}</a>{mark}</td>'
+            )
         elif entry.get("status") == "failed":
             failed_nb = entry.get("failed_notebook")
-            link = (f' <a href="{_e(failed_nb)}">carnet</a>'
-                    if failed_nb and (state.out_dir / failed_nb).is_file() else "")
-            cells[(sort_key, year)] = (f'<td class="failed" title="{_e(entry.get("error", ""))}">'
-                                       f'échec{link}</td>')
+            link = (
+                f' <a href="{_e(failed_nb)}">carnet</a>' if failed_nb and (state.out_dir / failed_nb).is_file() else ""
+            )
+            cells[(sort_key, year)] = f'<td class="failed" title="{_e(entry.get("error", ""))}">échec{link}</td>'
         else:
             continue
         listed += 1
@@ -91,11 +95,17 @@ def render_index(state: BuildState, current: set[str], example_data: bool, data_
         label, _ = rows[sort_key]
         tds = "".join(cells.get((sort_key, year), '<td class="none">—</td>') for year in ordered_years)
         body.append(f'<tr><th scope="row">{_e(label)}</th>{tds}</tr>')
-    example = ('<p class="example">Données fictives d\'exemple : ces rapports illustrent l\'outil, '
-               "ils ne décrivent aucun tiers-lieu réel.</p>" if example_data else "")
-    table = (f'<table>'
-             f'<thead><tr><th scope="col">Région</th>{head}</tr></thead>'
-             f'<tbody>{"".join(body)}</tbody></table>' if rows else "<p>Aucun rapport n'a encore été construit.</p>")
+    example = (
+        "<p class=\"example\">Données fictives d'exemple : ces rapports illustrent l'outil, "
+        "ils ne décrivent aucun tiers-lieu réel.</p>"
+        if example_data
+        else ""
+    )
+    table = (
+        f'<table><thead><tr><th scope="col">Région</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        if rows
+        else "<p>Aucun rapport n'a encore été construit.</p>"
+    )
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head>

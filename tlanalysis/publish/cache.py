@@ -24,8 +24,8 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from ..config import PACKAGE_DIR, PUBLISHED_DIR, REFERENCE_DIR
 from .. import atomic
+from ..config import PACKAGE_DIR, PUBLISHED_DIR, REFERENCE_DIR
 
 STATE_FILE = ".tlanalysis-build.json"
 STATE_FORMAT = 1
@@ -40,8 +40,7 @@ def _hash_files(paths: list[Path], root: Path, digest) -> None:
 def data_hash(data_dir: Path) -> str:
     """Content hash of the files of a data folder (names and bytes)."""
     digest = hashlib.sha256()
-    files = [p for p in data_dir.iterdir()
-             if p.is_file() and not p.name.startswith((".", "~$"))]
+    files = [p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))]
     _hash_files(files, data_dir, digest)
     return digest.hexdigest()
 
@@ -52,8 +51,13 @@ def _library_files() -> list[Path]:
     files = []
     for path in PACKAGE_DIR.rglob("*"):
         parts = path.relative_to(PACKAGE_DIR).parts
-        if (path.is_file() and parts[0] != "_bundled" and "__pycache__" not in parts
-                and not any(part.startswith(".") for part in parts) and path.suffix not in (".pyc", ".pyo")):
+        if (
+            path.is_file()
+            and parts[0] != "_bundled"
+            and "__pycache__" not in parts
+            and not any(part.startswith(".") for part in parts)
+            and path.suffix not in (".pyc", ".pyo")
+        ):
             files.append(path)
     return files
 
@@ -89,7 +93,7 @@ class Inputs:
     tools: str  # plotly and nbconvert versions
 
     @classmethod
-    def collect(cls, notebook: Path, data_dir: Path, mode: str) -> "Inputs":
+    def collect(cls, notebook: Path, data_dir: Path, mode: str) -> Inputs:
         from .. import __version__
 
         return cls(
@@ -102,8 +106,9 @@ class Inputs:
         )
 
     def fingerprint(self, parameters: dict) -> str:
-        payload = json.dumps({"inputs": self.__dict__, "parameters": parameters}, sort_keys=True,
-                             ensure_ascii=True, default=str)
+        payload = json.dumps(
+            {"inputs": self.__dict__, "parameters": parameters}, sort_keys=True, ensure_ascii=True, default=str
+        )
         return hashlib.sha256(payload.encode("ascii")).hexdigest()
 
 
@@ -128,7 +133,7 @@ class BuildState:
         return self.out_dir / STATE_FILE
 
     @classmethod
-    def load(cls, out_dir: Path) -> "BuildState":
+    def load(cls, out_dir: Path) -> BuildState:
         try:
             content = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -139,8 +144,9 @@ class BuildState:
         return cls(out_dir, reports if isinstance(reports, dict) else {})
 
     def save(self) -> None:
-        text = json.dumps({"format": STATE_FORMAT, "reports": dict(sorted(self.reports.items()))},
-                          ensure_ascii=False, indent=1)
+        text = json.dumps(
+            {"format": STATE_FORMAT, "reports": dict(sorted(self.reports.items()))}, ensure_ascii=False, indent=1
+        )
         atomic.write_text(self.path, text + "\n")
 
     def outputs_intact(self, entry: dict) -> bool:
@@ -152,5 +158,10 @@ class BuildState:
 
     def is_up_to_date(self, key: str, fingerprint: str) -> bool:
         entry = self.reports.get(key)
-        return (entry is not None and entry.get("status") == "ok" and entry.get("fingerprint") == fingerprint
-                and bool(entry.get("files")) and self.outputs_intact(entry))
+        return (
+            entry is not None
+            and entry.get("status") == "ok"
+            and entry.get("fingerprint") == fingerprint
+            and bool(entry.get("files"))
+            and self.outputs_intact(entry)
+        )

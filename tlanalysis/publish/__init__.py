@@ -11,7 +11,8 @@ Modules, by job:
 * `runner`   parallel orchestration, progress, summary, interrupts;
 * `command`  the `tlanalysis build` click command.
 
-Files are written through `tlanalysis.atomic` (write then rename). Importing this package is cheap: papermill, nbconvert and plotly are imported by workers only.
+Files are written through `tlanalysis.atomic` (write then rename). Importing this package is cheap:
+papermill, nbconvert and plotly are imported by workers only.
 """
 
 from .runner import BuildInterrupted, BuildOptions, ReportsFailed, Summary, run_build

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ..config import NATIONAL
 from ..errors import UsageError
@@ -43,7 +44,7 @@ class Report:
     region_name: str
 
     @classmethod
-    def make(cls, year: int, region_code: str | None, region_name: str) -> "Report":
+    def make(cls, year: int, region_code: str | None, region_name: str) -> Report:
         # national first, then regions by INSEE code
         return cls(int(year), "" if region_code is None else region_code, region_code, region_name)
 
@@ -76,9 +77,10 @@ class Report:
         return f"Tiers-lieux — {self.region_name} {self.year}"
 
 
-def plan_reports(dataset: "Dataset", years: Iterable[int] = (), regions: Iterable[str] = ()) -> list[Report]:
+def plan_reports(dataset: Dataset, years: Iterable[int] = (), regions: Iterable[str] = ()) -> list[Report]:
     """The reports asked for, checked against the data; raises UsageError listing what is valid."""
-    from ..reference import FRANCE, regions as reference_regions, resolve_region
+    from ..reference import FRANCE, resolve_region
+    from ..reference import regions as reference_regions
     from ..selection import check_selection
 
     years, regions = list(years), list(regions)
@@ -90,16 +92,18 @@ def plan_reports(dataset: "Dataset", years: Iterable[int] = (), regions: Iterabl
 
     for year in years:
         if year not in data_years:
-            raise UsageError(f"year {year} is not in the data; available years: "
-                             + ", ".join(map(str, data_years)))
+            raise UsageError(f"year {year} is not in the data; available years: " + ", ".join(map(str, data_years)))
     selected = [resolve_region(r) for r in regions]  # unknown region → UsageError with the valid ones
 
     planned: set[Report] = set()
     if not selected:
         for year in years or data_years:
             planned.add(Report.make(year, None, FRANCE.name))
-            planned.update(Report.make(year, code, names.get(code, code))
-                           for code, present in region_years.items() if year in present)
+            planned.update(
+                Report.make(year, code, names.get(code, code))
+                for code, present in region_years.items()
+                if year in present
+            )
     else:
         for region in selected:
             if region.is_national:
@@ -108,10 +112,16 @@ def plan_reports(dataset: "Dataset", years: Iterable[int] = (), regions: Iterabl
                 region_data_years = region_years.get(region.code, [])
                 if not region_data_years:
                     with_data = ", ".join(f"{code} {names.get(code, code)}" for code in sorted(region_years))
-                    raise UsageError(f"the data has no employment rows for {region.name}; "
-                                     f"regions with data: {NATIONAL}, {with_data}")
+                    raise UsageError(
+                        f"the data has no employment rows for {region.name}; regions with data: {NATIONAL}, {with_data}"
+                    )
             for year in years or region_data_years:
                 checked = check_selection(dataset, year, region.name if not region.is_national else NATIONAL)
-                planned.add(Report.make(year, None if checked.is_national else checked.code,
-                                        FRANCE.name if checked.is_national else checked.name))
+                planned.add(
+                    Report.make(
+                        year,
+                        None if checked.is_national else checked.code,
+                        FRANCE.name if checked.is_national else checked.name,
+                    )
+                )
     return sorted(planned)

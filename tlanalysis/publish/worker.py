@@ -107,8 +107,7 @@ def _watch_parent(parent_pid: int) -> None:
             _emergency_exit(1)
 
 
-def init_worker(parent_pid: int, standalone: bool, assets_dir: str, notebook: str,
-                formats: tuple = ("html",)) -> None:
+def init_worker(parent_pid: int, standalone: bool, assets_dir: str, notebook: str, formats: tuple = ("html",)) -> None:
     """ProcessPoolExecutor initializer."""
     global _worker
     # Parallelism comes from processes: one BLAS thread per kernel. Otherwise every kernel's
@@ -163,8 +162,9 @@ def build_one(task: Task) -> Result:
             kept = str(failed_path)
         atomic.remove(html_path)  # no page may claim to be current after a failure
         atomic.remove(ipynb_path)
-        return Result(task.key, False, time.monotonic() - started, attempts, message, kept,
-                      timings=timings, pid=os.getpid())
+        return Result(
+            task.key, False, time.monotonic() - started, attempts, message, kept, timings=timings, pid=os.getpid()
+        )
 
     try:
         attempts = 0
@@ -210,8 +210,16 @@ def build_one(task: Task) -> Result:
             return failed(f"export failed: {type(exc).__name__}: {exc}", attempts)
         timings["products"] = time.monotonic() - t0
         files = {p.relative_to(out_dir).as_posix(): file_stamp(p) for p in (html_path, ipynb_path, *made)}
-        return Result(task.key, True, time.monotonic() - started, attempts, files=files, assets=assets,
-                      timings=timings, pid=os.getpid())
+        return Result(
+            task.key,
+            True,
+            time.monotonic() - started,
+            attempts,
+            files=files,
+            assets=assets,
+            timings=timings,
+            pid=os.getpid(),
+        )
     except Exception as exc:  # writing the outputs failed (disk full, permissions): report it
         return failed(f"{type(exc).__name__}: {exc}", 1)
     finally:

@@ -13,7 +13,6 @@ notebook outputs do not carry (`include_plotlyjs=False`) — is put once in <hea
 from __future__ import annotations
 
 import copy
-
 import hashlib
 from pathlib import Path
 
@@ -37,7 +36,7 @@ def plotly_js_path() -> Path:
     spec = importlib.util.find_spec("plotly")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the plotly package is not installed")
-    return Path(list(spec.submodule_search_locations)[0]) / "package_data" / "plotly.min.js"
+    return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
 
 
 def plotly_js_version(path: Path) -> str:
@@ -60,8 +59,8 @@ class Exporter:
     """One per worker process and output mode; `export()` returns the page and the assets it uses."""
 
     def __init__(self, standalone: bool, assets_dir: Path, assets_href: str = "../assets"):
-        from markupsafe import Markup
         from jinja2 import DictLoader
+        from markupsafe import Markup
         from nbconvert import HTMLExporter
 
         self.standalone = standalone
@@ -74,15 +73,23 @@ class Exporter:
             def _init_resources(self, resources):
                 resources = super()._init_resources(resources)
                 if not outer.standalone:
+
                     def include_css(name):
                         env = self.environment
                         return Markup(outer._css_link(name, env.loader.get_source(env, name)[0]))
+
                     resources["include_css"] = include_css
                 return resources
 
         self._exporter = ReportExporter(
-            template_name="lab", template_file=TEMPLATE_NAME, extra_loaders=[DictLoader({TEMPLATE_NAME: TEMPLATE})],
-            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, language_code="fr")
+            template_name="lab",
+            template_file=TEMPLATE_NAME,
+            extra_loaders=[DictLoader({TEMPLATE_NAME: TEMPLATE})],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            language_code="fr",
+        )
         js_path = plotly_js_path()
         if standalone:
             # plotly.min.js contains no "</script": it can be inlined as is (plotly does the same).

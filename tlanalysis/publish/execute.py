@@ -18,6 +18,7 @@ Heavy imports (papermill, nbclient, jupyter_client) happen in `init()`, once per
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 from ..config import PACKAGE_DIR
 
@@ -107,7 +109,7 @@ class Kernel:
     _lock = threading.Lock()
     _count = 0
     #: Process ids of live kernels of this worker, for the signal handler and the watchdog.
-    live_pids: set[int] = set()
+    live_pids: ClassVar[set[int]] = set()
 
     def __init__(self, workdir: Path, cwd: Path, warm_up: str = ""):
         from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
@@ -115,29 +117,39 @@ class Kernel:
 
         class ThisInterpreter(KernelSpecManager):
             def get_kernel_spec(self, kernel_name, *args, **kwargs):
-                return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                                  display_name="Python 3 (tlanalysis build)", language="python",
-                                  metadata={}, env={}, resource_dir=str(workdir))
+                return KernelSpec(
+                    argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                    display_name="Python 3 (tlanalysis build)",
+                    language="python",
+                    metadata={},
+                    env={},
+                    resource_dir=str(workdir),
+                )
 
         with Kernel._lock:
             Kernel._count += 1
             number = Kernel._count
         self.log_path = workdir / f"kernel-{number}.log"
-        self.km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=ThisInterpreter(), transport="ipc",
-                                     connection_file=str(workdir / f"kernel-{number}.json"))
+        self.km = AsyncKernelManager(
+            kernel_name="python3",
+            kernel_spec_manager=ThisInterpreter(),
+            transport="ipc",
+            connection_file=str(workdir / f"kernel-{number}.json"),
+        )
         self.cwd = cwd
         self.warm_up = warm_up
         self.pid: int | None = None
 
-    def start(self) -> "Kernel":
+    def start(self) -> Kernel:
         """Start the kernel, wait until it answers, pre-import the heavy modules."""
         from jupyter_client.blocking import BlockingKernelClient
         from jupyter_core.utils import run_sync
 
         try:
             with open(self.log_path, "wb") as log:
-                run_sync(self.km.start_kernel)(cwd=str(self.cwd), env=kernel_env(), stdin=subprocess.DEVNULL,
-                                               stdout=subprocess.DEVNULL, stderr=log)
+                run_sync(self.km.start_kernel)(
+                    cwd=str(self.cwd), env=kernel_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log
+                )
             self.pid = getattr(self.km.provisioner, "pid", None)
             if self.pid:
                 Kernel.live_pids.add(self.pid)
@@ -147,8 +159,7 @@ class Kernel:
             try:
                 client.wait_for_ready(timeout=START_TIMEOUT)
                 if self.warm_up:
-                    client.execute_interactive(self.warm_up, silent=True, store_history=False,
-                                               timeout=START_TIMEOUT)
+                    client.execute_interactive(self.warm_up, silent=True, store_history=False, timeout=START_TIMEOUT)
             finally:
                 client.stop_channels()
         except Exception as exc:
@@ -176,14 +187,10 @@ class Kernel:
                 pass
             Kernel.live_pids.discard(pid)
         for cleanup in (self.km._close_control_socket, self.km.cleanup_connection_file, self.km.cleanup_ipc_files):
-            try:
+            with contextlib.suppress(Exception):
                 cleanup()
-            except Exception:
-                pass
-        try:
+        with contextlib.suppress(OSError):
             self.log_path.unlink()
-        except OSError:
-            pass
 
 
 def kill_process_group(pid: int) -> None:
@@ -191,17 +198,15 @@ def kill_process_group(pid: int) -> None:
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, AttributeError, OSError):
-        try:
+        with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
 
 
 class KernelPool:
     """At most one kernel in use and one starting in the background, per worker."""
 
     #: Scratch folders (connection files, sockets, kernel logs) of this process, removed on exit.
-    workdirs: list[Path] = []
+    workdirs: ClassVar[list[Path]] = []
 
     def __init__(self, cwd: Path, warm_modules: list[str] = ()):
         self.workdir = Path(tempfile.mkdtemp(prefix="tlanalysis-kernels-"))
@@ -217,9 +222,9 @@ class KernelPool:
         # Import what the starting thread needs here, on the calling thread: the worker imports
         # papermill (hence jupyter_client) at the same time, and two threads importing the same
         # modules can hit Python's import deadlock detection (_DeadlockError, seen on CI).
-        import jupyter_client.blocking  # noqa: F401
-        import jupyter_client.kernelspec  # noqa: F401
-        import jupyter_client.manager  # noqa: F401
+        import jupyter_client.blocking
+        import jupyter_client.kernelspec
+        import jupyter_client.manager
         import jupyter_client.provisioning  # noqa: F401
         import jupyter_core.utils  # noqa: F401
 
@@ -278,12 +283,28 @@ def init() -> None:
         channels are closed afterwards (papermill leaves them running when given a `km`)."""
 
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-            final_kwargs = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
-                                        kernel_name=kernel_name, log=papermill_logger, log_output=log_output,
-                                        stdout_file=stdout_file, stderr_file=stderr_file)
+            final_kwargs = merge_kwargs(
+                kwargs,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=papermill_logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
             client = PapermillNotebookClient(nb_man, **final_kwargs)
             try:
                 return client.execute()
@@ -303,6 +324,13 @@ def execute(notebook: Path, output: Path, parameters: dict, kernel: Kernel):
     import papermill
 
     return papermill.execute_notebook(
-        str(notebook), str(output), parameters=parameters, engine_name=ENGINE_NAME, km=kernel.km,
-        progress_bar=False, request_save_on_cell_execute=True,
-        start_timeout=START_TIMEOUT, execution_timeout=CELL_TIMEOUT)
+        str(notebook),
+        str(output),
+        parameters=parameters,
+        engine_name=ENGINE_NAME,
+        km=kernel.km,
+        progress_bar=False,
+        request_save_on_cell_execute=True,
+        start_timeout=START_TIMEOUT,
+        execution_timeout=CELL_TIMEOUT,
+    )

@@ -31,10 +31,19 @@ class BuildDiff:
     unchanged: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"added": self.added, "removed": self.removed, "unchanged": self.unchanged,
-                "changed": [{"report": c.key, "page_changed": c.page_changed,
-                             "figures": [{"figure": p, "old": o, "new": n} for p, o, n in c.figures]}
-                            for c in self.changed]}
+        return {
+            "added": self.added,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "changed": [
+                {
+                    "report": c.key,
+                    "page_changed": c.page_changed,
+                    "figures": [{"figure": p, "old": o, "new": n} for p, o, n in c.figures],
+                }
+                for c in self.changed
+            ],
+        }
 
 
 def _reports(out_dir: Path) -> dict[str, Path]:
@@ -72,8 +81,11 @@ def compare_builds(old_dir: Path, new_dir: Path) -> BuildDiff:
     diff = BuildDiff(added=sorted(set(new) - set(old)), removed=sorted(set(old) - set(new)))
     for key in sorted(set(old) & set(new)):
         before, after = _figures(old[key]), _figures(new[key])
-        moved = [(path, before.get(path), after.get(path)) for path in sorted(set(before) | set(after))
-                 if before.get(path) != after.get(path)]
+        moved = [
+            (path, before.get(path), after.get(path))
+            for path in sorted(set(before) | set(after))
+            if before.get(path) != after.get(path)
+        ]
         page_changed = _digest(old[key]) != _digest(new[key])
         if moved or page_changed:
             diff.changed.append(ReportChange(key, page_changed, moved))
@@ -89,8 +101,10 @@ def _show(value: object) -> str:
 
 
 def describe(diff: BuildDiff) -> str:
-    lines = [f"{len(diff.changed)} changed, {len(diff.added)} added, {len(diff.removed)} removed, "
-             f"{len(diff.unchanged)} unchanged"]
+    lines = [
+        f"{len(diff.changed)} changed, {len(diff.added)} added, {len(diff.removed)} removed, "
+        f"{len(diff.unchanged)} unchanged"
+    ]
     lines += [f"  added    {key}" for key in diff.added]
     lines += [f"  removed  {key}" for key in diff.removed]
     for change in diff.changed:
