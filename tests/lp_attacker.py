@@ -69,10 +69,11 @@ class Figure:
 
 
 class LPAttacker:
-    def __init__(self, employment: pd.DataFrame, holders: pd.DataFrame, protection, label_floors: bool = True):
+    def __init__(self, employment: pd.DataFrame, holders: pd.DataFrame, protection, label_floors=True, labels=True):
         self.protection = protection
         self.k = protection.min_count
         self.label_floors = label_floors
+        self.labels = labels  # False: a masked figure is only known to be at least 0 (k = 2, see docs/disclosure.md)
         cohorts = sorted(
             {
                 (str(r), int(y), str(c))
@@ -99,6 +100,7 @@ class LPAttacker:
             self.j_truth[jindex[(int(y), str(r), str(c), str(o))]] += int(n)
         self._h_cols = {c: self.h[c].to_numpy() for c in self.h.columns}
         self._j_cols = {c: self.j[c].to_numpy() for c in self.j.columns}
+        self._masks: dict[tuple, np.ndarray] = {}
         self.figures: dict[tuple, Figure] = {}
         self.problems: list[str] = []
         self.read_reports()
@@ -106,15 +108,24 @@ class LPAttacker:
     # -- what the reports publish
 
     def _columns(self, kind: str, **conditions) -> np.ndarray:
-        cols = self._h_cols if kind == "holders" else self._j_cols
-        mask = np.ones(len(cols["region"]), dtype=bool)
+        mask = None
         for column, value in conditions.items():
-            if column == "before":
-                mask &= cols["year"] < value
-            elif column == "in_group":
-                mask &= cols["group"] != ""
-            elif value is not None:
-                mask &= cols[column] == value
+            if value is None:
+                continue
+            key = (kind, column, value)
+            part = self._masks.get(key)
+            if part is None:
+                cols = self._h_cols if kind == "holders" else self._j_cols
+                if column == "before":
+                    part = cols["year"] < value
+                elif column == "in_group":
+                    part = cols["group"] != ""
+                else:
+                    part = cols[column] == value
+                self._masks[key] = part
+            mask = part if mask is None else mask & part
+        if mask is None:
+            return np.arange(len(self.h if kind == "holders" else self.j))
         return np.flatnonzero(mask)
 
     def note(self, kind: str, columns: np.ndarray, value, where: str) -> None:
@@ -205,63 +216,103 @@ class LPAttacker:
             (value,) = figure.shown
             return value, value
         (label,) = figure.labels
+        if not self.labels:
+            return 0.0, np.inf
         if label.startswith("<"):
             return 0.0, self.k - 1.0
         if not self.label_floors:
             return 0.0, np.inf
         return (float(self.k) if figure.kind == "holders" else 1.0), np.inf
 
+    def _blocks(self, kind: str):
+        """Per independent block of unknowns: (figures, the LP's equality matrix, variable bounds).
+
+        Variables: the block's unknowns (free), then one per figure (its bounds); rows: figure = its sum."""
+        figures = [f for f in self.figures.values() if f.kind == kind]
+        n_atoms = len(self.h if kind == "holders" else self.j)
+        if not figures or not any(f.labels for f in figures):
+            return
+        rows = np.concatenate([np.full(f.columns.size, i) for i, f in enumerate(figures)])
+        cols = np.concatenate([f.columns for f in figures])
+        matrix = sparse.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(len(figures), n_atoms))
+        bounds = np.array([self._bounds(f) for f in figures])
+        links = sparse.bmat([[None, matrix], [matrix.T, None]]).tocsr()
+        _, label = connected_components(links, directed=False)
+        figure_block, atom_block = label[: len(figures)], label[len(figures) :]
+        for block in np.unique(figure_block[[i for i, f in enumerate(figures) if f.labels]]):
+            in_block = np.flatnonzero(figure_block == block)
+            atoms = np.flatnonzero(atom_block == block)
+            sub = matrix[in_block][:, atoms]
+            a_eq = sparse.hstack([sub, -sparse.identity(in_block.size)]).tocsr()
+            variable_bounds = np.vstack(
+                [np.column_stack([np.full(atoms.size, -np.inf), np.full(atoms.size, np.inf)]), bounds[in_block]]
+            )
+            yield [figures[i] for i in in_block], atoms.size, a_eq, variable_bounds
+
+    @staticmethod
+    def _solve(objective, a_eq, bounds):
+        res = linprog(objective, A_eq=a_eq, b_eq=np.zeros(a_eq.shape[0]), bounds=bounds, method="highs")
+        assert res.status in (0, 3), res.message  # 3: unbounded (a « secret » figure with no upper bound)
+        return res
+
     def ranges(self) -> dict[str, tuple[float, float, int]]:
         """The least and largest value of every masked figure (with its true value), by its first place."""
         out: dict[str, tuple[float, float, int]] = {}
         for kind in ("holders", "jobs"):
-            figures = [f for f in self.figures.values() if f.kind == kind]
-            n_atoms = len(self.h if kind == "holders" else self.j)
-            if not figures or not any(f.labels for f in figures):
-                continue
-            rows = np.concatenate([np.full(f.columns.size, i) for i, f in enumerate(figures)])
-            cols = np.concatenate([f.columns for f in figures])
-            matrix = sparse.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(len(figures), n_atoms))
-            lo, hi = np.array([self._bounds(f) for f in figures]).T
-            # Independent blocks of unknowns: solve each masked figure's LP on its block only.
-            links = sparse.bmat([[None, matrix], [matrix.T, None]]).tocsr()
-            _, label = connected_components(links, directed=False)
-            figure_block, atom_block = label[: len(figures)], label[len(figures) :]
-            for block in np.unique(figure_block[[i for i, f in enumerate(figures) if f.labels]]):
-                in_block = np.flatnonzero(figure_block == block)
-                atoms = np.flatnonzero(atom_block == block)
-                sub = matrix[in_block][:, atoms]
-                equal = lo[in_block] == hi[in_block]
-                a_eq, b_eq = sub[equal], lo[in_block][equal]
-                a_ub = sparse.vstack([sub[~equal], -sub[~equal]]).tocsr()
-                upper = hi[in_block][~equal]
-                b_ub = np.concatenate([np.where(np.isfinite(upper), upper, 1e12), -lo[in_block][~equal]])
-                for i in in_block:
-                    figure = figures[i]
+            for figures, n_atoms, a_eq, bounds in self._blocks(kind):
+                for i, figure in enumerate(figures):
                     if not figure.labels:
                         continue
-                    objective = np.asarray(matrix[i][:, atoms].todense()).ravel()
-                    found = []
-                    for sign in (1.0, -1.0):
-                        res = linprog(
-                            sign * objective,
-                            A_ub=a_ub,
-                            b_ub=b_ub,
-                            A_eq=a_eq if a_eq.shape[0] else None,
-                            b_eq=b_eq if a_eq.shape[0] else None,
-                            bounds=(None, None),
-                            method="highs",
-                        )
-                        assert res.status in (0, 3), f"{figure.where[0]}: {res.message}"
-                        found.append(sign * res.fun if res.status == 0 else sign * np.inf)
-                    out[f"{figure.where[0]} ({kind})"] = (found[0], found[1], figure.truth)
+                    objective = np.zeros(a_eq.shape[1])
+                    objective[n_atoms + i] = 1.0
+                    least, largest = self._solve(objective, a_eq, bounds), self._solve(-objective, a_eq, bounds)
+                    out[f"{figure.where[0]} ({kind})"] = (
+                        least.fun if least.status == 0 else -np.inf,
+                        -largest.fun if largest.status == 0 else np.inf,
+                        figure.truth,
+                    )
         return out
 
-    def pinned(self) -> list[str]:
-        """Masked figures whose least and largest values are equal (and the check that the truth lies between)."""
+    def pinned(self, exact: bool = True, seed: int = 0) -> list[str]:
+        """Masked figures with a single possible value, each checked to lie in its range.
+
+        `exact`: the least and largest value of every masked figure (`ranges()`). Otherwise a faster
+        proof first: any feasible table where a figure differs from its true value shows it is not pinned;
+        LPs with random objectives over the figures not yet shown free give such tables for many at once
+        (until two give nothing new), and only the others get their least and largest values computed."""
+        if exact:
+            out = []
+            for where, (least, largest, truth) in self.ranges().items():
+                assert least - TOLERANCE <= truth <= largest + TOLERANCE, f"unsound: {where} in [{least}, {largest}]"
+                if largest - least < TOLERANCE:
+                    out.append(f"{where} = {truth}")
+            return out
+        rng = np.random.default_rng(seed)
+        self.exact_lps = 0
         out = []
-        for where, (least, largest, truth) in self.ranges().items():
-            assert least - TOLERANCE <= truth <= largest + TOLERANCE, f"unsound: {where} in [{least}, {largest}]"
-            if largest - least < TOLERANCE:
-                out.append(f"{where} = {truth}")
+        for kind in ("holders", "jobs"):
+            for figures, n_atoms, a_eq, bounds in self._blocks(kind):
+                masked = np.array([bool(f.labels) for f in figures])
+                truth = np.array([f.truth for f in figures], dtype=float)
+                free = ~masked
+                stale = 0
+                while not free.all() and stale < 2:  # random objectives over the figures not yet shown free
+                    objective = np.zeros(a_eq.shape[1])
+                    objective[n_atoms:][~free] = rng.choice([-1.0, 1.0], int((~free).sum()))
+                    res = self._solve(objective, a_eq, bounds)
+                    before = int(free.sum())
+                    if res.status == 0:
+                        free |= np.abs(res.x[n_atoms:] - truth) > TOLERANCE
+                    stale = stale + 1 if int(free.sum()) == before else 0
+                self.exact_lps += 2 * int((~free).sum())
+                for i in np.flatnonzero(~free):
+                    objective = np.zeros(a_eq.shape[1])
+                    objective[n_atoms + i] = 1.0
+                    least, largest = self._solve(objective, a_eq, bounds), self._solve(-objective, a_eq, bounds)
+                    low = least.fun if least.status == 0 else -np.inf
+                    high = -largest.fun if largest.status == 0 else np.inf
+                    where = figures[i].where[0]
+                    assert low - TOLERANCE <= truth[i] <= high + TOLERANCE, f"unsound: {where} in [{low}, {high}]"
+                    if high - low < TOLERANCE:
+                        out.append(f"{where} ({kind}) = {figures[i].truth}")
         return out

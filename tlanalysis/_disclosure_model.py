@@ -254,8 +254,8 @@ def holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: M
             new = [(y, c) for y, c in table if y >= years[i - 1]]
             model.relation((*base, "n"), [(*previous, "n")] + [(*base, "cohort", y, c, "total") for y, c in new])
             for s in SITUATIONS:
-                parts = [(*previous, "situation", s)] + [(*base, "cohort", y, c, s) for y, c in new]
-                model.relation((*base, "situation", s), parts)
+                earlier = [(*previous, "situation", s)] + [(*base, "cohort", y, c, s) for y, c in new]
+                model.relation((*base, "situation", s), earlier)
         # National report = sum of the regional reports of the year, when they cover every holder seen.
         if scope == NATIONAL_SCOPE:
             parts = [r for r in regional_scopes if year in by_scope[r]]
@@ -273,8 +273,8 @@ def holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: M
                 if sum(tables[(year, r)][(y, c)].size for r in regional_rows) != members.size:
                     continue
                 for last in (*SITUATIONS, "total"):
-                    parts = [("holders", year, r, "cohort", y, c, last) for r in regional_rows]
-                    model.relation((*base, "cohort", y, c, last), parts)
+                    rows_of_regions = [("holders", year, r, "cohort", y, c, last) for r in regional_rows]
+                    model.relation((*base, "cohort", y, c, last), rows_of_regions)
 
 
 # --- jobs ----------------------------------------------------------------------------------------

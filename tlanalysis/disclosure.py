@@ -42,7 +42,7 @@ from ._disclosure_model import MAX_PLACE_SHARE, MIN_PLACES, NATIONAL_SCOPE, buil
 from ._disclosure_suppress import Suppressor
 from .config import DEFAULT_MIN_COUNT
 from .errors import UsageError
-from .indicators import holders_seen, key_figures
+from .indicators import key_figures
 from .indicators import situation_by_cohort as _situation_by_cohort
 from .reference import FRANCE, Region, find_region, resolve_region
 
@@ -138,6 +138,7 @@ class Protection:
         self._masked = suppressor.run()
         self._unresolved = list(suppressor.unresolved)
         self._lp_count = suppressor.lp_count
+        self._cohort_index: dict[tuple[int, str], list[tuple[int, str]]] | None = None
         model.compact()
 
     # -- what is published
@@ -205,16 +206,23 @@ class Protection:
         """`indicators.situation_by_cohort` of the report's holders, plus a `total` column (cohort size),
         object dtype: ints, or `Masked` values."""
         year, region, scope = self._scope(year, region)
-        table = _situation_by_cohort(holders_seen(self._holders, year, region))
-        columns = [*(str(c) for c in table.columns), "total"]
-        rows = [
-            [
-                self.value(("holders", year, scope, "cohort", int(cohort_year), str(cohort), column))
-                for column in columns
-            ]
-            for cohort_year, cohort in table.index
+        if self._cohort_index is None:  # the rows of every report's table, once (a crosstab per call is slow)
+            self._cohort_template = _situation_by_cohort(self._holders.iloc[:0])
+            self._cohort_index = {}
+            for key in self._model.keys:
+                if key[0] == "holders" and key[3] == "cohort" and key[-1] == "total":
+                    self._cohort_index.setdefault((key[1], key[2]), []).append((key[4], key[5]))
+        empty = self._cohort_template
+        rows = sorted(self._cohort_index.get((year, scope), []))
+        index = pd.MultiIndex.from_tuples(rows, names=empty.index.names) if rows else empty.index
+        if rows:
+            index = index.set_levels([index.levels[i].astype(empty.index.levels[i].dtype) for i in range(2)])
+        columns = [*(str(c) for c in empty.columns), "total"]
+        values = [
+            [self.value(("holders", year, scope, "cohort", cohort_year, cohort, column)) for column in columns]
+            for cohort_year, cohort in rows
         ]
-        return pd.DataFrame(rows, index=table.index, columns=pd.Index(columns, name=table.columns.name), dtype=object)
+        return pd.DataFrame(values, index=index, columns=pd.Index(columns, name=empty.columns.name), dtype=object)
 
     def jobs_by_region(self, year: int) -> dict[str, int | Masked]:
         """Jobs of the year per region code with data (the regions table of the national report)."""
