@@ -2,8 +2,8 @@
 
 For 1, 2, 4, 8 and 18 regions of `tlanalysis.sample.make_national` (every report of the data
 protected together, k = 5), each run in a fresh process pinned to one core, it measures the time of
-`Protection(employment, holders, 5)` and prints its growth with the number of cells (1.0 per
-doubling of cells = linear). The first algorithm (SVD span checks and bounds propagation, kept in
+`Protection(employment, holders, 5)` (wall and CPU seconds) and prints the growth of CPU time next
+to the growth of cells (equal ratios = linear). The first algorithm (SVD span checks and bounds propagation, kept in
 benchmarks/_disclosure_v1.py for this comparison only) is run only up to 6 regions: it grows with
 about the cube of the cells (628 s for 18 regions, issue 7). On the same data, both print the
 information lost: cells suppressed, complements, share of the published total suppressed (sum of

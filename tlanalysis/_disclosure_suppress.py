@@ -15,9 +15,10 @@ count past the bound it sits on (a « < 5 » of 0 can only go up, one of 4 only 
   never takes it away (a count masked later was 0 in it), so each count is settled once.
 
 The LP of a count is first solved on its region's counts (and the national ones, which then
-move with them; HiTaS's modular idea), and on all the counts of its table only when that
-would mask a national key figure or fails. Tables are processed top-down: national, then
-regional counts, then cohort cells. The solver is HiGHS (`scipy.optimize.linprog`).
+move with them; HiTaS's modular idea), and on all the counts of its table (every region and
+year) when that would mask more than cohort cells, or fails. Counts are processed top-down:
+national, then regional counts, then cohort cells. The solver is HiGHS through `highspy`, one
+model per scope re-solved from its last basis (see `_ScopeLP`).
 """
 
 from __future__ import annotations
