@@ -761,13 +761,13 @@ def test_sample_reports_resist_the_attacker(sample, sample_protection):
 
 
 def test_protection_of_the_sample_is_fast(sample):
-    def timed() -> float:
-        start = time.perf_counter()
+    def timed() -> float:  # CPU time: on a loaded machine (2 cores, several jobs) wall time measures the others
+        start = time.process_time()
         Protection(sample.employment, sample.holders, 5)
-        return time.perf_counter() - start
+        return time.process_time() - start
 
     best = min(timed() for _ in range(3))
-    assert best < 1.0, f"protecting the sample took {best:.2f} s (target: 0.3 s)"
+    assert best < 1.0, f"protecting the sample took {best:.2f} s of CPU (target: 0.3 s)"
 
 
 # --- property: random small datasets -------------------------------------------------------------------------

@@ -336,7 +336,9 @@ def job_cells(employment: pd.DataFrame, reports: list[tuple[int, str]], model: M
             home = members[0] if len(members) == 1 else None
             region_set = tuple(members)
             base = ("jobs", year, scope)
-            cells = [((*base, "total"), ("total",), sum(totals.get((year, r), 0) for r in members))]
+            cells: list[tuple[tuple, tuple, int]] = [
+                ((*base, "total"), ("total",), sum(totals.get((year, r), 0) for r in members))
+            ]
             cells += [
                 ((*base, "contract", c), ("contract", c), sum(by_contract.get((year, r, c), 0) for r in members))
                 for c in CONTRACTS

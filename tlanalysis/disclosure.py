@@ -44,7 +44,7 @@ from .config import DEFAULT_MIN_COUNT
 from .errors import UsageError
 from .indicators import key_figures
 from .indicators import situation_by_cohort as _situation_by_cohort
-from .reference import FRANCE, Region, find_region, resolve_region
+from .reference import FRANCE, Region, resolve_region
 
 #: Why a figure is masked.
 SMALL_COUNT = "small_count"  # a count of holders below k: « < k »
@@ -146,7 +146,7 @@ class Protection:
     @property
     def reports(self) -> list[tuple[int, Region]]:
         """Every (year, region) report protected together; FRANCE for the national ones."""
-        return [(y, FRANCE if s == NATIONAL_SCOPE else find_region(s)) for y, s in self._reports]
+        return [(y, FRANCE if s == NATIONAL_SCOPE else resolve_region(s)) for y, s in self._reports]
 
     def _scope(self, year: int, region: Region | str) -> tuple[int, Region, str]:
         if isinstance(region, str):
