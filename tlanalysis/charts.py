@@ -455,6 +455,20 @@ def check_chart_id(value: str) -> str:
     return value
 
 
+_GEO_TRACES = {"choropleth", "scattergeo"}
+
+#: Maps draw their own GeoJSON with every base layer off, but plotly.js still asks for its world
+#: topojson whenever a geo trace has a `locationmode` (a choropleth always has one, "geojson-id"),
+#: from a CDN. `PlotlyGeoAssets.topojson` is plotly.js's own cache of topojson files (what its
+#: `plotly-geo-assets.js` bundle fills for offline use): an empty topology under the name the maps
+#: use (scope "world", resolution 110) tells plotly.js there is nothing to fetch. Placed before a
+#: map's `newPlot`, after plotly.js is loaded.
+GEO_OFFLINE_SCRIPT = (
+    "<script>(function(){var a=window.PlotlyGeoAssets=window.PlotlyGeoAssets||{};a.topojson=a.topojson||{};"
+    'if(!a.topojson.world_110m){a.topojson.world_110m={"type":"Topology","objects":{},"arcs":[]};}})();</script>'
+)
+
+
 def chart_html(fig: go.Figure, chart_id: str) -> str:
     """The chart as an HTML fragment: a div with id `chart_id` and the script that draws it.
 
@@ -462,9 +476,12 @@ def chart_html(fig: go.Figure, chart_id: str) -> str:
     (the build injects it). The output depends only on the figure and the id (no
     random div id), so a report rebuilt from the same data is byte-identical.
     """
-    return fig.to_html(
+    markup = fig.to_html(
         include_plotlyjs=False, full_html=False, div_id=check_chart_id(chart_id), config=dict(HTML_CONFIG)
     )
+    if any(trace.type in _GEO_TRACES for trace in fig.data):
+        markup = GEO_OFFLINE_SCRIPT + markup
+    return markup
 
 
 def show(fig: go.Figure, chart_id: str, render: str = "interactive") -> None:
@@ -483,3 +500,119 @@ def show(fig: go.Figure, chart_id: str, render: str = "interactive") -> None:
         fig.show()
     else:
         raise ValueError(f"render must be one of {', '.join(RENDERS)}, got {render!r}")
+
+
+# --- maps ---------------------------------------------------------------------------------------
+
+#: Masked regions on a map: grey, « secret » in the hover.
+MASKED_COLOUR = "#b8bfc7"
+#: Regions without a value (no report that year, or no previous year to compare with).
+NO_DATA_COLOUR = "#ffffff"
+SEQUENTIAL_SCALE = [[0.0, "#c2e4ea"], [0.5, "#3a9cae"], [1.0, "#004f5c"]]
+DIVERGING_SCALE = [[0.0, "#b35806"], [0.5, "#f4f4f4"], [1.0, "#00798c"]]
+MAP_LEGEND = "En gris : non diffusé (secret statistique) ; en blanc : pas de donnée"
+
+
+def regions_map(
+    values: Mapping[str, object],
+    hover: Mapping[str, str],
+    title: str,
+    scale_title: str,
+    value_label=fmt_int,
+    diverging: bool = False,
+    links: Mapping[str, str] | None = None,
+    height: int = 560,
+) -> go.Figure:
+    """A choropleth of the 18 regions, drawn offline (see below).
+
+    `values`: region code -> a number, a `Masked` value (drawn grey) or None (no value: drawn light);
+    regions not in `values` are drawn light too. `hover`: region code -> its hover text, already
+    formatted in French (a masked region's says « secret »); `value_label` writes the colour bar's
+    ticks, placed at the smallest and largest drawn values (shown figures only). `diverging`: a
+    scale centred on 0 (growth). `links`: region code -> URL, kept as `customdata[1]` for a page
+    that opens it on click.
+
+    Offline: the regions are `go.Choropleth` traces with their own GeoJSON
+    (`tlanalysis.geo`, overseas regions as insets) and every base layer of the geo subplot is off
+    (`visible=False`), so plotly.js never fetches its world topojson; each trace carries only the
+    features it draws, so the page holds the boundaries once.
+    """
+    from .geo import MAP_SOURCE, features, inset_boxes
+    from .reference import regions
+
+    names = {r.code: r.name for r in regions().itertuples()}
+    links = links or {}
+    drawn = {c: v for c, v in values.items() if v is not None and not isinstance(v, str)}
+    masked = [c for c, v in values.items() if isinstance(v, str)]
+    empty = [c for c in names if c not in drawn and c not in masked]
+
+    def customdata(codes):
+        return [[hover.get(c, _text(names[c])), links.get(c, "")] for c in codes]
+
+    fig = _figure(title, height=height, showlegend=False)
+    common = {"featureidkey": "properties.code", "hovertemplate": "%{customdata[0]}<extra></extra>"}
+    if drawn:
+        codes = sorted(drawn)
+        z = [drawn[c] for c in codes]
+        low, high = min(z), max(z)
+        ticks = sorted({low, high} | ({0} if diverging and low < 0 < high else set()))
+        scale = {"colorscale": DIVERGING_SCALE, "zmid": 0} if diverging else {"colorscale": SEQUENTIAL_SCALE}
+        if low == high:
+            scale.update(zmin=low - 1, zmax=high + 1) if not diverging else None
+        fig.add_choropleth(
+            geojson=features(codes),
+            locations=codes,
+            z=z,
+            customdata=customdata(codes),
+            marker={"line": {"color": "white", "width": 0.8}},
+            colorbar={
+                "title": {"text": _text(scale_title), "side": "top"},
+                "tickvals": ticks,
+                "ticktext": [value_label(t) for t in ticks],
+                "thickness": 12,
+                "len": 0.5,
+                "x": 1.0,
+                "outlinewidth": 0,
+            },
+            **scale,
+            **common,
+        )
+    for codes, colour in ((masked, MASKED_COLOUR), (empty, NO_DATA_COLOUR)):
+        if codes:
+            codes = sorted(codes)
+            fig.add_choropleth(
+                geojson=features(codes),
+                locations=codes,
+                z=[1] * len(codes),
+                colorscale=[[0, colour], [1, colour]],
+                showscale=False,
+                customdata=customdata(codes),
+                marker={"line": {"color": "#9aa5b1" if colour == NO_DATA_COLOUR else "white", "width": 0.8}},
+                **common,
+            )
+    lon: list[float | None] = []
+    lat: list[float | None] = []
+    for west, south, east, north in inset_boxes().values():
+        lon += [west, east, east, west, west, None]
+        lat += [south, south, north, north, south, None]
+    fig.add_scattergeo(lon=lon, lat=lat, mode="lines", line={"color": "#9aa5b1", "width": 1}, hoverinfo="skip")
+    fig.update_geos(visible=False, fitbounds="locations", projection_type="mercator", bgcolor="rgba(0,0,0,0)")
+    fig.update_layout(
+        margin={"l": 8, "r": 8, "t": 56, "b": 48},
+        annotations=[
+            {
+                "text": _text(MAP_LEGEND) + "<br>" + _text(MAP_SOURCE),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "yshift": -40,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "align": "left",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#52606d"},
+            }
+        ],
+    )
+    return fig
