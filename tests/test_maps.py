@@ -44,7 +44,7 @@ def test_values_masked_and_missing_regions(figure):
 
 def test_no_base_layer_and_the_source_credited(figure):
     assert figure.layout.geo.visible is False and figure.layout.geo.fitbounds == "locations"
-    assert "IGN Admin Express" in figure.layout.annotations[0].text
+    assert "IGN Admin Express" in figure.layout.annotations[-1].text
     markup = charts.chart_html(figure, "chart-map")
     assert markup.startswith(charts.GEO_OFFLINE_SCRIPT)
     assert "cdn" not in markup.lower() and "https://" not in markup.replace("https://github.com", "")
