@@ -6,7 +6,8 @@ regional report shows. What is derived here is derived from shown figures only: 
 region's previous survey year is masked (« secret ») when either year's count is, and « n.d. » when
 the region has no earlier year; a region's share of the national jobs is masked when either is.
 
-The calculations (`region_figures`, `change_since`, `ranked`) are pure functions; the rest writes them.
+The calculations (`region_figures`, `ranked_by_jobs`; `tlanalysis.compare.change_since`) are pure
+functions; the rest writes them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import charts
+from ..compare import change_since, previous_year, ranked
 from ..disclosure import Masked, Protection, is_masked
 from ..formatting import fmt_int, fmt_pct
 from ..reference import FRANCE, Region
@@ -39,29 +41,18 @@ class RegionFigures:
     trend: dict[int, int | Masked]
 
 
-def change_since(current: object, previous: object) -> float | Masked | None:
-    """Relative change previous → current: masked when either is, None without a previous count or base."""
-    for term in (previous, current):
-        if is_masked(term):
-            return Masked(term.reason, term.min_count, share=True)
-    if previous is None or not previous:
-        return None
-    return (float(current) - float(previous)) / float(previous)
-
-
 def region_figures(protection: Protection, year: int, region: Region) -> RegionFigures:
     """One region's (or France's) figures of `year`, as its own report shows them."""
     figures = protection.figures(year, region)
     jobs = figures["jobs"]
     trend = {int(y): n for y, n in jobs["trend"].items()}
-    earlier = [y for y in trend if y < year]
-    previous_year = max(earlier) if earlier else None
-    previous_jobs = trend[previous_year] if previous_year is not None else None
+    previous = previous_year(trend, year)
+    previous_jobs = trend[previous] if previous is not None else None
     return RegionFigures(
         region=region,
         year=int(year),
         jobs=jobs["total"],
-        previous_year=previous_year,
+        previous_year=previous,
         previous_jobs=previous_jobs,
         change=change_since(jobs["total"], previous_jobs),
         facilitation_share=jobs["facilitation_share"],
@@ -70,14 +61,14 @@ def region_figures(protection: Protection, year: int, region: Region) -> RegionF
     )
 
 
-def ranked(rows: list[RegionFigures]) -> list[RegionFigures]:
+def ranked_by_jobs(rows: list[RegionFigures]) -> list[RegionFigures]:
     """Most jobs first; masked counts after every shown one; ties and masked ones by region name."""
-    return sorted(rows, key=lambda r: (is_masked(r.jobs), -r.jobs if not is_masked(r.jobs) else 0, r.region.name))
+    return ranked(rows, lambda r: r.jobs, lambda r: r.region.name)
 
 
 def regions_compared(ctx: ReportContext) -> list[RegionFigures]:
     """Every region with data in the report's year, ranked (national report)."""
-    return ranked([region_figures(ctx.protection, ctx.year, r) for r in ctx.regions_with_data()])
+    return ranked_by_jobs([region_figures(ctx.protection, ctx.year, r) for r in ctx.regions_with_data()])
 
 
 def national_figures(ctx: ReportContext) -> RegionFigures:
@@ -270,9 +261,8 @@ def regions_charts(ctx: ReportContext) -> list[tuple[object, str]]:
 
 __all__ = [
     "RegionFigures",
-    "change_since",
     "national_figures",
-    "ranked",
+    "ranked_by_jobs",
     "region_figures",
     "regions_charts",
     "regions_compared",
