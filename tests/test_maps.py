@@ -43,7 +43,7 @@ def test_values_masked_and_missing_regions(figure):
 
 
 def test_no_base_layer_and_the_source_credited(figure):
-    assert figure.layout.geo.visible is False and figure.layout.geo.fitbounds == "locations"
+    assert figure.layout.geo.visible is False and tuple(figure.layout.geo.lonaxis.range) == charts.MAP_LON_RANGE
     assert "IGN Admin Express" in figure.layout.annotations[-1].text
     markup = charts.chart_html(figure, "chart-map")
     assert markup.startswith(charts.GEO_OFFLINE_SCRIPT)

@@ -511,6 +511,9 @@ MASKED_COLOUR = "#b8bfc7"
 NO_DATA_COLOUR = "#ffffff"
 SEQUENTIAL_SCALE = [[0.0, "#c2e4ea"], [0.5, "#3a9cae"], [1.0, "#004f5c"]]
 DIVERGING_SCALE = [[0.0, "#b35806"], [0.5, "#f4f4f4"], [1.0, "#00798c"]]
+#: What a map shows: metropolitan France and the column of overseas insets (`tlanalysis.geo`), in degrees.
+#: Fixed rather than fitted to the regions drawn, so that every map of France has the same frame.
+MAP_LON_RANGE, MAP_LAT_RANGE = (-11.0, 10.0), (40.7, 51.5)
 MAP_LEGEND = "En gris : non diffusé (secret statistique) ; en blanc : pas de donnée"
 
 
@@ -554,9 +557,10 @@ def regions_maps(
     on click. The map source is credited under the maps.
 
     Offline: the regions are `go.Choropleth` traces with their own GeoJSON (`tlanalysis.geo`,
-    overseas regions as insets), every base layer of the geo subplots is off (`visible=False`), and
-    `chart_html` tells plotly.js not to fetch its world topojson (`GEO_OFFLINE_SCRIPT`). Each trace
-    carries only the features it draws, so a panel holds the boundaries once.
+    overseas regions as insets) in a fixed frame (`MAP_LON_RANGE`, `MAP_LAT_RANGE`), every base layer
+    of the geo subplots is off (`visible=False`), and `chart_html` tells plotly.js not to fetch its
+    world topojson (`GEO_OFFLINE_SCRIPT`). Each trace carries only the features it draws, so a panel
+    holds the boundaries once.
     """
     from .geo import MAP_SOURCE, features, inset_boxes
     from .reference import regions
@@ -567,9 +571,11 @@ def regions_maps(
     n = len(views)
     frame_lon: list[float | None] = []
     frame_lat: list[float | None] = []
+    steps = [i / 8 for i in range(9)]  # edges in short segments: plotly draws geodesics, which bow
     for west, south, east, north in inset_boxes().values():
-        frame_lon += [west, east, east, west, west, None]
-        frame_lat += [south, south, north, north, south, None]
+        frame_lon += [west + (east - west) * t for t in steps] + [east - (east - west) * t for t in steps]
+        frame_lon += [west, None]
+        frame_lat += [south] * len(steps) + [north] * len(steps) + [south, None]
     annotations = []
     for i, view in enumerate(views):
         geo = "geo" if i == 0 else f"geo{i + 1}"
@@ -635,8 +641,9 @@ def regions_maps(
             {
                 geo: {
                     "visible": False,
-                    "fitbounds": "locations",
                     "projection": {"type": "mercator"},
+                    "lonaxis": {"range": list(MAP_LON_RANGE)},
+                    "lataxis": {"range": list(MAP_LAT_RANGE)},
                     "bgcolor": "rgba(0,0,0,0)",
                     "domain": domain,
                 }
