@@ -87,6 +87,7 @@ _SCALED = "d => d.type === 'choropleth' && d.showscale !== false"
 
 
 def _centre(page, chart: str, code: str, panel: int = 0) -> list[float]:
+    page.locator(f"#{chart}").scroll_into_view_if_needed()
     point = page.evaluate(_REGION_CENTRE, [chart, code, panel])
     assert point, f"{code} is not drawn on {chart}"
     return point
@@ -95,8 +96,8 @@ def _centre(page, chart: str, code: str, panel: int = 0) -> list[float]:
 def _hover(page, chart: str, code: str, panel: int = 0) -> str:
     """The hover label's text (ordinary spaces) with the mouse over a region of a map."""
     page.mouse.move(*_centre(page, chart, code, panel))
-    page.wait_for_selector(".hoverlayer .hovertext")
-    return normalize_spaces(page.text_content(".hoverlayer"))
+    page.wait_for_selector(f"#{chart} .hoverlayer .hovertext")
+    return normalize_spaces(page.text_content(f"#{chart} .hoverlayer"))
 
 
 def _offline_page(browser):
