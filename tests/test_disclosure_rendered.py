@@ -317,7 +317,7 @@ class Expected:
         """« Les régions » (national report): each region's own shown figures (jobs of every year of its
         trend, facilitation share, holders followed), its change since its previous survey year when both
         counts are shown, and its share of the national jobs when both are shown."""
-        tokens = set(base)
+        tokens = set(base) | {"0 %"}  # the centre of the change map's scale
         self.regional: dict[str, dict] = {}  # region code -> its report's protected figures
         if not self.region.is_national:
             return tokens
