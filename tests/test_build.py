@@ -68,12 +68,64 @@ def test_site_layout_and_index(fixture_site):
         assert (out / "2021" / f"{slug}.ipynb").is_file()
     assert not temp_files(out)
     links = parse(out / "index.html").links
-    assert sorted(links) == sorted(f"2021/{slug}.html" for slug in SLUGS_2021)
+    pages = [link for link in links if link.endswith(".html")]
+    assert sorted(set(pages)) == sorted(f"2021/{slug}.html" for slug in SLUGS_2021)
+    # every format built is linked (here the key figures' JSON), and every link points at a file
+    assert sorted(link for link in links if link.endswith(".json")) == sorted(f"2021/{s}.json" for s in SLUGS_2021)
     for link in links:
         assert (out / link).is_file(), link
     index_text = (out / "index.html").read_text(encoding="utf-8")
     assert 'lang="fr"' in index_text and "Données fictives d'exemple" in index_text
     assert "Nouvelle-Aquitaine (75)" in index_text
+    # the landing page: national key figures, the map, the filter; plotly from the shared asset only
+    assert "L'essentiel 2021 — France entière" in index_text and 'id="chart-index-map"' in index_text
+    assert 'id="filtre"' in index_text
+    sources = [src for src in parse(out / "index.html").scripts if src]
+    assert len(sources) == 1 and re.fullmatch(r"assets/plotly-[\d.]+\.min\.js", sources[0]), sources
+    assert "https://" not in "".join(sources) and "cdn" not in index_text.lower()
+
+
+def test_index_shows_only_protected_figures(fixture_site):
+    """Every number of the landing page is a shown figure of the reports it lists (from the protection),
+    a year, a region code, k or the number of reports; the map draws each region's protected jobs."""
+    from test_disclosure_rendered import chart_numbers, page_numbers, plotted_charts
+
+    from tlanalysis import load_dataset
+    from tlanalysis.compare import change_since
+    from tlanalysis.disclosure import is_masked, protect
+    from tlanalysis.formatting import fmt_int, fmt_pct, plain_spaces
+    from tlanalysis.reference import FRANCE, find_region
+
+    protection = protect(load_dataset(), 5)
+    allowed = {"5", "2021", "2020", str(len(SLUGS_2021))}
+    jobs_by_code = {}
+    for code in (None, "04", "53", "75", "76"):
+        figures = protection.figures(2021, FRANCE if code is None else find_region(code))
+        jobs, holders = figures["jobs"], figures["holders"]
+        values = [jobs["total"], holders["n"]]
+        allowed |= {plain_spaces(fmt_int(v)) for v in values if not is_masked(v)}
+        if not is_masked(jobs["facilitation_share"]):
+            allowed.add(plain_spaces(fmt_pct(jobs["facilitation_share"])))
+        change = change_since(jobs["trend"]["2021"], jobs["trend"].get("2020"))
+        if change is not None and not is_masked(change):
+            allowed.add(plain_spaces(fmt_pct(change, signed=True)))
+        if code:
+            allowed.add(code)
+            jobs_by_code[code] = jobs["total"]
+    markup = (fixture_site / "index.html").read_text(encoding="utf-8")
+    tokens = page_numbers(markup)
+    charts_drawn = plotted_charts(markup)
+    assert list(charts_drawn) == ["chart-index-map"]
+    traces, layout = charts_drawn["chart-index-map"]
+    tokens += chart_numbers(traces, layout)
+    assert not sorted({t for t in tokens if t not in allowed}), "numbers no shown figure explains"
+    drawn = {
+        c: z
+        for t in traces
+        if t["type"] == "choropleth" and t.get("showscale") is not False
+        for c, z in zip(t["locations"], t["z"], strict=True)
+    }
+    assert drawn == {c: v for c, v in jobs_by_code.items() if not is_masked(v)}
 
 
 def test_executed_notebooks_are_kept(fixture_site):
@@ -172,9 +224,11 @@ def test_changes_rebuild_what_they_affect(tmp_path):
 
     # --force rebuilds everything selected
     before = snapshot(out)
+    index_before = (out / "index.html").read_bytes()
     forced = build(out, *both, "--force", data=data)
     assert "2 built, 0 up to date" in forced.stdout
     assert snapshot(out)["2021/75-nouvelle-aquitaine.html"] != before["2021/75-nouvelle-aquitaine.html"]
+    assert (out / "index.html").read_bytes() == index_before, "the landing page is byte-identical on rebuild"
 
     # and with nothing changed, nothing is rebuilt
     before = snapshot(out)

@@ -63,7 +63,7 @@ from tlanalysis.schema import EMPLOYMENT, HOLDERS
 from tlanalysis.validate import validate_table
 
 STATUSES = HOLDERS.column("status_at_entry").allowed_values
-CHECKED_SECTIONS = ("title", "key_figures", "employment", "holders", "methods", "appendix")
+CHECKED_SECTIONS = ("title", "key_figures", "employment", "regions", "holders", "methods", "appendix")
 # « certification » takes no data at all; « context » quotes data/published/ for the territory only
 # (its tokens are added where the key figures and the appendix quote them).
 
@@ -137,11 +137,20 @@ def chart_numbers(traces: list[dict], layout: dict) -> list[str]:
             if key in _DATA_KEYS:
                 assert float(value).is_integer(), f"a chart draws {value!r}: charts draw counts"
                 tokens.append(plain_spaces(fmt_int(value)))
-        elif isinstance(value, str) and key in ("text", "customdata", "labels", "label", "name", "x", "y"):
+        elif isinstance(value, str) and key in ("text", "customdata", "labels", "label", "name", "x", "y", "ticktext"):
             tokens.extend(numbers_in(value))
 
     for trace in traces:
-        walk(trace)
+        z = trace.get("z")
+        if z is not None and trace.get("showscale") is not False:  # a map's values (grey ones have no scale)
+            shares = "%" in "".join(trace.get("colorbar", {}).get("ticktext", []))  # a scale of shares
+            tokens.extend(plain_spaces(fmt_pct(v) if shares else fmt_int(v)) for v in z)
+        colorbar = trace.get("colorbar", {})  # its position (x, y, len) is no figure; its ticks' labels are
+        walk(colorbar.get("ticktext", []), "ticktext")
+        walk(colorbar.get("title", {}).get("text", ""), "text")
+        walk({k: v for k, v in trace.items() if k not in ("z", "colorbar")})
+    for annotation in layout.get("annotations", []):  # panel titles, the maps' legend and source
+        walk(annotation.get("text", ""), "text")
     for axis in ("xaxis", "yaxis"):
         walk(layout.get(axis, {}).get("title", {}).get("text", ""), "text")
     walk(layout.get("title", {}).get("text", ""), "text")
@@ -227,6 +236,7 @@ class Expected:
         jobs, hold = self.f["jobs"], self.f["holders"]
         years = {str(y) for y in [year, *dataset.years, *hold["cohort_years"]]}
         base = years | {fmt_int(self.k), "100 %"}
+        self.regions_tokens = self._regions_tokens(base)
         self.jobs_tokens = set(base)
         self.job_counts = [
             v
@@ -303,6 +313,36 @@ class Expected:
             ):
                 self.published_tokens |= set(numbers_in(typeset(text)))
 
+    def _regions_tokens(self, base: set[str]) -> set[str]:
+        """« Les régions » (national report): each region's own shown figures (jobs of every year of its
+        trend, facilitation share, holders followed), its change since its previous survey year when both
+        counts are shown, and its share of the national jobs when both are shown."""
+        tokens = set(base) | {"0 %"}  # the centre of the change map's scale
+        self.regional: dict[str, dict] = {}  # region code -> its report's protected figures
+        if not self.region.is_national:
+            return tokens
+        national = self.f["jobs"]["total"]
+        for year, region in self.protection.reports:
+            if year != self.year:
+                continue
+            f = self.protection.figures(year, region)
+            if not region.is_national:
+                self.regional[region.code] = f
+            jobs = f["jobs"]
+            trend = {int(y): n for y, n in jobs["trend"].items()}
+            tokens |= {written(n) for n in [*trend.values(), f["holders"]["n"]] if shown(n)}
+            if shown(jobs["facilitation_share"]) and jobs["facilitation_share"] is not None:
+                tokens.add(plain_spaces(fmt_pct(jobs["facilitation_share"])))
+            earlier = [y for y in trend if y < year]
+            if earlier:
+                previous, current = trend[max(earlier)], trend[year]
+                if shown(previous) and shown(current) and previous:
+                    change = (current - previous) / previous
+                    tokens |= {plain_spaces(fmt_pct(change)), plain_spaces(fmt_pct(change, signed=True))}
+            if not region.is_national and shown(jobs["total"]) and shown(national) and national:
+                tokens.add(written_share(jobs["total"], national))
+        return tokens
+
     def allowed(self, section: str, ctx) -> set[str]:
         if section == "title":  # the year, the region code and the data's date
             data_date = ctx.dataset.data_date
@@ -313,6 +353,8 @@ class Expected:
             )
         if section == "employment":
             return self.jobs_tokens
+        if section == "regions":
+            return self.regions_tokens
         if section == "holders":
             return self.holders_tokens
         if section == "methods":
@@ -467,7 +509,14 @@ def _contract_label(key: str) -> str:
 def check_charts(ctx, e: Expected, sections: dict[str, str]) -> None:
     """Every chart draws the protected figure of each category, and nothing for a masked one."""
     jobs, hold = e.f["jobs"], e.f["holders"]
-    drawn = {**plotted_charts(sections["employment"]), **plotted_charts(sections["holders"])}
+    drawn = {
+        **plotted_charts(sections["employment"]),
+        **plotted_charts(sections["holders"]),
+        **plotted_charts(sections["regions"]),
+    }
+    assert ctx.is_national or not sections["regions"], "« Les régions » is in the national report only"
+    regional = {code: f["jobs"] for code, f in e.regional.items()}
+    by_name = {find_region(code).name: code for code in regional}
     for chart_id, (traces, _) in drawn.items():
         name = chart_id.removeprefix(f"chart-{ctx.slug}-")
         if name == "contracts":
@@ -520,8 +569,94 @@ def check_charts(ctx, e: Expected, sections: dict[str, str]) -> None:
                 ]
                 count = hold["trajectory_counts"][group]
                 assert shown(count) and value == count, (chart_id, group)
+        elif name in ("regions-map", "regions-views"):
+            # each region once per panel; a region with a scale is drawn with its shown figure, a masked
+            # one only in a trace without a scale (grey), a region without a report in neither
+            values = {
+                "regions-map": [{c: j["total"] for c, j in regional.items()}],
+                "regions-views": [
+                    {c: _change(j, e.year) for c, j in regional.items()},
+                    {c: j["facilitation_share"] for c, j in regional.items()},
+                ],
+            }[name]
+            panels: dict[str, list[dict]] = {}
+            for trace in traces:
+                if trace["type"] == "choropleth":
+                    panels.setdefault(trace.get("geo", "geo"), []).append(trace)
+            assert len(panels) == len(values), chart_id
+            for (_, panel), expected_values in zip(sorted(panels.items()), values, strict=True):
+                seen = [c for t in panel for c in t["locations"]]
+                assert sorted(seen) == sorted(find_region(c).code for c in _all_codes()), (chart_id, seen)
+                for trace in panel:
+                    scaled = trace.get("showscale") is not False
+                    for code, z in zip(trace["locations"], trace["z"], strict=True):
+                        truth = expected_values.get(code)
+                        if scaled:
+                            assert shown(truth) and truth is not None and abs(z - truth) < 1e-12, (chart_id, code)
+                        else:
+                            assert truth is None or truth == "secret" or is_masked(truth), (chart_id, code, truth)
+        elif name == "regions-bar":
+            (trace,) = traces
+            for label, value in zip(trace["y"], trace["x"], strict=True):
+                total = regional[by_name[html.unescape(label)]]["total"]
+                assert shown(total) and value == total, (chart_id, label)
+            assert list(trace["x"]) == sorted(trace["x"]), "bars from the largest at the top"
+        elif name == "regions-trends":
+            for trace in traces:
+                (label,) = {c[0].split(" — ")[0] for c in trace["customdata"]}
+                trend = regional[by_name[html.unescape(label)]]["trend"]
+                for year, value in zip(trace["x"], trace["y"], strict=True):
+                    truth = trend.get(year)
+                    assert (value is None) if truth is None or is_masked(truth) else value == truth, (chart_id, year)
         else:
             raise AssertionError(f"unknown chart {chart_id}")
+
+
+def _all_codes() -> list[str]:
+    from tlanalysis.reference import regions
+
+    return list(regions()["code"])
+
+
+def _change(jobs: dict, year: int):
+    """A region's change since its previous survey year, from its protected trend (None: no earlier year)."""
+    trend = {int(y): n for y, n in jobs["trend"].items()}
+    earlier = [y for y in trend if y < year]
+    if not earlier:
+        return None
+    previous, current = trend[max(earlier)], trend[year]
+    if not (shown(previous) and shown(current)):
+        return "secret"
+    return (current - previous) / previous if previous else None
+
+
+def check_regions_table(ctx, e: Expected, sections: dict[str, str]) -> None:
+    """« Les régions comparées »: each region's protected figures, a masked one as its label."""
+    table = Tables(sections["regions"]).by_caption(f"Les régions comparées, {e.year}")
+    if not ctx.is_national:
+        assert table is None
+        return
+    rows = []
+    for code, f in e.regional.items():
+        jobs = f["jobs"]
+        change = _change(jobs, e.year)
+        trend = {int(y): n for y, n in jobs["trend"].items()}
+        earlier = [y for y in trend if y < e.year]
+        rows.append(
+            [
+                find_region(code).name,
+                written(jobs["total"]),
+                str(max(earlier)) if earlier else "—",
+                "—" if not earlier else "secret" if change == "secret" else plain_spaces(fmt_pct(change, signed=True)),
+                plain_spaces(fmt_pct(jobs["facilitation_share"])),
+                written(f["holders"]["n"]),
+            ]
+        )
+    assert table is not None, f"{ctx.slug}: regions compared table missing"
+    assert sorted(table["tbody"]) == sorted(rows), f"{ctx.slug}: {table['tbody']} != {rows}"
+    shown_jobs = [int(r[1].replace(" ", "")) for r in table["tbody"] if r[1] not in ("secret", f"< {e.k}")]
+    assert shown_jobs == sorted(shown_jobs, reverse=True), "regions ranked by jobs"
+    assert table["tfoot"][0][:2] == ["France entière", written(e.f["jobs"]["total"])]
 
 
 def check_workbook(ctx, e: Expected) -> None:
@@ -569,6 +704,7 @@ def check_report(ctx, protection: Protection, workbook: bool = True) -> None:
     check_tokens(ctx, expected, sections)
     check_tables(ctx, expected, sections)
     check_charts(ctx, expected, sections)
+    check_regions_table(ctx, expected, sections)
     if workbook:
         check_workbook(ctx, expected)
 
@@ -726,3 +862,29 @@ def test_the_checker_catches_an_unprotected_report(sample):
         expected = Expected(protection, year, ctx.region, sample)
         with pytest.raises(AssertionError, match="leak"):
             check_tokens(raw, expected, sections)
+
+
+class _RawFigures:
+    """Stands in for a `Protection` and gives the raw figures: what « Les régions » must never show."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    def figures(self, year, region):
+        return key_figures(self.dataset.employment, self.dataset.holders, year, region)
+
+
+def test_the_checker_catches_unprotected_regions(sample):
+    """« Les régions » drawn from each region's raw figures must fail the checks."""
+    protection = Protection(sample.employment, sample.holders, 5)
+    ctx = report.ReportContext.from_parameters(ReportParameters(2021, FRANCE, sample.data_dir, sample, "report", 5))
+    object.__setattr__(ctx, "protection", _RawFigures(sample))  # the cached property, replaced
+    expected = Expected(protection, 2021, FRANCE, sample)
+    sections = {**report.report_html(report.ReportContext.from_parameters(ctx.params)), "regions": ""}
+    sections["regions"] = report.section_html(ctx, "regions")
+    with pytest.raises(AssertionError, match=r"no shown|leak"):
+        check_tokens(ctx, expected, sections)
+    with pytest.raises(AssertionError):
+        check_regions_table(ctx, expected, sections)
+    with pytest.raises(AssertionError):
+        check_charts(ctx, expected, sections)

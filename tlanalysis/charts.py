@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -456,6 +457,20 @@ def check_chart_id(value: str) -> str:
     return value
 
 
+_GEO_TRACES = {"choropleth", "scattergeo"}
+
+#: Maps draw their own GeoJSON with every base layer off, but plotly.js still asks for its world
+#: topojson whenever a geo trace has a `locationmode` (a choropleth always has one, "geojson-id"),
+#: from a CDN. `PlotlyGeoAssets.topojson` is plotly.js's own cache of topojson files (what its
+#: `plotly-geo-assets.js` bundle fills for offline use): an empty topology under the name the maps
+#: use (scope "world", resolution 110) tells plotly.js there is nothing to fetch. Placed before a
+#: map's `newPlot`, after plotly.js is loaded.
+GEO_OFFLINE_SCRIPT = (
+    "<script>(function(){var a=window.PlotlyGeoAssets=window.PlotlyGeoAssets||{};a.topojson=a.topojson||{};"
+    'if(!a.topojson.world_110m){a.topojson.world_110m={"type":"Topology","objects":{},"arcs":[]};}})();</script>'
+)
+
+
 def chart_html(fig: go.Figure, chart_id: str) -> str:
     """The chart as an HTML fragment: a div with id `chart_id` and the script that draws it.
 
@@ -463,9 +478,12 @@ def chart_html(fig: go.Figure, chart_id: str) -> str:
     (the build injects it). The output depends only on the figure and the id (no
     random div id), so a report rebuilt from the same data is byte-identical.
     """
-    return fig.to_html(
+    markup = fig.to_html(
         include_plotlyjs=False, full_html=False, div_id=check_chart_id(chart_id), config=dict(HTML_CONFIG)
     )
+    if any(trace.type in _GEO_TRACES for trace in fig.data):
+        markup = GEO_OFFLINE_SCRIPT + markup
+    return markup
 
 
 def show(fig: go.Figure, chart_id: str, render: str = "interactive") -> None:
@@ -484,3 +502,268 @@ def show(fig: go.Figure, chart_id: str, render: str = "interactive") -> None:
         fig.show()
     else:
         raise ValueError(f"render must be one of {', '.join(RENDERS)}, got {render!r}")
+
+
+# --- maps ---------------------------------------------------------------------------------------
+
+#: Masked regions on a map: grey, « secret » in the hover.
+MASKED_COLOUR = "#b8bfc7"
+#: Regions without a value (no report that year, or no previous year to compare with).
+NO_DATA_COLOUR = "#ffffff"
+SEQUENTIAL_SCALE = [[0.0, "#c2e4ea"], [0.5, "#3a9cae"], [1.0, "#004f5c"]]
+DIVERGING_SCALE = [[0.0, "#b35806"], [0.5, "#f4f4f4"], [1.0, "#00798c"]]
+#: What a map shows: metropolitan France and the column of overseas insets (`tlanalysis.geo`), in degrees.
+#: Fixed rather than fitted to the regions drawn, so that every map of France has the same frame.
+MAP_LON_RANGE, MAP_LAT_RANGE = (-11.0, 10.0), (40.7, 51.5)
+MAP_LEGEND = "En gris : non diffusé (secret statistique) ; en blanc : pas de donnée"
+
+
+@dataclass(frozen=True)
+class MapView:
+    """One map panel. `values`: region code -> a number, a `Masked` value (drawn grey) or None (drawn
+    white, « pas de donnée »); regions not in `values` are white too. `hover`: region code -> its hover
+    text, formatted in French (a masked region's says « secret »). `value_label` writes the colour
+    bar's ticks, at the smallest and largest drawn values only (shown figures). `diverging`: a scale
+    centred on 0 (growth)."""
+
+    values: Mapping[str, object]
+    hover: Mapping[str, str]
+    scale_title: str
+    title: str = ""
+    value_label: Callable[[float], str] = fmt_int
+    diverging: bool = False
+
+
+def regions_map(
+    values: Mapping[str, object],
+    hover: Mapping[str, str],
+    title: str,
+    scale_title: str,
+    value_label: Callable[[float], str] = fmt_int,
+    diverging: bool = False,
+    links: Mapping[str, str] | None = None,
+    height: int = 560,
+) -> go.Figure:
+    """A choropleth of the 18 regions (one `MapView`); see `regions_maps`."""
+    view = MapView(values, hover, scale_title, value_label=value_label, diverging=diverging)
+    return regions_maps([view], title, links=links, height=height)
+
+
+def regions_maps(
+    views: list[MapView], title: str, links: Mapping[str, str] | None = None, height: int = 560
+) -> go.Figure:
+    """Choropleths of the 18 regions side by side, one panel per view, drawn offline.
+
+    `links`: region code -> URL, kept as `customdata[1]` of every region for a page that opens it
+    on click. The map source is credited under the maps.
+
+    Offline: the regions are `go.Choropleth` traces with their own GeoJSON (`tlanalysis.geo`,
+    overseas regions as insets) in a fixed frame (`MAP_LON_RANGE`, `MAP_LAT_RANGE`), every base layer
+    of the geo subplots is off (`visible=False`), and `chart_html` tells plotly.js not to fetch its
+    world topojson (`GEO_OFFLINE_SCRIPT`). Each trace carries only the features it draws, so a panel
+    holds the boundaries once.
+    """
+    from .geo import MAP_SOURCE, features, inset_boxes
+    from .reference import regions
+
+    names = {r.code: r.name for r in regions().itertuples()}
+    links = links or {}
+    fig = _figure(title, height=height, showlegend=False)
+    n = len(views)
+    frame_lon: list[float | None] = []
+    frame_lat: list[float | None] = []
+    steps = [i / 8 for i in range(9)]  # edges in short segments: plotly draws geodesics, which bow
+    for west, south, east, north in inset_boxes().values():
+        frame_lon += [west + (east - west) * t for t in steps] + [east - (east - west) * t for t in steps]
+        frame_lon += [west, None]
+        frame_lat += [south] * len(steps) + [north] * len(steps) + [south, None]
+    annotations = []
+    for i, view in enumerate(views):
+        geo = "geo" if i == 0 else f"geo{i + 1}"
+        left, right = i / n, (i + 1) / n
+        common = {
+            "geo": geo,
+            "featureidkey": "properties.code",
+            "hovertemplate": "%{customdata[0]}<extra></extra>",
+        }
+
+        def customdata(codes, view=view):
+            return [[view.hover.get(c, _text(names[c])), links.get(c, "")] for c in codes]
+
+        drawn = {c: float(v) for c, v in view.values.items() if isinstance(v, int | float)}  # not masked, not None
+        masked = sorted(c for c, v in view.values.items() if isinstance(v, str))
+        empty = sorted(c for c in names if c not in drawn and c not in masked)
+        if drawn:
+            codes = sorted(drawn)
+            z = [drawn[c] for c in codes]
+            low, high = min(z), max(z)
+            ticks = sorted({low, high} | ({0} if view.diverging and low < 0 < high else set()))
+            scale: dict = {"colorscale": DIVERGING_SCALE, "zmid": 0} if view.diverging else {}
+            if not view.diverging:
+                scale = {"colorscale": SEQUENTIAL_SCALE, "zmin": low, "zmax": high if high > low else low + 1}
+            colorbar = {
+                "title": {"text": _text(view.scale_title), "side": "top"},
+                "tickvals": ticks,
+                "ticktext": [view.value_label(t) for t in ticks],
+                "thickness": 12,
+                "outlinewidth": 0,
+            }
+            if n == 1:
+                colorbar.update(len=0.5, x=1.0)
+            else:
+                colorbar.update(orientation="h", x=(left + right) / 2, xanchor="center", y=0.02, len=0.7 / n)
+            fig.add_choropleth(
+                geojson=features(codes),
+                locations=codes,
+                z=z,
+                customdata=customdata(codes),
+                marker={"line": {"color": "white", "width": 0.8}},
+                colorbar=colorbar,
+                **scale,
+                **common,
+            )
+        for codes, colour in ((masked, MASKED_COLOUR), (empty, NO_DATA_COLOUR)):
+            if codes:
+                fig.add_choropleth(
+                    geojson=features(codes),
+                    locations=codes,
+                    z=[1] * len(codes),
+                    colorscale=[[0, colour], [1, colour]],
+                    showscale=False,
+                    customdata=customdata(codes),
+                    marker={"line": {"color": "#9aa5b1" if colour == NO_DATA_COLOUR else "white", "width": 0.8}},
+                    **common,
+                )
+        fig.add_scattergeo(
+            geo=geo, lon=frame_lon, lat=frame_lat, mode="lines", line={"color": "#9aa5b1", "width": 1}, hoverinfo="skip"
+        )
+        domain = {"x": [left + 0.01, right - 0.01], "y": [0.12 if n > 1 else 0, 0.94 if view.title else 1]}
+        fig.update_layout(
+            {
+                geo: {
+                    "visible": False,
+                    "projection": {"type": "mercator"},
+                    "lonaxis": {"range": list(MAP_LON_RANGE)},
+                    "lataxis": {"range": list(MAP_LAT_RANGE)},
+                    "bgcolor": "rgba(0,0,0,0)",
+                    "domain": domain,
+                }
+            }
+        )
+        if view.title:
+            annotations.append(
+                {
+                    "text": f"<b>{_text(view.title)}</b>",
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": (left + right) / 2,
+                    "y": 1,
+                    "xanchor": "center",
+                    "yanchor": "top",
+                    "showarrow": False,
+                }
+            )
+    annotations.append(
+        {
+            "text": _text(MAP_LEGEND) + "<br>" + _text(MAP_SOURCE),
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 0,
+            "yshift": -44,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "align": "left",
+            "showarrow": False,
+            "font": {"size": 11, "color": "#52606d"},
+        }
+    )
+    fig.update_layout(margin={"l": 8, "r": 8, "t": 56, "b": 52}, annotations=annotations)
+    return fig
+
+
+# --- regions compared ---------------------------------------------------------------------------
+
+
+def regions_bar(jobs_by_name: Mapping[str, int], title: str = "Emplois par région", total: object = None) -> go.Figure:
+    """Horizontal bars of jobs per region, in the order given (from the top); hover shares over `total`
+    (the published national total; None: no share)."""
+    total = _base(jobs_by_name, total)
+    names = list(jobs_by_name)[::-1]  # plotly draws the first category at the bottom
+    counts = [int(jobs_by_name[k]) for k in names]
+    fig = _figure(title, height=100 + 34 * len(names), showlegend=False)
+    fig.add_bar(
+        y=[_text(k) for k in names],
+        x=counts,
+        orientation="h",
+        text=[fmt_int(n) for n in counts],
+        textposition="outside",
+        cliponaxis=False,
+        marker_color=PALETTE[0],
+        customdata=_hover(
+            [
+                _with_share(f"{_text(k)}<br>{fmt_int(n)} emplois", n, total, " du total national")
+                for k, n in zip(names, counts, strict=True)
+            ]
+        ),
+        hovertemplate=_HOVER,
+    )
+    fig.update_xaxes(title_text="Nombre d'emplois", rangemode="tozero")
+    fig.update_yaxes(title_text="", type="category")
+    fig.update_layout(margin={"r": 64})
+    return fig
+
+
+def regions_trend_grid(
+    trends: Mapping[str, Mapping[int, int]],
+    years: list[int],
+    title: str = "Emplois par année d'enquête et par région",
+    columns: int = 3,
+) -> go.Figure:
+    """Small multiples: one line of jobs per survey year for each region (name -> {year: jobs}), on a
+    common y scale so that regions compare at a glance; a year without a value (withheld or not
+    surveyed) is a gap."""
+    from plotly.subplots import make_subplots
+
+    names = list(trends)
+    rows = max(1, -(-len(names) // columns))
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=[_text(n) for n in names],
+        vertical_spacing=0.16 if rows > 1 else 0.2,
+        horizontal_spacing=0.04,
+    )
+    axis_years = [str(y) for y in sorted(years)]
+    for i, name in enumerate(names):
+        values = [trends[name].get(int(y)) for y in axis_years]
+        fig.add_scatter(
+            x=axis_years,
+            y=values,
+            mode="lines+markers",
+            connectgaps=False,
+            line={"color": PALETTE[0], "width": 2},
+            marker={"size": 6},
+            customdata=_hover(
+                [
+                    f"{_text(name)} — enquête {y}<br>{fmt_int(n)} emplois" if n is not None else f"{_text(name)} — {y}"
+                    for y, n in zip(axis_years, values, strict=True)
+                ]
+            ),
+            hovertemplate=_HOVER,
+            row=i // columns + 1,
+            col=i % columns + 1,
+        )
+    fig.update_layout(
+        template=TEMPLATE_NAME,
+        separators=PLOTLY_SEPARATORS,
+        title={"text": _text(title)},
+        height=120 + 170 * rows,
+        showlegend=False,
+        margin={"t": 80},
+    )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=axis_years, tickfont={"size": 10})
+    fig.update_yaxes(rangemode="tozero", tickfont={"size": 10}, matches="y")  # one scale for every region
+    for annotation in fig.layout.annotations:
+        annotation.font = {"size": 12}
+    return fig

@@ -37,6 +37,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from typing_extensions import TypeIs
 
 from ._disclosure_model import MAX_PLACE_SHARE, MIN_PLACES, NATIONAL_SCOPE, build_model
 from ._disclosure_suppress import Suppressor
@@ -97,8 +98,8 @@ class Masked(str):
         return str.__str__(self)
 
 
-def is_masked(value: object) -> bool:
-    """True for a figure replaced by `Masked`."""
+def is_masked(value: object) -> TypeIs[Masked]:
+    """True for a figure replaced by `Masked` (type checkers narrow `value` on both branches)."""
     return isinstance(value, Masked)
 
 

@@ -1,4 +1,4 @@
-"""The published folder: shared assets and `index.html` (a region × year table, in French).
+"""The published folder: shared assets and `index.html`, the landing page (in French).
 
 The index is made from the build state, never from a directory listing, so temporary
 files of an interrupted build can never appear in it. It is written last, atomically,
@@ -7,11 +7,16 @@ and only when its content changes.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import atomic
-from ..config import NATIONAL
+from ..compare import change_since, previous_year
+from ..config import DEFAULT_MIN_COUNT, NATIONAL
+from ..disclosure import SECONDARY, SECRET, SMALL_COUNT, Masked, is_masked
 from .cache import BuildState, file_stamp
 
 ASSETS = "assets"
@@ -39,8 +44,17 @@ STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto;
        max-width: 72rem; padding: 0 1rem; color: #1f2933; }
 h1 { font-size: 1.6rem; margin-bottom: .25rem; }
+h2 { font-size: 1.2rem; margin: 1.6rem 0 .4rem; }
 p.note { color: #52606d; margin-top: .25rem; }
 p.example { background: #fff4ce; border-left: 4px solid #f0b429; padding: .5rem .75rem; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: .8rem; margin: .6rem 0; }
+.card { border: 1px solid #d5d9de; border-top: 4px solid #00798c; border-radius: 4px; padding: .7rem .8rem; }
+.card .value { display: block; font-size: 1.7rem; font-weight: 700; color: #00798c; line-height: 1.2; }
+.card.masked { border-top-color: #9aa5b1; }
+.card.masked .value { color: #52606d; font-weight: 600; }
+.card .label { display: block; font-size: .92rem; }
+label.filter { display: block; margin: .8rem 0 .2rem; font-weight: 600; }
+input#filtre { font: inherit; padding: .3rem .5rem; width: 18rem; max-width: 100%; }
 table { border-collapse: collapse; margin-top: 1rem; }
 th, td { border: 1px solid #d9e2ec; padding: .35rem .6rem; text-align: center; }
 th[scope=row] { text-align: left; font-weight: 600; }
@@ -48,15 +62,81 @@ thead th { background: #f0f4f8; }
 td.failed { background: #ffe3e3; }
 td.stale { background: #fffbea; }
 td.none { color: #9aa5b1; }
+td .formats { display: block; font-size: .8rem; }
+td .formats a { margin: 0 .15rem; }
 """
 
+#: The region filter and the map's links: small, inline, no library (the page works from file://).
+SCRIPT = """
+(function () {
+  function key(text) {
+    return text.normalize("NFD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase().trim();
+  }
+  var input = document.getElementById("filtre");
+  if (input) {
+    input.addEventListener("input", function () {
+      var wanted = key(input.value), shown = 0;
+      document.querySelectorAll("#rapports tbody tr").forEach(function (row) {
+        var match = !wanted || key(row.dataset.region).indexOf(wanted) !== -1;
+        row.hidden = !match;
+        if (match) { shown += 1; }
+      });
+      document.getElementById("aucun").hidden = shown !== 0;
+    });
+  }
+  window.addEventListener("load", function () {
+    var map = document.getElementById("chart-index-map");
+    if (!map || !map.on) { return; }
+    map.on("plotly_click", function (event) {
+      var point = event.points && event.points[0];
+      var link = point && point.customdata && point.customdata[1];
+      if (link) { window.location.href = link; }
+    });
+  });
+})();
+"""
 
-def render_index(state: BuildState, current: set[str], example_data: bool, data_label: str) -> str:
-    """The index page. `current` holds the keys whose fingerprint matches the present inputs."""
+#: The formats of a report besides its page, as the index names them.
+_FORMATS = (("pdf", "PDF"), ("xlsx", "XLSX"), ("json", "JSON"))
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A report with a page on disk, as the index lists it."""
+
+    year: int
+    code: str | None
+    name: str
+    html: str  # relative to the output folder
+    stale: bool
+    formats: tuple[tuple[str, str], ...]  # (label, relative path) of the other files built
+
+    def figures(self, out_dir: Path) -> dict | None:
+        """The protected figures the build wrote beside the page (`<slug>.json`), or None."""
+        path = out_dir / self.html.removesuffix(".html")
+        try:
+            document = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return _masked(document.get("figures"), int(document.get("min_count") or DEFAULT_MIN_COUNT))
+
+
+def _masked(value, min_count: int):
+    """JSON figures with their masked values (written as their label, « < 5 » or « secret ») as `Masked`."""
+    if isinstance(value, dict):
+        return {k: _masked(v, min_count) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v, min_count) for v in value]
+    if isinstance(value, str) and (value == SECRET or value.startswith("< ")):
+        return Masked(SMALL_COUNT if value.startswith("< ") else SECONDARY, min_count)
+    return value
+
+
+def _built_reports(state: BuildState, current: set[str]) -> tuple[dict[tuple[str, int], str], list[_Built], dict]:
+    """Index cells by (row key, year), the reports with a page, and the row labels."""
     cells: dict[tuple[str, int], str] = {}
-    rows: dict[str, tuple[str, str]] = {}  # sort key → (label, row id)
-    years: set[int] = set()
-    listed = 0
+    built: list[_Built] = []
+    rows: dict[str, str] = {}  # sort key → label
     for key, entry in state.reports.items():
         try:
             year, name, code = int(entry["year"]), str(entry["region"]), entry.get("region_code")
@@ -73,9 +153,19 @@ def render_index(state: BuildState, current: set[str], example_data: bool, data_
                 else ""
             )
             mark = " <small>(ancien)</small>" if stale else ""
-            cells[(sort_key, year)] = (
-                f'<td class="{"stale" if stale else "ok"}"{title}><a href="{_e(html_rel)}">{year}</a>{mark}</td>'
+            stem = html_rel.removesuffix(".html")
+            formats = tuple(
+                (label_, f"{stem}.{suffix}")
+                for suffix, label_ in _FORMATS
+                if (state.out_dir / f"{stem}.{suffix}").is_file()
             )
+            links = "".join(f' <a href="{_e(path)}">{label_}</a>' for label_, path in formats)
+            cells[(sort_key, year)] = (
+                f'<td class="{"stale" if stale else "ok"}"{title}><a href="{_e(html_rel)}">{year}</a>{mark}'
+                + (f'<span class="formats">{links}</span>' if formats else "")
+                + "</td>"
+            )
+            built.append(_Built(year, code, name, html_rel, stale, formats))
         elif entry.get("status") == "failed":
             failed_nb = entry.get("failed_notebook")
             link = (
@@ -84,17 +174,115 @@ def render_index(state: BuildState, current: set[str], example_data: bool, data_
             cells[(sort_key, year)] = f'<td class="failed" title="{_e(entry.get("error", ""))}">échec{link}</td>'
         else:
             continue
-        listed += 1
-        years.add(year)
-        rows[sort_key] = (label, sort_key)
+        rows[sort_key] = label
+    return cells, built, rows
 
-    ordered_years = sorted(years)
-    head = "".join(f'<th scope="col">{year}</th>' for year in ordered_years)
+
+def _key_figures_html(out_dir: Path, built: list[_Built]) -> str:
+    """The national key figures of the latest year with a national report (protected, from its JSON)."""
+    national = sorted((b for b in built if b.code is None), key=lambda b: b.year)
+    figures = national[-1].figures(out_dir) if national else None
+    if figures is None:
+        return ""
+    from ..formatting import fmt_int, fmt_pct
+
+    year, jobs, holders = national[-1].year, figures["jobs"], figures["holders"]
+    trend = {int(y): n for y, n in jobs.get("trend", {}).items()}
+    before = previous_year(trend, year)
+    cards = [(fmt_int(jobs["total"]), f"emplois recensés dans les tiers-lieux en {year}", is_masked(jobs["total"]))]
+    share = jobs.get("facilitation_share")
+    if share is not None:
+        what = "des emplois sont des postes de facilitation ou de coordination"
+        cards.append((fmt_pct(share), what, is_masked(share)))
+    if before is not None:
+        change = change_since(trend.get(year), trend[before])
+        if change is not None:
+            cards.append((fmt_pct(change, signed=True), f"d'emplois depuis l'enquête {before}", is_masked(change)))
+    cards.append((fmt_int(holders["n"]), "titulaires de la certification suivis", is_masked(holders["n"])))
+    markup = "".join(
+        f'<div class="card{" masked" if masked else ""}"><span class="value">{_e(value)}</span>'
+        f'<span class="label">{_e(label)}</span></div>'
+        for value, label, masked in cards
+    )
+    return (
+        f"<h2>L'essentiel {year} — France entière</h2>\n"
+        f'<div class="cards">{markup}</div>\n'
+        f'<p class="note">Chiffres du <a href="{_e(national[-1].html)}">rapport national {year}</a>, après secret '
+        "statistique (« secret », « &lt; 5 » : chiffre non diffusé).</p>\n"
+    )
+
+
+def _map_inputs(out_dir: Path, built: list[_Built]) -> dict | None:
+    """What the map shows: each region's jobs in its latest report, its hover text and the link to it."""
+    from ..formatting import fmt_int
+
+    latest: dict[str, _Built] = {}
+    for b in built:
+        if b.code is not None and (b.code not in latest or b.year > latest[b.code].year):
+            latest[b.code] = b
+    values: dict[str, object] = {}
+    hover: dict[str, str] = {}
+    links: dict[str, str] = {}
+    for code, b in sorted(latest.items()):
+        figures = b.figures(out_dir)
+        if figures is None:
+            continue
+        jobs = figures["jobs"]["total"]
+        values[code] = jobs
+        written = f"{fmt_int(jobs)} emplois en {b.year}" if not is_masked(jobs) else f"emplois en {b.year} : {jobs}"
+        hover[code] = f"<b>{_e(b.name)}</b><br>{written}<br>Cliquer pour ouvrir le rapport {b.year}"
+        links[code] = b.html
+    if not values:
+        return None
+    return {"values": values, "hover": hover, "links": links}
+
+
+_MAP_START, _MAP_END = "<!-- carte ", "<!-- /carte -->"
+
+
+def _map_html(out_dir: Path, inputs: dict) -> str:
+    """The map of the index. Drawing it needs plotly, which a no-op build must not import: the map of
+    the index already on disk is kept when it was made from the same inputs and library."""
+    from .cache import sources_hash
+
+    digest = hashlib.sha256(
+        json.dumps({**inputs, "values": {k: str(v) for k, v in inputs["values"].items()}}, sort_keys=True).encode()
+        + sources_hash().encode()
+    ).hexdigest()[:16]
+    start = f"{_MAP_START}{digest} -->"
+    try:
+        existing = (out_dir / "index.html").read_text(encoding="utf-8")
+    except OSError:
+        existing = ""
+    if start in existing:
+        return existing[existing.index(start) : existing.index(_MAP_END, existing.index(start)) + len(_MAP_END)]
+    from .. import charts
+
+    figure = charts.regions_map(
+        inputs["values"],
+        inputs["hover"],
+        "Emplois recensés par région, dernière enquête de chaque région",
+        "Emplois",
+        links=inputs["links"],
+    )
+    return f"{start}\n{charts.chart_html(figure, 'chart-index-map')}\n{_MAP_END}"
+
+
+def render_index(state: BuildState, current: set[str], example_data: bool, data_label: str) -> str:
+    """The landing page. `current` holds the keys whose fingerprint matches the present inputs.
+
+    Key figures of the latest national report, the map of the regions (each opens its latest report),
+    then the region × year table with every format built and a filter by region. Figures come from the
+    reports' JSON files, written by the build after disclosure control: never a raw count."""
+    cells, built, rows = _built_reports(state, current)
+    listed = sum(1 for _ in cells)
+    years = sorted({year for _, year in cells})
+    head = "".join(f'<th scope="col">{year}</th>' for year in years)
     body = []
     for sort_key in sorted(rows):
-        label, _ = rows[sort_key]
-        tds = "".join(cells.get((sort_key, year), '<td class="none">—</td>') for year in ordered_years)
-        body.append(f'<tr><th scope="row">{_e(label)}</th>{tds}</tr>')
+        label = rows[sort_key]
+        tds = "".join(cells.get((sort_key, year), '<td class="none">—</td>') for year in years)
+        body.append(f'<tr data-region="{_e(label)}"><th scope="row">{_e(label)}</th>{tds}</tr>')
     example = (
         "<p class=\"example\">Données fictives d'exemple : ces rapports illustrent l'outil, "
         "ils ne décrivent aucun tiers-lieu réel.</p>"
@@ -102,10 +290,26 @@ def render_index(state: BuildState, current: set[str], example_data: bool, data_
         else ""
     )
     table = (
-        f'<table><thead><tr><th scope="col">Région</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        "<h2>Tous les rapports</h2>\n"
+        '<label class="filter" for="filtre">Filtrer par région</label>\n'
+        '<input id="filtre" type="search" placeholder="ex. Bretagne, 75" autocomplete="off">\n'
+        f'<table id="rapports"><thead><tr><th scope="col">Région</th>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>\n"
+        '<p id="aucun" class="note" hidden>Aucune région ne correspond au filtre.</p>'
         if rows
         else "<p>Aucun rapport n'a encore été construit.</p>"
     )
+    key_figures = _key_figures_html(state.out_dir, built)
+    plotly = sorted((state.out_dir / ASSETS).glob("plotly-*.min.js"))
+    inputs = _map_inputs(state.out_dir, built)
+    map_part, script_tag = "", ""
+    if inputs is not None and plotly:
+        script_tag = f'<script src="{ASSETS}/{_e(plotly[-1].name)}"></script>\n'
+        map_part = (
+            "<h2>Les régions</h2>\n"
+            '<p class="note">Chaque région est colorée selon les emplois de son dernier rapport ; un clic sur une '
+            "région ouvre ce rapport.</p>\n" + _map_html(state.out_dir, inputs) + "\n"
+        )
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head>
@@ -113,15 +317,16 @@ def render_index(state: BuildState, current: set[str], example_data: bool, data_
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Rapports annuels des tiers-lieux</title>
 <style>{STYLE}</style>
-</head>
+{script_tag}</head>
 <body>
 <main>
 <h1>Rapports annuels des tiers-lieux</h1>
 <p class="note">{listed} rapport{"s" if listed != 1 else ""} par région et par année d'enquête
 (« {_e(NATIONAL)} » : ensemble des régions). Données : {_e(data_label)}.</p>
 {example}
-{table}
+{key_figures}{map_part}{table}
 </main>
+<script>{SCRIPT}</script>
 </body>
 </html>
 """

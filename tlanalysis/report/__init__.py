@@ -13,6 +13,8 @@ Modules:
 * `masking`: shares, legends and chart notes around masked figures;
 * `headline`: title block and key figures (with the provenance of each);
 * `employment`, `holders`: the two data sections, text, tables and charts;
+* `regions`: « Les régions » of the national report (maps, regions compared), from each region's
+  protected figures;
 * `methods`: the certification, and « Méthodes et sources » (definitions, secret statistique);
 * `published_figures`: the « Contexte » section (figures published by others);
 * `appendix`: « Annexe : chiffres calculés et chiffres publiés »;
@@ -62,6 +64,7 @@ from .notebook import (
     display_key_figures,
     display_methods,
     display_reconciliation,
+    display_regions,
     display_section,
     display_title,
     report_html,
@@ -69,6 +72,7 @@ from .notebook import (
     section_parts,
 )
 from .published_figures import context_html, context_rows, published_value
+from .regions import regions_charts, regions_compared, regions_compared_table_html, regions_parts
 
 __all__ = [
     "CHART_NOTE",
@@ -90,6 +94,7 @@ __all__ = [
     "display_key_figures",
     "display_methods",
     "display_reconciliation",
+    "display_regions",
     "display_section",
     "display_title",
     "employment_charts",
@@ -108,6 +113,10 @@ __all__ = [
     "protected_value",
     "published_value",
     "reconciliation_html",
+    "regions_charts",
+    "regions_compared",
+    "regions_compared_table_html",
+    "regions_parts",
     "regions_table_html",
     "report_comparisons",
     "report_css",

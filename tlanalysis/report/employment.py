@@ -135,7 +135,7 @@ def _drawable(values: dict) -> bool:
     return any(v for v in plottable(values).values())
 
 
-def _base(ctx: ReportContext) -> int | None:
+def _base(ctx: ReportContext) -> float | None:
     total = ctx.jobs["total"]
     return total if shown(total) else None
 

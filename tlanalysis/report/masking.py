@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from typing_extensions import TypeIs
+
 from ..disclosure import SMALL_COUNT, Masked, is_masked
 from ..formatting import fmt_int
 from ..indicators import share
@@ -18,7 +20,7 @@ from .html import Html, p
 CHART_NOTE = "Certaines valeurs sont masquées (secret statistique)."
 
 
-def shown(value: object) -> bool:
+def shown(value: object) -> TypeIs[int | float]:
     """A figure that may be written and used (not masked, not missing)."""
     return value is not None and not is_masked(value)
 

@@ -19,12 +19,14 @@ from .holders import holders_parts
 from .html import Chart, Html
 from .methods import certification_html, methods_html
 from .published_figures import context_html
+from .regions import regions_parts
 
 #: Every section of the annual report, in the notebook's order: name -> its parts.
 SECTIONS: dict[str, Callable[[ReportContext], list[Html | Chart]]] = {
     "title": lambda ctx: [title_block_html(ctx)],
     "key_figures": lambda ctx: [key_figures_html(ctx)],
     "employment": employment_parts,
+    "regions": regions_parts,
     "holders": holders_parts,
     "certification": lambda ctx: [certification_html()],
     "context": lambda ctx: [context_html(ctx)],
@@ -83,6 +85,11 @@ def display_employment(ctx: ReportContext) -> None:
     display_section(ctx, "employment")
 
 
+def display_regions(ctx: ReportContext) -> None:
+    """« Les régions », with its own heading: national report only (nothing for a region's report)."""
+    display_section(ctx, "regions")
+
+
 def display_holders(ctx: ReportContext) -> None:
     display_section(ctx, "holders")
 
@@ -112,6 +119,7 @@ __all__ = [
     "display_key_figures",
     "display_methods",
     "display_reconciliation",
+    "display_regions",
     "display_section",
     "display_title",
     "report_html",
