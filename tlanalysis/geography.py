@@ -129,14 +129,16 @@ def commune_hint(value: object) -> str | None:
     return None
 
 
-def region_column_hint(value: object) -> str | None:
+def region_column_hint(value: object, table: str = "employment") -> str | None:
     """For a region column without a mapping: a value that is a département and not a region."""
     if find_region(value) is not None:
         return None
     dep = find_departement(value)
     if dep is None:
         return None
+    text = str(value).strip()
+    what = f"the département {dep.name}" if match_key(text) != match_key(dep.name) else "a département"
     return (
-        f"{str(value).strip()} is the département {dep.name}, in {dep.region_name} ({dep.region_code}): "
-        "use a `departement` column (tlanalysis.toml, [TABLE.columns] departement = …)"
+        f"{text} is {what}, in {dep.region_name} ({dep.region_code}): use a `departement` column "
+        f'(in tlanalysis.toml: departement = "…" under [{table}.columns])'
     )

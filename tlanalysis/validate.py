@@ -111,7 +111,8 @@ def validate_table(
                 )
                 for h in personal
             ]
-    missing = [c for c in table.required if c not in columns and c not in constants]
+    named = set(mapping.columns) if mapping else set()  # a named column not found is reported already
+    missing = [c for c in table.required if c not in columns and c not in constants and c not in named]
     problems += [
         Problem(
             raw.label,
@@ -373,7 +374,7 @@ def _problems_from(
             }.get(spec.kind, "invalid value")
             expected = _expected(spec, location)
             if spec.kind == "region":
-                hint = _location_hint(value, location)
+                hint = _location_hint(value, location, table.name)
                 expected = f"{expected}: {hint}" if hint else expected
             if spec.kind in ("integer", "count"):
                 parsed = normalized.at[row, name]
@@ -388,12 +389,12 @@ def _expected(spec: ColumnSpec, location: str) -> str:
     return LOCATION_EXPECTED.get(location, spec.expected) if spec.kind == "region" else spec.expected
 
 
-def _location_hint(value: object, location: str) -> str | None:
+def _location_hint(value: object, location: str, table: str) -> str | None:
     if location == "departement":
         return geography.departement_hint(value)
     if location == "commune":
         return geography.commune_hint(value)
-    return reference.region_hint(value) or geography.region_column_hint(value)
+    return reference.region_hint(value) or geography.region_column_hint(value, table)
 
 
 def _tidy(normalized: pd.DataFrame, table: TableSpec) -> pd.DataFrame:
