@@ -234,3 +234,41 @@ def test_mapped_column_absent_from_the_file(tmp_path):
     (problem,) = caught.value.problems
     assert (problem.message, problem.column) == ("column not found", "Code INSEE")
     assert "the column named in tlanalysis.toml ([employment.columns] commune); found: Insee, contract" in str(problem)
+
+
+def test_header_row_beyond_the_file_and_a_missing_mapping_parameter(tmp_path):
+    from tlanalysis.errors import ParameterError
+
+    mapping = '[employment]\nheader_row = 9\nyear = 2023\n[employment.columns]\ncommune = "Insee"\n'
+    folder = _folder(tmp_path, {"tlanalysis.toml": mapping, "employment.csv": "Insee;contract;role\n33063;CDI;x\n"})
+    with pytest.raises(DataError, match=r"employment\.csv: header_row = 9 is beyond the last row \(2\)"):
+        load_dataset(folder)
+    with pytest.raises(ParameterError, match="mapping: file not found"):
+        validate_parameters(2023, "75", str(folder), mapping=str(tmp_path / "nope.toml"))
+
+
+def test_wide_margins_reach_the_reports_exactly_through_disclosure(tmp_path):
+    """The signed pairs of the wide layout keep every published margin exact after disclosure control."""
+    from tlanalysis.disclosure import Protection
+    from tlanalysis.indicators import key_figures
+    from tlanalysis.reference import resolve_region
+
+    mapping = (
+        '[employment]\nlayout = "wide"\nyear = 2023\n[employment.columns]\nplace = "Lieu"\ncommune = "Insee"\n'
+        '[employment.contracts]\nCDI = "CDI"\nCDD = "CDD"\n[employment.roles]\nfacilitation = "Dont fac"\n'
+        'animation = "Dont anim"\n'
+    )
+    places = "".join(f"L{i};33{i:03d};{4 + i % 2};4;3;{2 + i % 3}\n" for i in range(1, 9))
+    folder = _folder(
+        tmp_path, {"tlanalysis.toml": mapping, "employment.csv": "Lieu;Insee;CDI;CDD;Dont fac;Dont anim\n" + places}
+    )
+    data = load_dataset(folder)
+    region = resolve_region("75")
+    exact = key_figures(data.employment, data.holders, 2023, region)["jobs"]
+    # by hand: 8 places, CDI 4 or 5 (4 × 4 + 4 × 5 = 36), CDD 4 each (32), facilitation 3 each (24)
+    assert (exact["total"], exact["by_contract"]["CDI"], exact["by_contract"]["CDD"]) == (68, 36, 32)
+    assert (exact["facilitation"], exact["by_role"]["animation"]) == (24, sum(2 + i % 3 for i in range(1, 9)))
+    assert exact["by_role"]["non_precise"] == 68 - 24 - exact["by_role"]["animation"]
+    shown = Protection(data.employment, data.holders, 1).figures(2023, region)["jobs"]
+    assert shown["total"] == exact["total"] and shown["by_contract"] == exact["by_contract"]
+    assert shown["by_role"] == exact["by_role"]

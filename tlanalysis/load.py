@@ -26,8 +26,6 @@ from .textmatch import match_key
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-#: Kept for callers that knew only the xlsx family.
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 #: pandas engine per workbook format. calamine (Rust) reads .xlsx about 25x faster than openpyxl
 #: (benchmarks/bench_load.py) and is the only one here reading .xls and .ods.
 WORKBOOK_ENGINES = {".xlsx": "calamine", ".xlsm": "calamine", ".xls": "calamine", ".ods": "calamine"}
@@ -280,6 +278,9 @@ def _read_csv(
     separators = (forced,) if forced else (";", ",", "\t")
     best = {sep: [next(csv.reader([line], delimiter=sep), []) for line in head_lines] for sep in separators}
     if header_row is not None:
+        lines = text.count("\n") + (not text.endswith("\n"))
+        if header_row > lines:
+            raise DataError([_beyond(str(path), header_row, lines)])
         header_at = dict.fromkeys(separators, header_row - 1)
     else:
         header_at = {sep: _header_index(rows, table, hint_headers) for sep, rows in best.items()}
@@ -318,6 +319,14 @@ def _read_csv(
                 )
             ]
         ) from None
+
+
+def _beyond(label: str, header_row: int, rows: int) -> Problem:
+    return Problem(
+        label,
+        f"header_row = {header_row} is beyond the last row ({rows})",
+        expected="the spreadsheet row of the header (tlanalysis.toml), or no header_row to find it",
+    )
 
 
 def _read_workbook(
@@ -366,6 +375,8 @@ def _read_workbook(
         return RawTable(path, pd.DataFrame(), shown_sheet), 1
     if header_row is not None:
         skip = header_row - 1
+        if skip >= len(cells):
+            raise DataError([_beyond(RawTable(path, cells, shown_sheet).label, header_row, len(cells))])
     else:
         head = [[_cell_text(v) or "" for v in row] for row in cells.head(HEADER_SEARCH_ROWS).values.tolist()]
         skip = _header_index(head, table, hint_headers)
