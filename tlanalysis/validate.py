@@ -224,9 +224,6 @@ def map_headers(
     return columns | detected
 
 
-_map_headers = map_headers
-
-
 def _map_unique(column: pd.Series, convert) -> pd.Series:
     """Apply `convert` once per distinct value: survey tables repeat a handful of spellings."""
     uniques = column.dropna().unique()
