@@ -68,7 +68,8 @@ def validate(data_dir: Path, mapping: Path | None, drop_personal_columns: bool, 
         click.echo(json.dumps({"valid": True, "problems": []}))
         return
     click.echo(
-        f"{data_dir}: valid ({len(dataset.employment)} employment rows, {len(dataset.holders)} holders)"
+        # rows as read (a wide survey's place is one row read, several tidy rows)
+        f"{data_dir}: valid ({dataset.employment.index.nunique()} employment rows, {len(dataset.holders)} holders)"
         + (" — example data" if dataset.is_example else "")
     )
 
