@@ -150,3 +150,20 @@ def test_many_identical_problems_are_grouped_and_json_keeps_them_all(tmp_path):
     as_json = run_cli("validate", "--json", "--data", tmp_path)
     problems = json.loads(as_json.stdout)["problems"]
     assert len(problems) == 20_060 and {p["row"] for p in problems} == set(range(2, 20_062))
+
+
+def test_grouped_lines_show_ranges_counts_and_keep_distinct_problems_apart():
+    from tlanalysis.errors import Problem, grouped_lines
+
+    same = [Problem("e.csv", "unknown value", row, "role", "x", "one of a") for row in (2, 3, 4, 5, 8, 10, 11)]
+    other_value = Problem("e.csv", "unknown value", 6, "role", "y", "one of a")
+    file_level = Problem("e.csv", "missing column", None, "year", None, "a column 'year'")
+    lines = grouped_lines([file_level, *same, other_value])
+    assert lines == [
+        "e.csv, column 'year': missing column; expected a column 'year'",
+        "e.csv, rows 2–5, 8, 10–11 (7 rows), column 'role': unknown value (found 'x'); expected one of a",
+        "e.csv, row 6, column 'role': unknown value (found 'y'); expected one of a",
+    ]
+    many = [Problem("e.csv", "unknown value", row, "role", f"v{row}", "one of a") for row in range(2, 102)]
+    lines = grouped_lines(many)
+    assert len(lines) == 50 and lines[-1].startswith("… and 51 more problems not shown")
