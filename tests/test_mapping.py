@@ -272,3 +272,23 @@ def test_wide_margins_reach_the_reports_exactly_through_disclosure(tmp_path):
     shown = Protection(data.employment, data.holders, 1).figures(2023, region)["jobs"]
     assert shown["total"] == exact["total"] and shown["by_contract"] == exact["by_contract"]
     assert shown["by_role"] == exact["by_role"]
+
+
+@pytest.mark.slow
+def test_build_passes_the_mapping_to_the_report_notebook(tmp_path):
+    """`tlanalysis build --mapping FILE`: the real annual report reads the census through the same mapping."""
+    from conftest import build
+
+    files = census_example()
+    mapping = tmp_path / "census.toml"  # outside the data folder: only --mapping says it
+    mapping.write_text(files.pop("tlanalysis.toml"), encoding="utf-8")
+    folder = _folder(tmp_path, files)
+    before = snapshot(folder)
+    out = tmp_path / "reports"
+    build(out, "--mapping", mapping, "--year", 2023, "--region", "75", notebook=None, data=folder, jobs=1)
+    assert snapshot(folder) == before
+    (page,) = (out / "2023").glob("75-*.html")
+    assert "Fonction non précisée" in page.read_text(encoding="utf-8")
+    notebook = json.loads(page.with_suffix(".ipynb").read_text(encoding="utf-8"))
+    injected = next(c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    assert f'mapping = "{mapping.resolve()}"' in "".join(injected["source"])
