@@ -292,3 +292,14 @@ def test_build_passes_the_mapping_to_the_report_notebook(tmp_path):
     notebook = json.loads(page.with_suffix(".ipynb").read_text(encoding="utf-8"))
     injected = next(c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
     assert f'mapping = "{mapping.resolve()}"' in "".join(injected["source"])
+
+
+def test_a_mapping_cannot_read_personal_data_as_an_identifier(tmp_path):
+    holders = HOLDERS.replace("holder_id,", "Nom,").replace("H1,", "Dupont,").replace("H2,", "Durand,")
+    mapping = '[holders]\n[holders.columns]\nholder_id = "Nom"\n'
+    folder = _folder(tmp_path, {"tlanalysis.toml": mapping, "holders.csv": holders}, holders=False)
+    (folder / "employment.csv").write_text("year;region;contract;role\n2019;75;CDI;animation\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_dataset(folder)
+    (problem,) = caught.value.problems
+    assert (problem.column, problem.message) == ("Nom", "this column looks like personal data and is refused")

@@ -98,7 +98,14 @@ def validate_table(
     location = mapping.location_kind if mapping else "region"
     constants = constant_columns(table, mapping, problems)
     if table.name == "holders":
-        personal = personal_columns([h for h in raw.frame.columns if h not in columns.values()])
+        # a header read as a field is not personal data, unless a mapping binds it (holder_id = "Nom");
+        # the location a mapping names may say « INSEE » (a commune code), which is not a person's
+        exempt = {
+            h
+            for name, h in columns.items()
+            if mapping is None or name not in mapping.columns or table.column(name).kind == "region"
+        }
+        personal = personal_columns([h for h in raw.frame.columns if h not in exempt])
         if personal and not drop_personal_columns:
             problems += [
                 Problem(
