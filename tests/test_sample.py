@@ -8,7 +8,14 @@ import pandas as pd
 import pytest
 
 from tlanalysis.config import REFERENCE_DIR, SAMPLE_DATA_DIR
-from tlanalysis.sample import make_large_employment, make_sample, write_sample
+from tlanalysis.sample import (
+    NATIONAL_REGIONS,
+    make_large_employment,
+    make_national,
+    make_sample,
+    write_national,
+    write_sample,
+)
 from tlanalysis.schema import EMPLOYED_SITUATIONS, EMPLOYMENT, HOLDERS
 
 FILES = ("employment.csv", "holders.csv", "README.md", "datapackage.json")
@@ -115,3 +122,58 @@ def test_large_employment_is_valid_input():
     assert set(big["role"]) <= set(EMPLOYMENT.column("role").allowed_values)
     assert big["year"].between(2015, 2023).all() and (big["count"] >= 1).all()
     pd.testing.assert_frame_equal(big, make_large_employment(10_000, seed=3))
+
+
+# --- the national-size generator -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def national():
+    return make_national()
+
+
+def test_national_has_the_size_of_a_national_network(national):
+    employment, holders = national
+    assert set(employment["region"]) == set(holders["region"]) == set(NATIONAL_REGIONS)
+    assert sorted(employment["year"].unique()) == list(range(2015, 2025))
+    assert 45_000 <= len(employment) <= 60_000
+    assert 3_000 <= employment.groupby("region")["tiers_lieu"].nunique().sum() <= 4_000
+    assert 3_400 <= len(holders) <= 4_000 and 240 <= holders["cohort"].nunique() <= 280
+    assert holders["holder_id"].is_unique
+    # Small cells occur: Mayotte's one cohort is below k, Corse has few places.
+    assert holders.groupby("region").size()["06"] < 5
+    assert employment[employment["region"] == "94"].groupby("year")["tiers_lieu"].nunique().min() < 10
+
+
+def test_national_frames_follow_the_schema(national):
+    for frame, table in zip(national, (EMPLOYMENT, HOLDERS), strict=True):
+        assert list(frame.columns) == [c.name for c in table.columns]
+        for col in table.columns:
+            if col.kind == "category":
+                assert set(frame[col.name]) <= set(col.allowed_values), col.name
+    assert (national[0]["count"] >= 1).all()
+
+
+def test_national_subset_is_the_full_data_restricted(national):
+    employment, holders = make_national(n_regions=4)
+    codes = set(NATIONAL_REGIONS[:4])
+    assert {"94", "06"} <= codes
+    full_employment, full_holders = national
+    keep = full_employment["region"].isin(codes)
+    pd.testing.assert_frame_equal(employment, full_employment[keep].reset_index(drop=True))
+    pd.testing.assert_frame_equal(holders, full_holders[full_holders["region"].isin(codes)].reset_index(drop=True))
+    with pytest.raises(ValueError, match="n_regions"):
+        make_national(n_regions=19)
+
+
+def test_national_folder_is_valid_input(tmp_path):
+    from tlanalysis.dataset import load_dataset
+
+    write_national(tmp_path / "national", n_regions=2)
+    dataset = load_dataset(tmp_path / "national")
+    assert set(dataset.employment["region_code"].astype(str)) == set(NATIONAL_REGIONS[:2])
+    assert dataset.is_example
+    again = tmp_path / "again"
+    write_national(again, n_regions=2)
+    for name in ("employment.csv", "holders.csv", "datapackage.json"):
+        assert (again / name).read_bytes() == (tmp_path / "national" / name).read_bytes()

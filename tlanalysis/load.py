@@ -184,8 +184,8 @@ def _cell_text(value: object) -> str | None:
     """A workbook cell as the user sees it: 2019 not 2019.0, dates as ISO dates."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    elif isinstance(value, pd.Timestamp | np.datetime64) or hasattr(value, "isoformat"):
-        text = value.isoformat()  # type: ignore[union-attr]
+    elif hasattr(value, "isoformat"):  # datetime, date, pd.Timestamp
+        text = value.isoformat()
         value = text[:10] if text.endswith("T00:00:00") or len(text) == 10 else text
     return str(value).strip() or None
 

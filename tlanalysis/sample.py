@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import numpy as np
 import pandas as pd
 
@@ -340,14 +341,8 @@ def datapackage() -> dict:
 
 def write_sample(out_dir: Path = SAMPLE_DATA_DIR) -> None:
     """Write the bundled sample files; output bytes depend only on this module."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     employment, holders = make_sample()
-    for name, frame in (("employment", employment), ("holders", holders)):
-        frame.to_csv(out_dir / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n")
-    (out_dir / "README.md").write_text(_README, encoding="utf-8", newline="\n")
-    text = json.dumps(datapackage(), ensure_ascii=False, indent=2) + "\n"
-    (out_dir / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
+    _write_folder(out_dir, {"employment": employment, "holders": holders}, datapackage(), _README)
 
 
 def make_large_employment(n_rows: int, seed: int = 0) -> pd.DataFrame:
@@ -373,5 +368,165 @@ def make_large_employment(n_rows: int, seed: int = 0) -> pd.DataFrame:
     )
 
 
+# --- a national-size network, for benchmarks and scale tests ---------------------------------------
+
+#: Seed of the national generator (independent of the bundled sample's).
+NATIONAL_SEED = 20261203
+NATIONAL_YEARS = range(2015, 2025)
+#: Regions in a fixed order: `make_national(n_regions=N)` takes the first N. The very small ones
+#: (Corse, Mayotte) come early so that even a 4-region benchmark has small cells.
+NATIONAL_REGIONS = (
+    "75", "94", "84", "06", "11", "76", "53", "32", "44", "52", "93", "28", "27", "24", "01", "02", "03", "04",
+)  # fmt: skip
+#: Places of each region in the last survey year (about 3,500 in all, France Tiers-Lieux's order of size).
+_NATIONAL_PLACES = {
+    "11": 520, "84": 445, "75": 400, "76": 395, "93": 260, "53": 240, "32": 230, "44": 230, "52": 210,
+    "28": 160, "27": 155, "24": 115, "04": 52, "01": 30, "02": 26, "94": 14, "03": 12, "06": 4,
+}  # fmt: skip
+#: Cohorts of holders per region (about 260 in all, 2015-2023); Mayotte has one cohort of 3.
+_NATIONAL_COHORTS = {
+    "11": 34, "84": 30, "75": 30, "76": 28, "93": 20, "53": 19, "32": 18, "44": 18, "52": 17,
+    "28": 12, "27": 12, "24": 9, "04": 5, "01": 3, "02": 2, "94": 2, "03": 1, "06": 1,
+}  # fmt: skip
+#: Share of a region's places already open in each survey year.
+_OPEN_SHARE = np.linspace(0.3, 1.0, len(NATIONAL_YEARS))
+
+
+def _national_rng(seed: int, *keys: int) -> np.random.Generator:
+    return np.random.default_rng([seed, *keys])
+
+
+def _region_names() -> dict[str, tuple[str, str]]:
+    """Region code -> (name, short label for cohorts: the ISO 3166-2 suffix)."""
+    from .reference import regions
+
+    ref = regions()
+    return {c: (n, iso.split("-")[1]) for c, n, iso in zip(ref["code"], ref["name"], ref["iso_3166_2"], strict=True)}
+
+
+def _national_employment_region(seed: int, code: str, name: str) -> pd.DataFrame:
+    rng = _national_rng(seed, 1, int(code))
+    n_last = _NATIONAL_PLACES[code]
+    size = rng.gamma(1.6, 1.5, size=n_last) + 0.4  # mean jobs per place, most places small
+    places = np.array([f"Tiers-lieu fictif {i:04d} ({name})" for i in range(1, n_last + 1)], dtype=object)
+    p = np.outer(_CONTRACT_P, _ROLE_P).ravel()
+    p = p / p.sum()
+    parts = []
+    for year, share in zip(NATIONAL_YEARS, _OPEN_SHARE, strict=True):
+        k = max(1, round(n_last * share))
+        jobs = np.maximum(1, rng.poisson(size[:k] * (0.7 + 0.3 * share)))
+        cube = rng.multinomial(jobs, p)  # place x (contract, role)
+        place, cell = np.nonzero(cube)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "year": year,
+                    "region": code,
+                    "tiers_lieu": places[place],
+                    "contract": np.asarray(CONTRACTS, dtype=object)[cell // len(ROLES)],
+                    "role": np.asarray(ROLES, dtype=object)[cell % len(ROLES)],
+                    "count": cube[place, cell].astype(np.int64),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def _national_holders_region(seed: int, code: str, label: str) -> pd.DataFrame:
+    rng = _national_rng(seed, 2, int(code))
+    n_cohorts = _NATIONAL_COHORTS[code]
+    years_p = np.linspace(1.0, 2.5, 9)
+    years = np.sort(rng.choice(np.arange(2015, 2024), size=n_cohorts, p=years_p / years_p.sum()))
+    sizes = np.clip(rng.normal(14.5, 4.0, n_cohorts).round().astype(int), 4, 30)
+    if code == "06":
+        sizes[:] = 3  # a cohort smaller than k: its figures must be masked everywhere
+    parts, seen = [], dict.fromkeys(years.tolist(), 0)
+    for year, n in zip(years.tolist(), sizes.tolist(), strict=True):
+        seen[year] += 1
+        profiles = _random_profiles(rng, n)
+        profiles["cohort"] = f"{label}-{year}-{seen[year]}"
+        profiles["cohort_year"] = year
+        parts.append(profiles)
+    frame = pd.concat(parts, ignore_index=True)
+    frame["cohort_year"] = frame["cohort_year"].astype("int64")
+    frame["region"] = code
+    frame["holder_id"] = [f"T-{code}-{i:05d}" for i in range(1, len(frame) + 1)]
+    return frame[[c.name for c in HOLDERS.columns]]
+
+
+def make_national(n_regions: int | None = None, seed: int = NATIONAL_SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(employment, holders) of a fictitious national network, in the input format of `make_sample`.
+
+    All 18 regions (or the first `n_regions` of `NATIONAL_REGIONS`), survey years 2015-2024, about
+    3,500 places, 50,000 employment rows and 3,700 holders in 260 cohorts, with very small regions
+    (Corse, Mayotte) so that small cells occur. Each region's rows depend only on the seed and the
+    region, so a subset is the full data restricted to its regions (benchmarks of growth compare
+    like with like). Deterministic.
+    """
+    codes = NATIONAL_REGIONS if n_regions is None else NATIONAL_REGIONS[: int(n_regions)]
+    if n_regions is not None and not 1 <= int(n_regions) <= len(NATIONAL_REGIONS):
+        raise ValueError(f"n_regions must be between 1 and {len(NATIONAL_REGIONS)}, got {n_regions!r}")
+    names = _region_names()
+    employment = pd.concat([_national_employment_region(seed, c, names[c][0]) for c in codes], ignore_index=True)
+    holders = pd.concat([_national_holders_region(seed, c, names[c][1]) for c in codes], ignore_index=True)
+    return employment, holders
+
+
+def _write_folder(out_dir: Path, frames: dict[str, pd.DataFrame], descriptor: dict, readme: str) -> None:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        frame.to_csv(out_dir / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n")
+    (out_dir / "README.md").write_text(readme, encoding="utf-8", newline="\n")
+    text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+    (out_dir / "datapackage.json").write_text(text, encoding="utf-8", newline="\n")
+
+
+def write_national(out_dir: Path, n_regions: int | None = None) -> None:
+    """Write a national-size fictitious data folder that every command accepts with `--data`."""
+    employment, holders = make_national(n_regions)
+    descriptor = datapackage()
+    descriptor.update(
+        name="tlanalysis-national-example",
+        title="Réseau national fictif / Fictitious national network",
+        description=(
+            "Fictitious national-size data for benchmarks and scale tests, generated by "
+            "`python -m tlanalysis.sample --national DIR`. No real place or person."
+        ),
+    )
+    readme = (
+        "# Réseau national fictif / Fictitious national network\n\n"
+        "**Données fictives** générées par `python -m tlanalysis.sample --national DIR` "
+        f"({employment['region'].nunique()} régions, {len(employment)} lignes d'emploi, "
+        f"{len(holders)} titulaires). / **Fictitious data**, no real place or person.\n"
+    )
+    _write_folder(out_dir, {"employment": employment, "holders": holders}, descriptor, readme)
+
+
+@click.command()
+@click.option(
+    "--national",
+    "national_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write a national-size fictitious data folder here instead of the bundled sample.",
+)
+@click.option(
+    "--regions",
+    "n_regions",
+    type=click.IntRange(1, len(NATIONAL_REGIONS)),
+    default=None,
+    help="With --national: only the first N regions of NATIONAL_REGIONS.",
+)
+def main(national_dir: Path | None, n_regions: int | None) -> None:
+    """Regenerate the bundled example data (data/sample/), or write a national-size one."""
+    if national_dir is None:
+        write_sample()
+        click.echo(f"wrote {SAMPLE_DATA_DIR}")
+    else:
+        write_national(national_dir, n_regions)
+        click.echo(f"wrote {national_dir}")
+
+
 if __name__ == "__main__":
-    write_sample()
+    main()

@@ -214,20 +214,20 @@ def map_headers(
     for header in raw.frame.columns:
         if header in taken:
             continue
-        name = table.header_lookup.get(match_key(header))
-        if name is None or name in skip:
+        field_name = table.header_lookup.get(match_key(header))
+        if field_name is None or field_name in skip:
             continue
-        if name in detected:
+        if field_name in detected:
             problems.append(
                 Problem(
                     raw.label,
-                    f"two columns both mean '{name}': '{detected[name]}' and '{header}'",
+                    f"two columns both mean '{field_name}': '{detected[field_name]}' and '{header}'",
                     column=str(header),
                     expected="one column per field" + (" (or name the one to read in tlanalysis.toml)"),
                 )
             )
             continue
-        detected[name] = header
+        detected[field_name] = header
     return columns | detected
 
 
@@ -270,7 +270,7 @@ def normalize(column: pd.Series, spec: ColumnSpec, location: str = "region") -> 
     if spec.kind == "category":
         return _map_unique(column, spec.canonical).astype("string")
     if spec.kind == "boolean":
-        values = _map_unique(column, lambda v: {"yes": True, "no": False}.get(spec.canonical(v)))
+        values = _map_unique(column, lambda v: {"yes": True, "no": False}.get(spec.canonical(v) or ""))
         return values.astype("boolean").mask(column.isna(), False)
     return column.astype("string")
 
@@ -341,7 +341,7 @@ def _problems_from(
         header = columns.get(name, name)
         rows = sorted({int(i) for i in group["index"]})
         if check == "field_uniqueness":
-            first = {}
+            first: dict[object, int] = {}
             for row in rows:
                 first.setdefault(normalized.at[row, name], row)
             for row in rows:
