@@ -1,4 +1,4 @@
-"""Run every benchmark of the project in one go: `python benchmarks/run.py [indicators|build|disclosure ...]`.
+"""Run every benchmark of the project in one go: `python benchmarks/run.py [indicators|load|build|disclosure ...]`.
 
 Results are printed and written as JSON to benchmarks/results/ (not tracked).
 """
@@ -12,6 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 BENCHMARKS = {
     "indicators": HERE / "bench_indicators.py",
+    "load": HERE / "bench_load.py",
     "build": HERE / "bench_build.py",
     "disclosure": HERE / "bench_disclosure.py",
 }

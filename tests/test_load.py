@@ -1,5 +1,6 @@
 """Exports as analysts really have them: separators, encodings, blank lines, workbooks, French headers."""
 
+import codecs
 from pathlib import Path
 
 import pandas as pd
@@ -107,10 +108,10 @@ def test_ambiguous_files(tmp_path):
         load_dataset(folder)
 
 
-def test_old_xls_is_refused_clearly(tmp_path):
+def test_damaged_xls_is_refused_clearly(tmp_path):
     folder = make_data(tmp_path, employment=None)
     (folder / "employment.xls").write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(DataError, match=r"\.xls format is not supported"):
+    with pytest.raises(DataError, match=r"employment\.xls: not a readable workbook .*expected an \.xls workbook"):
         load_dataset(folder)
 
 
@@ -157,3 +158,20 @@ def test_xlsx_title_rows_above_the_header(tmp_path):
         load_dataset(folder)
     (problem,) = caught.value.problems
     assert (problem.row, problem.column, problem.value) == (5, "region", "Atlantide")
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+        lambda text: text.encode("utf-16-le"),  # no BOM: told apart by its zero bytes
+        lambda text: codecs.BOM_UTF8 + ("sep=;\r" + text.replace("\n", "\r")).encode("utf-8"),
+    ],
+    ids=["utf-16-be-bom", "utf-16-le-no-bom", "utf-8-sep-line-cr"],
+)
+def test_other_unicode_exports(tmp_path, encode):
+    folder = make_data(tmp_path, employment=None)
+    (folder / "employment.csv").write_bytes(encode(FRENCH.replace("\r\n", "\n").replace("Case;C.D.D.", "Case;CDD")))
+    jobs = load_dataset(folder).employment
+    assert list(jobs["region_code"]) == ["75", "93", "04"] and list(jobs["count"]) == [1, 2, 1000]
+    assert list(jobs["tiers_lieu"]) == ["La Fabrique", "L’Atelier", "Case"]

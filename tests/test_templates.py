@@ -26,3 +26,21 @@ def test_templates_never_overwrite_without_force(tmp_path):
     again = run_cli("template", tmp_path)
     assert again.returncode == 2 and "--force" in again.stderr
     assert run_cli("template", tmp_path, "--force").returncode == 0
+
+
+def test_template_mapping_file_changes_nothing_and_documents_every_key(tmp_path):
+    import re
+    import tomllib
+
+    from tlanalysis.mapping import _TABLE_KEYS
+
+    assert run_cli("template", tmp_path).returncode == 0
+    text = (tmp_path / "tlanalysis.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(text) == {}  # all commented out: the folder reads as without it
+    assert load_dataset(tmp_path / "csv").employment.empty
+    uncommented = "\n".join(m.group(1) for m in re.finditer(r"^# (\[.*|[a-zA-Z_]+ = .*)$", text, re.MULTILINE))
+    document = tomllib.loads(uncommented)
+    assert set(document["employment"]) == set(_TABLE_KEYS)
+    assert set(document["employment"]["join"]) == {"file", "on"}
+    assert document["employment"]["columns"]["departement"] == "Département"
+    assert set(document["holders"]) == {"file", "columns"}

@@ -22,7 +22,14 @@ DATA_OPTION = click.option(
     type=click.Path(path_type=Path),
     default=SAMPLE_DATA_DIR,
     show_default="bundled example data",
-    help="Folder holding employment.csv|xlsx and holders.csv|xlsx.",
+    help="Folder holding the employment and holders tables (csv, txt, xlsx, xls, ods; or one workbook with both).",
+)
+MAPPING_OPTION = click.option(
+    "--mapping",
+    "mapping",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=None,
+    help="Mapping file saying how to read the folder's files (default: DATA/tlanalysis.toml if present).",
 )
 PERSONAL_OPTION = click.option(
     "--drop-personal-columns",
@@ -39,14 +46,15 @@ def cli() -> None:
 
 @cli.command()
 @DATA_OPTION
+@MAPPING_OPTION
 @PERSONAL_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
-def validate(data_dir: Path, drop_personal_columns: bool, as_json: bool) -> None:
-    """Check a data folder and report every problem at once."""
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON (every problem, ungrouped).")
+def validate(data_dir: Path, mapping: Path | None, drop_personal_columns: bool, as_json: bool) -> None:
+    """Check a data folder and report every problem at once (identical problems grouped)."""
     from .dataset import load_dataset
 
     try:
-        dataset = load_dataset(data_dir, drop_personal_columns)
+        dataset = load_dataset(data_dir, drop_personal_columns, mapping)
     except DataError as exc:
         if as_json:
             click.echo(
@@ -60,7 +68,8 @@ def validate(data_dir: Path, drop_personal_columns: bool, as_json: bool) -> None
         click.echo(json.dumps({"valid": True, "problems": []}))
         return
     click.echo(
-        f"{data_dir}: valid ({len(dataset.employment)} employment rows, {len(dataset.holders)} holders)"
+        # rows as read (a wide survey's place is one row read, several tidy rows)
+        f"{data_dir}: valid ({dataset.employment.index.nunique()} employment rows, {len(dataset.holders)} holders)"
         + (" — example data" if dataset.is_example else "")
     )
 
@@ -69,15 +78,18 @@ def validate(data_dir: Path, drop_personal_columns: bool, as_json: bool) -> None
 @click.option("--year", type=int, required=True, help="Survey year.")
 @click.option("--region", required=True, help="Region name or INSEE code; 'France' for all regions.")
 @DATA_OPTION
+@MAPPING_OPTION
 @PERSONAL_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the indicators as JSON.")
-def indicators(year: int, region: str, data_dir: Path, drop_personal_columns: bool, as_json: bool) -> None:
+def indicators(
+    year: int, region: str, data_dir: Path, mapping: Path | None, drop_personal_columns: bool, as_json: bool
+) -> None:
     """Compute the indicators of one year and region."""
     from .dataset import load_dataset
     from .indicators import key_figures
     from .selection import check_selection
 
-    dataset = load_dataset(data_dir, drop_personal_columns)
+    dataset = load_dataset(data_dir, drop_personal_columns, mapping)
     selected = check_selection(dataset, year, region)
     figures = key_figures(dataset.employment, dataset.holders, year, selected)
     figures["example_data"] = dataset.is_example
@@ -115,7 +127,7 @@ def _describe(f: dict) -> str:
     help="Also write the data-format documentation (Markdown) to this file.",
 )
 def template(out_dir: Path, force: bool, docs_file: Path | None) -> None:
-    """Write empty input templates (CSV and XLSX) with the allowed values documented."""
+    """Write empty input templates (CSV and XLSX), a commented tlanalysis.toml, and the allowed values."""
     from .templates import render_markdown, write_templates
 
     for path in write_templates(out_dir, force):
@@ -127,13 +139,14 @@ def template(out_dir: Path, force: bool, docs_file: Path | None) -> None:
 
 @cli.command()
 @DATA_OPTION
+@MAPPING_OPTION
 @PERSONAL_OPTION
-def check(data_dir: Path, drop_personal_columns: bool) -> None:
+def check(data_dir: Path, mapping: Path | None, drop_personal_columns: bool) -> None:
     """Compare computed figures with the published ones (data/published/); exit 1 on any mismatch."""
     from .dataset import load_dataset
     from .reconcile import comparisons
 
-    dataset = load_dataset(data_dir, drop_personal_columns)
+    dataset = load_dataset(data_dir, drop_personal_columns, mapping)
     found = comparisons(dataset)
     mismatches = [c for c in found if not c.matches]
     for c in found:

@@ -12,7 +12,9 @@ import pandas as pd
 
 from .config import SAMPLE_DATA_DIR
 from .errors import DataError, UsageError
-from .load import find_table_file, read_table
+from .join import join_columns
+from .load import RawTable, find_table_source, read_table
+from .mapping import TableMapping, find_mapping, read_mapping
 from .schema import EMPLOYMENT, HOLDERS
 from .validate import validate_table
 
@@ -84,19 +86,55 @@ def check_data_dir(data_dir: Path | str) -> Path:
     return path
 
 
-def load_dataset(data_dir: Path | str = SAMPLE_DATA_DIR, drop_personal_columns: bool = False) -> Dataset:
-    """Read and validate both tables of a data folder; every problem of both is reported at once."""
+def load_dataset(
+    data_dir: Path | str = SAMPLE_DATA_DIR, drop_personal_columns: bool = False, mapping: Path | str | None = None
+) -> Dataset:
+    """Read and validate both tables of a data folder; every problem of both is reported at once.
+
+    `mapping` is a mapping file (see `tlanalysis.mapping`); by default the folder's tlanalysis.toml
+    if there is one. Without any, files and columns are found by their names."""
     data_dir = check_data_dir(data_dir)
+    mapping_path = find_mapping(data_dir, Path(mapping).expanduser() if mapping is not None else None)
+    if mapping_path is not None and not mapping_path.is_file():
+        raise UsageError(f"mapping file not found: {mapping_path}")
+    tables = read_mapping(mapping_path, data_dir).tables if mapping_path is not None else {}
     problems = []
     frames: dict[str, pd.DataFrame] = {}
     sources: dict[str, SourceFile] = {}
     for table in (EMPLOYMENT, HOLDERS):
         try:
-            path = find_table_file(data_dir, table)
-            sources[table.name] = SourceFile(path, hashlib.sha256(path.read_bytes()).hexdigest())
-            frames[table.name] = validate_table(read_table(path, table), table, drop_personal_columns)
+            table_mapping = tables.get(table.name)
+            raw = _read(data_dir, table, table_mapping, sources)
+            frames[table.name] = validate_table(raw, table, drop_personal_columns, table_mapping)
         except DataError as exc:
             problems += exc.problems
     if problems:
         raise DataError(problems)
+    if mapping_path is not None:
+        sources["mapping"] = _source(mapping_path)
     return Dataset(frames["employment"], frames["holders"], data_dir, sources, _is_example(data_dir))
+
+
+def _source(path: Path) -> SourceFile:
+    return SourceFile(path, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def _read(data_dir: Path, table, table_mapping: TableMapping | None, sources: dict[str, SourceFile]) -> RawTable:
+    """The raw cells of one table: from the file the mapping names, or the one found by its name;
+    completed with the columns of a joined file."""
+    if table_mapping is not None and table_mapping.file is not None:
+        path, sheet = table_mapping.file, table_mapping.sheet
+    else:
+        source = find_table_source(data_dir, table)
+        path, sheet = source.path, (table_mapping.sheet if table_mapping and table_mapping.sheet else source.sheet)
+    sources[table.name] = _source(path)
+    if table_mapping is None:
+        return read_table(path, table, sheet)
+    hints = table_mapping.headers | ({table_mapping.join.on} if table_mapping.join else set())
+    raw = read_table(path, table, sheet, table_mapping.header_row, frozenset(hints))
+    join = table_mapping.join
+    if join is not None:
+        sources[f"{table.name}_join"] = _source(join.file)
+        other = read_table(join.file, table, join.sheet, None, frozenset(hints))
+        raw = join_columns(raw, other, join.on, set(table_mapping.headers))
+    return raw

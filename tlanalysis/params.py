@@ -101,15 +101,30 @@ def _data_dir(value: object) -> Path:
     return path.resolve()
 
 
-def _load_cached(folder: Path, drop_personal_columns: bool) -> Dataset:
+def _load_cached(folder: Path, drop_personal_columns: bool, mapping: Path | None = None) -> Dataset:
     """The dataset of a folder, read again only when one of its files changed (a build worker
     makes several reports from the same data)."""
-    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
-    key = (folder, drop_personal_columns, stamp)
+    files = [p for p in folder.iterdir() if p.is_file()] + ([mapping] if mapping is not None else [])
+    stamp = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    key = (folder, drop_personal_columns, mapping, stamp)
     if key not in _DATASETS:
         _DATASETS.clear()
-        _DATASETS[key] = load_dataset(folder, drop_personal_columns)
+        _DATASETS[key] = load_dataset(folder, drop_personal_columns, mapping)
     return _DATASETS[key]
+
+
+def _mapping_file(value: object) -> Path | None:
+    """The `mapping` parameter: None (the folder's tlanalysis.toml if any) or an existing file."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, (str, Path)):
+        raise ParameterError(
+            f"mapping={value!r} is not a file path; pass text, e.g. `-p mapping /path/tlanalysis.toml`"
+        )
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise ParameterError(f"mapping: file not found: {path}; pass the path of a tlanalysis.toml, or leave it empty")
+    return path.resolve()
 
 
 _DATASETS: dict[tuple, Dataset] = {}
@@ -122,6 +137,7 @@ def validate_parameters(
     render: object = "interactive",
     min_count: object = DEFAULT_MIN_COUNT,
     drop_personal_columns: object = False,
+    mapping: object = None,
 ) -> ReportParameters:
     """Check the notebook's parameters, load the data and check it holds (year, region).
 
@@ -133,7 +149,9 @@ def validate_parameters(
     - render: "interactive" (JupyterLab, `fig.show()`) or "report" (the build);
     - min_count: the smallest number of holders a published figure may rest on;
     - drop_personal_columns: ignore holders' columns that look like personal data instead of
-      refusing the file.
+      refusing the file;
+    - mapping: a mapping file (tlanalysis.toml) saying how to read the folder's files; None means
+      the folder's own tlanalysis.toml if there is one.
 
     Raises ParameterError (or DataError for invalid data files) with a message meant for the user.
     """
@@ -147,7 +165,7 @@ def validate_parameters(
     folder = _data_dir(data_dir)
     if not isinstance(drop_personal_columns, bool):
         raise ParameterError(f"drop_personal_columns={drop_personal_columns!r} must be True or False")
-    dataset = _load_cached(folder, drop_personal_columns)
+    dataset = _load_cached(folder, drop_personal_columns, _mapping_file(mapping))
     try:
         selected = check_selection(dataset, year_value, region_text)
     except ParameterError:

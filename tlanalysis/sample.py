@@ -24,7 +24,8 @@ SEED = 20240607
 SAMPLE_DATE = "2024-03-01"
 
 CONTRACTS = tuple(EMPLOYMENT.column("contract").allowed_values)
-ROLES = tuple(EMPLOYMENT.column("role").allowed_values)
+#: The example data gives every job a function (« non précisée » is for surveys that do not).
+ROLES = tuple(r for r in EMPLOYMENT.column("role").allowed_values if r != "non_precise")
 SITUATIONS = tuple(HOLDERS.column("situation").allowed_values)
 STATUSES = tuple(HOLDERS.column("status_at_entry").allowed_values)
 

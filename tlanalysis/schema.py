@@ -272,6 +272,13 @@ EMPLOYMENT = TableSpec(
                     stems=("techni", "fabmanag", "regisseu"),
                 ),
                 Category("autre", "Autre fonction", ("other", "communication", "restauration", "entretien")),
+                #: Jobs a survey counts without saying their function ("wide" layout: jobs minus the
+                #: "of which" role counts); « non précisée » in reports.
+                Category(
+                    "non_precise",
+                    "Fonction non précisée",
+                    ("non precisee", "non precise", "non renseignee", "non renseigne", "not specified", "unspecified"),
+                ),
             ),
         ),
         ColumnSpec(

@@ -16,10 +16,11 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from . import reference
+from . import geography, reference
 from .errors import DataError, Problem
 from .load import RawTable
-from .schema import TABLES, ColumnSpec, TableSpec
+from .mapping import TableMapping
+from .schema import ColumnSpec, TableSpec
 from .textmatch import match_key
 
 _PERSONAL_EXACT = {
@@ -81,12 +82,30 @@ def personal_columns(headers: list[str]) -> list[str]:
     return found
 
 
-def validate_table(raw: RawTable, table: TableSpec, drop_personal_columns: bool = False) -> pd.DataFrame:
-    """Validated tidy frame for one input table; raises DataError listing every problem."""
+def validate_table(
+    raw: RawTable, table: TableSpec, drop_personal_columns: bool = False, mapping: TableMapping | None = None
+) -> pd.DataFrame:
+    """Validated tidy frame for one input table; raises DataError listing every problem.
+
+    `mapping` (from tlanalysis.toml) names input columns, a constant year, the kind of location
+    (region, département, commune) or the wide layout; without it columns are found by name."""
+    if mapping is not None and mapping.layout == "wide":
+        from .wide import validate_wide
+
+        return validate_wide(raw, table, mapping)
     problems: list[Problem] = []
-    columns = _map_headers(raw, table, problems)
+    columns = map_headers(raw, table, problems, mapping)
+    location = mapping.location_kind if mapping else "region"
+    constants = constant_columns(table, mapping, problems)
     if table.name == "holders":
-        personal = personal_columns([h for h in raw.frame.columns if h not in columns.values()])
+        # a header read as a field is not personal data, unless a mapping binds it (holder_id = "Nom");
+        # the location a mapping names may say « INSEE » (a commune code), which is not a person's
+        exempt = {
+            h
+            for name, h in columns.items()
+            if mapping is None or name not in mapping.columns or table.column(name).kind == "region"
+        }
+        personal = personal_columns([h for h in raw.frame.columns if h not in exempt])
         if personal and not drop_personal_columns:
             problems += [
                 Problem(
@@ -99,14 +118,16 @@ def validate_table(raw: RawTable, table: TableSpec, drop_personal_columns: bool 
                 )
                 for h in personal
             ]
-    missing = [c for c in table.required if c not in columns]
+    named = set(mapping.columns) if mapping else set()  # a named column not found is reported already
+    missing = [c for c in table.required if c not in columns and c not in constants and c not in named]
     problems += [
         Problem(
             raw.label,
             "missing column",
             column=c,
             expected=f"a column '{c}' ({table.column(c).description.rstrip('.')}); "
-            f"found: {', '.join(map(str, raw.frame.columns)) or 'none'}",
+            f"found: {', '.join(map(str, raw.frame.columns)) or 'none'}"
+            + (f" (or name it in {mapping.source.name}, [{table.name}.columns])" if mapping else ""),
         )
         for c in missing
     ]
@@ -124,39 +145,90 @@ def validate_table(raw: RawTable, table: TableSpec, drop_personal_columns: bool 
     normalized = pd.DataFrame(index=raw.frame.index)
     for spec in table.columns:
         if spec.name in columns:
-            normalized[spec.name] = _normalize(raw.frame[columns[spec.name]], spec)
+            normalized[spec.name] = normalize(raw.frame[columns[spec.name]], spec, location)
+        elif spec.name in constants:
+            normalized[spec.name] = pd.Series(constants[spec.name], index=raw.frame.index, dtype="Int64")
         elif not spec.required:
             normalized[spec.name] = _default(spec, raw.frame.index)
 
-    schema = _pandera_schema(table.name, tuple(normalized.columns))
-    try:
-        schema.validate(normalized, lazy=True)
-    except SchemaErrors as exc:
-        problems += _problems_from(exc.failure_cases, raw, table, columns, normalized)
+    problems += check_schema(normalized, raw, table, columns, location)
     if problems:
         raise DataError(problems)
     return _tidy(normalized, table)
 
 
-def _map_headers(raw: RawTable, table: TableSpec, problems: list[Problem]) -> dict[str, str]:
-    """Column name -> header as written in the file (French headers and loose spellings accepted)."""
+def constant_columns(table: TableSpec, mapping: TableMapping | None, problems: list[Problem]) -> dict[str, int]:
+    """Fields a mapping gives as a constant (the survey year); out of range is a problem of the mapping."""
+    if mapping is None or mapping.year is None:
+        return {}
+    spec = table.column("year")
+    if not spec.minimum <= mapping.year <= spec.maximum:  # type: ignore[operator]
+        problems.append(
+            Problem(str(mapping.source), f"{table.name}.year: {mapping.year} is out of range", expected=spec.expected)
+        )
+    return {"year": mapping.year}
+
+
+def _header_in(raw: RawTable, header: str) -> str | None:
+    """The frame's header a mapping means: as written, else the same once case and accents are folded."""
+    if header in raw.frame.columns:
+        return header
+    return next((h for h in raw.frame.columns if match_key(h) == match_key(header)), None)
+
+
+def mapped_header(raw: RawTable, header: str, key: str, mapping: TableMapping, problems: list[Problem]) -> str | None:
+    """An input column named in the mapping file, or a problem saying it is not in the file."""
+    found = _header_in(raw, header)
+    if found is None:
+        problems.append(
+            Problem(
+                raw.label,
+                "column not found",
+                column=header,
+                expected=f"the column named in {mapping.source.name} ({key}); "
+                f"found: {', '.join(map(str, raw.frame.columns)) or 'none'}",
+            )
+        )
+    return found
+
+
+def map_headers(
+    raw: RawTable, table: TableSpec, problems: list[Problem], mapping: TableMapping | None = None
+) -> dict[str, str]:
+    """Column name -> header as written in the file (French headers and loose spellings accepted);
+    columns a mapping names come first, the others are found by their names."""
     columns: dict[str, str] = {}
+    taken: set[str] = set()
+    if mapping is not None:
+        for name, header in mapping.columns.items():
+            key = f"[{table.name}.columns] " + (mapping.location_kind if table.column(name).kind == "region" else name)
+            found = mapped_header(raw, header, key, mapping, problems)
+            if found is not None:
+                columns[name] = found
+                taken.add(found)
+    skip = set(columns) | ({"year"} if mapping is not None and mapping.year is not None else set())
+    if mapping is not None and mapping.layout == "wide":
+        skip |= {"contract", "role", "count"}
+        taken |= set(mapping.contracts.values()) | set(mapping.roles.values())
+    detected: dict[str, str] = {}
     for header in raw.frame.columns:
-        name = table.header_lookup.get(match_key(header))
-        if name is None:
+        if header in taken:
             continue
-        if name in columns:
+        field_name = table.header_lookup.get(match_key(header))
+        if field_name is None or field_name in skip:
+            continue
+        if field_name in detected:
             problems.append(
                 Problem(
                     raw.label,
-                    f"two columns both mean '{name}': '{columns[name]}' and '{header}'",
+                    f"two columns both mean '{field_name}': '{detected[field_name]}' and '{header}'",
                     column=str(header),
-                    expected="one column per field",
+                    expected="one column per field" + (" (or name the one to read in tlanalysis.toml)"),
                 )
             )
             continue
-        columns[name] = header
-    return columns
+        detected[field_name] = header
+    return columns | detected
 
 
 def _map_unique(column: pd.Series, convert) -> pd.Series:
@@ -186,14 +258,15 @@ def _parse_integers(column: pd.Series) -> pd.Series:
     return pd.Series(values.take(codes), index=column.index)
 
 
-def _normalize(column: pd.Series, spec: ColumnSpec) -> pd.Series:
+def normalize(column: pd.Series, spec: ColumnSpec, location: str = "region") -> pd.Series:
+    """A column of text cells as typed values; what cannot be read becomes missing (and a problem)."""
     if spec.kind in ("integer", "count"):
         parsed = _parse_integers(column)
         if not spec.required:
             parsed = parsed.mask(column.isna(), 1)
         return parsed
     if spec.kind == "region":
-        return _map_unique(column, lambda v: getattr(reference.find_region(v), "code", None)).astype("string")
+        return _map_unique(column, lambda v: geography.region_code_of(v, location)).astype("string")
     if spec.kind == "category":
         return _map_unique(column, spec.canonical).astype("string")
     if spec.kind == "boolean":
@@ -210,10 +283,29 @@ def _default(spec: ColumnSpec, index: pd.Index) -> pd.Series:
     return pd.Series(pd.NA, index=index, dtype="string")
 
 
+def check_schema(
+    normalized: pd.DataFrame, raw: RawTable, table: TableSpec, columns: dict[str, str], location: str = "region"
+) -> list[Problem]:
+    """Problems of the normalized columns, each located by file, row and input column."""
+    schema = _pandera_schema(table, tuple(normalized.columns))
+    try:
+        schema.validate(normalized, lazy=True)
+    except SchemaErrors as exc:
+        return _problems_from(exc.failure_cases, raw, table, columns, normalized, location)
+    return []
+
+
+#: What a location column must hold, by kind.
+LOCATION_EXPECTED = {
+    "departement": 'a département name or INSEE code (e.g. "33", "2A", "974" or "Gironde")',
+    "commune": 'a five-character INSEE commune code (e.g. "33063", "2B050", "97416")',
+}
+LOCATION_MESSAGE = {"region": "unknown region", "departement": "unknown département", "commune": "unknown commune code"}
+
+
 @cache
-def _pandera_schema(table_name: str, present: tuple[str, ...]) -> pa.DataFrameSchema:
+def _pandera_schema(table: TableSpec, present: tuple[str, ...]) -> pa.DataFrameSchema:
     """The pandera schema of a table, derived from its declaration."""
-    table = TABLES[table_name]
     columns = {}
     for spec in table.columns:  # defaults are filled before, so a missing value left is a failed parse
         if spec.name not in present:
@@ -231,11 +323,16 @@ def _pandera_schema(table_name: str, present: tuple[str, ...]) -> pa.DataFrameSc
         columns[spec.name] = pa.Column(
             dtype, checks=checks, nullable=spec.kind == "text" and not spec.required, unique=spec.unique, required=False
         )
-    return pa.DataFrameSchema(columns, name=table_name, strict=True)
+    return pa.DataFrameSchema(columns, name=table.name, strict=True)
 
 
 def _problems_from(
-    failures: pd.DataFrame, raw: RawTable, table: TableSpec, columns: dict[str, str], normalized: pd.DataFrame
+    failures: pd.DataFrame,
+    raw: RawTable,
+    table: TableSpec,
+    columns: dict[str, str],
+    normalized: pd.DataFrame,
+    location: str = "region",
 ) -> list[Problem]:
     problems = []
     failures = failures.dropna(subset=["index"])
@@ -250,39 +347,58 @@ def _problems_from(
             for row in rows:
                 other = first[normalized.at[row, name]]
                 if other != row:
+                    file, at = raw.where(header, row)
                     problems.append(
                         Problem(
-                            raw.label,
+                            file,
                             "duplicate value",
-                            row,
+                            at,
                             header,
                             raw.frame.at[row, header],
-                            f"{spec.expected} (already on row {other})",
+                            f"{spec.expected} (already on row {raw.where(header, other)[1]})",
                         )
                     )
             continue
         for row in rows:
             value = raw.frame.at[row, header] if header in raw.frame.columns else None
+            file, at = raw.where(header, row)
             if value is None or pd.isna(value):
-                problems.append(Problem(raw.label, "missing value", row, header, None, spec.expected))
+                if at is None:  # a joined column with no matching row in the second file
+                    file, at = raw.label, row
+                    problems.append(Problem(file, raw.unmatched_message(header), at, raw.join_key, None, None))
+                    continue
+                problems.append(Problem(file, "missing value", at, header, None, _expected(spec, location)))
                 continue
             message = {
                 "integer": "not a whole number in range",
                 "count": "not a whole number ≥ 0",
-                "region": "unknown region",
+                "region": LOCATION_MESSAGE[location],
                 "category": "unknown value",
                 "boolean": "not a yes/no value",
             }.get(spec.kind, "invalid value")
-            expected = spec.expected
+            expected = _expected(spec, location)
             if spec.kind == "region":
-                hint = reference.region_hint(value)
+                hint = _location_hint(value, location, table.name)
                 expected = f"{expected}: {hint}" if hint else expected
             if spec.kind in ("integer", "count"):
                 parsed = normalized.at[row, name]
                 if pd.notna(parsed) and spec.minimum is not None and parsed < spec.minimum:
                     message = "negative number" if spec.minimum == 0 else f"number below {spec.minimum}"
-            problems.append(Problem(raw.label, message, row, header, value, expected))
-    return sorted(problems, key=lambda p: (p.row or 0, list(columns).index(p.column) if p.column in columns else 0))
+            problems.append(Problem(file, message, at, header, value, expected))
+    order = list(columns.values())
+    return sorted(problems, key=lambda p: (p.row or 0, order.index(p.column) if p.column in order else 0))
+
+
+def _expected(spec: ColumnSpec, location: str) -> str:
+    return LOCATION_EXPECTED.get(location, spec.expected) if spec.kind == "region" else spec.expected
+
+
+def _location_hint(value: object, location: str, table: str) -> str | None:
+    if location == "departement":
+        return geography.departement_hint(value)
+    if location == "commune":
+        return geography.commune_hint(value)
+    return reference.region_hint(value) or geography.region_column_hint(value, table)
 
 
 def _tidy(normalized: pd.DataFrame, table: TableSpec) -> pd.DataFrame:

@@ -19,6 +19,12 @@ from ..config import SAMPLE_DATA_DIR
     help="Folder holding employment.csv|xlsx and holders.csv|xlsx.",
 )
 @click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=None,
+    help="Mapping file saying how to read the folder's files (default: DATA/tlanalysis.toml if present).",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -94,6 +100,7 @@ from ..config import SAMPLE_DATA_DIR
 )
 def build(
     data_dir: Path,
+    mapping: Path | None,
     out_dir: Path,
     years: tuple[int, ...],
     regions: tuple[str, ...],
@@ -144,6 +151,7 @@ def build(
         min_count=min_count,
         drop_personal_columns=drop_personal_columns,
         formats=parse_formats(formats),
+        mapping=mapping.resolve() if mapping is not None else None,
     )
     try:
         run_build(options, echo=click.echo)

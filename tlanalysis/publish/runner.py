@@ -73,6 +73,8 @@ class BuildOptions:
     formats: tuple[str, ...] = ("html",)
     #: An earlier build to compare with once this one is done (`tlanalysis diff`).
     diff_with: Path | None = None
+    #: A mapping file outside the data folder (`--mapping`); passed to each notebook.
+    mapping: Path | None = None
 
 
 @dataclass
@@ -87,7 +89,9 @@ class Summary:
     results: list = field(default_factory=list)
 
 
-def report_parameters(report: Report, data_dir: Path, min_count: int, drop_personal_columns: bool = False) -> dict:
+def report_parameters(
+    report: Report, data_dir: Path, min_count: int, drop_personal_columns: bool = False, mapping: Path | None = None
+) -> dict:
     """The papermill parameters of one report (also part of its fingerprint)."""
     parameters = {
         "year": report.year,
@@ -98,6 +102,8 @@ def report_parameters(report: Report, data_dir: Path, min_count: int, drop_perso
     }
     if drop_personal_columns:
         parameters["drop_personal_columns"] = True
+    if mapping is not None:
+        parameters["mapping"] = str(mapping)
     return parameters
 
 
@@ -202,7 +208,7 @@ def _build(options: BuildOptions, echo) -> Summary:
     if options.min_count < 1:
         raise UsageError("--min-count must be at least 1")
     # invalid data: DataError (exit 1) before anything is written
-    dataset = load_dataset(data_dir, options.drop_personal_columns)
+    dataset = load_dataset(data_dir, options.drop_personal_columns, options.mapping)
     if any(f in options.formats for f in ("pdf", "png", "svg")):
         from ..export import ExportError, find_chromium
 
@@ -219,7 +225,9 @@ def _build(options: BuildOptions, echo) -> Summary:
         inputs = Inputs.collect(notebook, data_dir, "standalone" if options.standalone else "site")
         by_key = {r.key: r for r in reports}
         fingerprints = {
-            r.key: inputs.fingerprint(report_parameters(r, data_dir, options.min_count, options.drop_personal_columns))
+            r.key: inputs.fingerprint(
+                report_parameters(r, data_dir, options.min_count, options.drop_personal_columns, options.mapping)
+            )
             for r in reports
         }
         to_build = [
@@ -237,7 +245,9 @@ def _build(options: BuildOptions, echo) -> Summary:
         )
 
         def finish() -> None:
-            current = _current_keys(state, inputs, dataset, data_dir, options.min_count, options.drop_personal_columns)
+            current = _current_keys(
+                state, inputs, dataset, data_dir, options.min_count, options.drop_personal_columns, options.mapping
+            )
             from .site import write_index
 
             write_index(state, current, dataset.is_example, data_dir.name)
@@ -270,7 +280,13 @@ def _build(options: BuildOptions, echo) -> Summary:
 
 
 def _current_keys(
-    state: BuildState, inputs: Inputs, dataset, data_dir: Path, min_count: int, drop_personal_columns: bool = False
+    state: BuildState,
+    inputs: Inputs,
+    dataset,
+    data_dir: Path,
+    min_count: int,
+    drop_personal_columns: bool = False,
+    mapping: Path | None = None,
 ) -> set[str]:
     """Keys of the state whose fingerprint matches what the present inputs would give."""
     from ..selection import check_selection
@@ -282,7 +298,7 @@ def _current_keys(
             check_selection(dataset, report.year, report.region_name)
         except (TLAnalysisError, KeyError, TypeError, ValueError):
             continue
-        parameters = report_parameters(report, data_dir, min_count, drop_personal_columns)
+        parameters = report_parameters(report, data_dir, min_count, drop_personal_columns, mapping)
         if entry.get("fingerprint") == inputs.fingerprint(parameters):
             current.add(key)
     return current
@@ -320,7 +336,9 @@ def _run_pool(
             key=r.key,
             title=r.title,
             notebook=str(notebook),
-            parameters=report_parameters(r, data_dir, options.min_count, options.drop_personal_columns),
+            parameters=report_parameters(
+                r, data_dir, options.min_count, options.drop_personal_columns, options.mapping
+            ),
             out_dir=str(out_dir),
             html=str(r.html_path(out_dir)),
             ipynb=str(r.notebook_path(out_dir)),
