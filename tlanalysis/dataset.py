@@ -12,8 +12,8 @@ import pandas as pd
 
 from .config import SAMPLE_DATA_DIR
 from .errors import DataError, UsageError
-from .load import find_table_file, read_table
-from .schema import EMPLOYMENT, HOLDERS
+from .load import find_table_file, has_table_file, read_table
+from .schema import ASSESSMENTS, EMPLOYMENT, HOLDERS
 from .validate import validate_table
 
 
@@ -37,6 +37,8 @@ class Dataset:
     sources: dict[str, SourceFile] = field(default_factory=dict)
     #: True for the bundled fictitious data: everything that shows it must say so.
     is_example: bool = False
+    #: The certification jury's results (optional `assessments` file), None without the file.
+    assessments: pd.DataFrame | None = None
 
     @property
     def data_date(self) -> dt.date:
@@ -85,18 +87,37 @@ def check_data_dir(data_dir: Path | str) -> Path:
 
 
 def load_dataset(data_dir: Path | str = SAMPLE_DATA_DIR, drop_personal_columns: bool = False) -> Dataset:
-    """Read and validate both tables of a data folder; every problem of both is reported at once."""
+    """Read and validate the tables of a data folder (the optional ones if there); every problem of
+    every table is reported at once."""
+    from .assessment_checks import assessment_problems, holder_problems
+
     data_dir = check_data_dir(data_dir)
     problems = []
     frames: dict[str, pd.DataFrame] = {}
+    raws = {}
     sources: dict[str, SourceFile] = {}
-    for table in (EMPLOYMENT, HOLDERS):
+    for table in (EMPLOYMENT, HOLDERS, ASSESSMENTS):
+        if table.optional and not has_table_file(data_dir, table):
+            continue
         try:
             path = find_table_file(data_dir, table)
             sources[table.name] = SourceFile(path, hashlib.sha256(path.read_bytes()).hexdigest())
-            frames[table.name] = validate_table(read_table(path, table), table, drop_personal_columns)
+            raws[table.name] = read_table(path, table)
+            frames[table.name] = validate_table(raws[table.name], table, drop_personal_columns)
         except DataError as exc:
             problems += exc.problems
+    if "holders" in frames:
+        problems += holder_problems(frames["holders"], raws["holders"])
+    if "assessments" in frames:
+        label = raws["holders"].label if "holders" in raws else "holders"
+        problems += assessment_problems(frames["assessments"], raws["assessments"], frames.get("holders"), label)
     if problems:
         raise DataError(problems)
-    return Dataset(frames["employment"], frames["holders"], data_dir, sources, _is_example(data_dir))
+    return Dataset(
+        frames["employment"],
+        frames["holders"],
+        data_dir,
+        sources,
+        _is_example(data_dir),
+        assessments=frames.get("assessments"),
+    )

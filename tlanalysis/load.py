@@ -38,6 +38,17 @@ class RawTable:
         return str(self.path) + (f" (sheet '{self.sheet}')" if self.sheet else "")
 
 
+def has_table_file(data_dir: Path, table: TableSpec) -> bool:
+    """Whether `data_dir` holds a file for `table` (for optional tables: absent is fine)."""
+    return any(
+        p.is_file()
+        and not p.name.startswith(("~$", "."))
+        and p.stem.lower() == table.name
+        and p.suffix.lower() in CSV_SUFFIXES + EXCEL_SUFFIXES + (".xls",)
+        for p in data_dir.iterdir()
+    )
+
+
 def find_table_file(data_dir: Path, table: TableSpec) -> Path:
     """The one file holding `table` in `data_dir`: NAME.csv or NAME.xlsx, any case."""
     candidates = [

@@ -39,8 +39,9 @@ def render_markdown() -> str:
         "Generated from `tlanalysis/schema.py` by `tlanalysis template DIR --docs docs/data-format.md`; "
         "do not edit by hand.",
         "",
-        "A data folder holds two tables, each as `NAME.csv` (`,` or `;` separated, UTF-8 or Windows-1252) "
-        "or `NAME.xlsx` (first sheet, or a sheet named like the table). Headers may be the English names "
+        "A data folder holds the tables below (those marked optional may be left out), each as `NAME.csv` "
+        "(`,` or `;` separated, UTF-8 or Windows-1252) or `NAME.xlsx` (first sheet, or a sheet named like "
+        "the table). Headers may be the English names "
         "below or their French labels; values are matched without regard to case, accents, hyphens or "
         "apostrophes. Row numbers in error messages are spreadsheet rows (the header is row 1).",
         "",

@@ -85,7 +85,7 @@ def validate_table(raw: RawTable, table: TableSpec, drop_personal_columns: bool 
     """Validated tidy frame for one input table; raises DataError listing every problem."""
     problems: list[Problem] = []
     columns = _map_headers(raw, table, problems)
-    if table.name == "holders":
+    if table.name in ("holders", "assessments"):
         personal = personal_columns([h for h in raw.frame.columns if h not in columns.values()])
         if personal and not drop_personal_columns:
             problems += [
@@ -94,7 +94,7 @@ def validate_table(raw: RawTable, table: TableSpec, drop_personal_columns: bool 
                     "this column looks like personal data and is refused",
                     column=h,
                     expected="no names, contact details, birth dates, addresses or social security "
-                    "numbers in the holders file: remove the column, or pass "
+                    f"numbers in the {table.name} file: remove the column, or pass "
                     "--drop-personal-columns to ignore it on reading",
                 )
                 for h in personal
@@ -128,6 +128,13 @@ def validate_table(raw: RawTable, table: TableSpec, drop_personal_columns: bool 
         elif not spec.required:
             normalized[spec.name] = _default(spec, raw.frame.index)
 
+    for spec in table.columns:  # an optional number may be empty, not unreadable
+        if spec.nullable and spec.kind == "integer" and spec.name in columns:
+            typed = raw.frame[columns[spec.name]]
+            for row in normalized.index[normalized[spec.name].isna() & typed.notna()]:
+                problems.append(
+                    Problem(raw.label, "not a whole number", int(row), columns[spec.name], typed[row], spec.expected)
+                )
     schema = _pandera_schema(table.name, tuple(normalized.columns))
     try:
         schema.validate(normalized, lazy=True)
@@ -189,13 +196,14 @@ def _parse_integers(column: pd.Series) -> pd.Series:
 def _normalize(column: pd.Series, spec: ColumnSpec) -> pd.Series:
     if spec.kind in ("integer", "count"):
         parsed = _parse_integers(column)
-        if not spec.required:
+        if spec.kind == "count" and not spec.required:
             parsed = parsed.mask(column.isna(), 1)
         return parsed
     if spec.kind == "region":
         return _map_unique(column, lambda v: getattr(reference.find_region(v), "code", None)).astype("string")
     if spec.kind == "category":
-        return _map_unique(column, spec.canonical).astype("string")
+        values = _map_unique(column, spec.canonical).astype("string")
+        return values.mask(column.isna(), spec.default) if spec.default is not None else values
     if spec.kind == "boolean":
         values = _map_unique(column, lambda v: {"yes": True, "no": False}.get(spec.canonical(v)))
         return values.astype("boolean").mask(column.isna(), False)
@@ -207,6 +215,10 @@ def _default(spec: ColumnSpec, index: pd.Index) -> pd.Series:
         return pd.Series(1, index=index, dtype="Int64")
     if spec.kind == "boolean":
         return pd.Series(False, index=index, dtype="boolean")
+    if spec.kind == "integer":
+        return pd.Series(pd.NA, index=index, dtype="Int64")
+    if spec.default is not None:
+        return pd.Series(spec.default, index=index, dtype="string")
     return pd.Series(pd.NA, index=index, dtype="string")
 
 
@@ -228,9 +240,7 @@ def _pandera_schema(table_name: str, present: tuple[str, ...]) -> pa.DataFrameSc
         if spec.kind == "region":
             checks.append(pa.Check.isin(reference.regions()["code"].tolist()))
         dtype = {"integer": "Int64", "count": "Int64", "boolean": "boolean"}.get(spec.kind, "string")
-        columns[spec.name] = pa.Column(
-            dtype, checks=checks, nullable=spec.kind == "text" and not spec.required, unique=spec.unique, required=False
-        )
+        columns[spec.name] = pa.Column(dtype, checks=checks, nullable=spec.nullable, unique=spec.unique, required=False)
     return pa.DataFrameSchema(columns, name=table_name, strict=True)
 
 
@@ -291,7 +301,7 @@ def _tidy(normalized: pd.DataFrame, table: TableSpec) -> pd.DataFrame:
     for spec in table.columns:
         column = normalized[spec.name]
         if spec.kind in ("integer", "count"):
-            tidy[spec.name] = column.astype("int64")
+            tidy[spec.name] = column.astype("Int64" if spec.nullable else "int64")
         elif spec.kind == "region":
             tidy["region_code"] = pd.Categorical(column.astype(object), categories=reference.regions()["code"])
         elif spec.kind == "category":
