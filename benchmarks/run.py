@@ -10,7 +10,11 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHMARKS = {"indicators": HERE / "bench_indicators.py", "build": HERE / "bench_build.py"}
+BENCHMARKS = {
+    "indicators": HERE / "bench_indicators.py",
+    "build": HERE / "bench_build.py",
+    "certification": HERE / "bench_certification.py",
+}
 
 
 def _load(path: Path):

@@ -142,8 +142,12 @@ def pinned(unit: _Unit, masked: dict[tuple, str], k: int, first: bool = False) -
     """Masked counts of the unit whose value a reader can work out exactly (only the first one if `first`)."""
     system = _system(unit, masked, k)
     out = []
+    seen: dict[bytes, tuple[float, float]] = {}  # counts with the same atoms have the same bounds
     for key in sorted(masked, key=lambda key: unit.cells[key][2], reverse=True):
-        low, high = _bounds_of(unit, masked, k, key, system)
+        vector = unit.cells[key][0].tobytes()
+        if vector not in seen:
+            seen[vector] = _bounds_of(unit, masked, k, key, system)
+        low, high = seen[vector]
         if high - low < 0.5:
             out.append(key)
             if first:
