@@ -3,6 +3,7 @@ pages (`tlanalysis build`, real papermill and nbconvert) opened in headless Chro
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -207,6 +208,10 @@ def test_certification_pages_in_chromium(browser, real_site):
     # NA 2016 promotion: 27 certified, 6-month insertion 13/19 = 68,4 %, in the target job 9/19 = 47,4 %
     for figure in ("Année d'obtention de la certification", "68,4 %", "47,4 %", "Taux de réussite", "89,3 %"):
         assert figure in region.text, figure
+    figures = json.loads((real_site / "2019" / "certification-france.json").read_text(encoding="utf-8"))
+    assert figures["kind"] == "certification" and figures["min_count"] == K
+    first = figures["figures"]["promotions"][0]
+    assert (first["certification_year"], first["certified"], first["certified_vae"]) == (2016, 27, "< 5")
     index = open_page(browser, real_site / "index.html", wait_for_charts=False)
     assert "Suivi de la certification" in index.text
     certification_links = sorted(link.rsplit("/", 1)[-1] for link in index.links if "certification-" in link)

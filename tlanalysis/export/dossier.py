@@ -97,3 +97,50 @@ def write_dossier(figures: dict, path: Path, dataset) -> Path:
         description=WORKING_DOCUMENT,
     )
     return write_bytes_atomic(Path(path), data)
+
+
+def write_certification_workbook(ctx, path: Path) -> Path:
+    """The tables of a certification report (`report.certification.CertificationContext`) as XLSX, as the
+    report shows them: protected, masked figures written as their labels (« < 5 », « secret »)."""
+    from ..report.certification import COHORT_HEADERS, PROMOTION_HEADERS
+
+    promotions = [
+        [
+            r["certification_year"],
+            r["certified"],
+            *(r["certified_by_route"][route] for route in ("formation", "vae", "candidat_libre")),
+            r["base_6m"],
+            r["insertion_global_6m"],
+            r["insertion_target_job_6m"],
+            r["base_2y"],
+            r["insertion_global_2y"],
+            r["insertion_target_job_2y"],
+        ]
+        for r in ctx.promotions()
+    ]
+    cohorts = [
+        [r["cohort"], r["presented"], r["certified"], r["partial"], r["success_rate"], *r["blocs"].values()]
+        for r in ctx.cohorts()
+    ]
+    note = (
+        f"Secret statistique : « < {ctx.min_count} » moins de {ctx.min_count} personnes ; « secret » : masqué "
+        "pour qu'aucun chiffre masqué ne puisse être recalculé. Taux : fractions de 1 au format pourcentage."
+    )
+    notes = [note, *([EXAMPLE_NOTE] if ctx.dataset.is_example else [])]
+    sheets = [
+        Sheet(
+            "Années de certification",
+            PROMOTION_HEADERS,
+            ["year", *["count"] * 5, "share", "share", "count", "share", "share"],
+            promotions,
+            notes=notes,
+        ),
+        Sheet("Promotions", COHORT_HEADERS, ["text", "count", "count", "count", *["share"] * 4], cohorts, notes=notes),
+    ]
+    data = workbook_bytes(
+        sheets,
+        data_date=ctx.dataset.data_date,
+        title=f"Certification — {ctx.region.name} — {ctx.year}",
+        subject="Certification « Piloter un tiers-lieu » : certifiés, insertion, résultats du jury",
+    )
+    return write_bytes_atomic(Path(path), data)

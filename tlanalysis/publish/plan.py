@@ -45,6 +45,11 @@ REPORT_KINDS: dict[str, tuple[Path, str]] = {
 }
 
 
+def kind_of_slug(slug: str) -> str:
+    """The kind of report a file name (slug) belongs to: "certification-france" → "certification"."""
+    return next((kind for kind, (_, prefix) in REPORT_KINDS.items() if prefix and slug.startswith(prefix)), "annual")
+
+
 @dataclass(frozen=True, order=True)
 class Report:
     """One report to build: a survey year and a region (code None for the national report)."""

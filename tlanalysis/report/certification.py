@@ -371,6 +371,13 @@ SECTIONS: dict[str, Callable[[CertificationContext], list[Html | Chart]]] = {
 }
 
 
+def report_charts(ctx: CertificationContext) -> list[tuple[object, str]]:
+    """(figure, chart id) of every chart of the report (for image export)."""
+    return [
+        (part.figure, part.chart_id) for name in SECTIONS for part in SECTIONS[name](ctx) if isinstance(part, Chart)
+    ]
+
+
 def section_html(ctx: CertificationContext, name: str) -> str:
     return "".join(
         charts.chart_html(part.figure, part.chart_id) if isinstance(part, Chart) else str(part)
