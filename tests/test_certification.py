@@ -236,6 +236,7 @@ def test_cross_row_errors_name_file_row_and_column(tmp_path):
         "C1;P2020;2020;75;1.3;acquis;2021\n"  # row 4: C1 in two cohorts
         "C1;P2019;2019;75;1.1;non acquis;2020\n"  # row 5: 1.1 twice in the 2020 session
         "H1;P2020;2020;75;1.1;acquis;2021\n"  # row 6: the holder H1 is of cohort P2019
+        "C3;P2019;2018;75;1.1;acquis;2019\n"  # row 7: cohort P2019 started in 2019
     )
     found = problems_of(make_folder(tmp_path / "bad", holders, assessments))
     assert set(found) == {
@@ -245,8 +246,27 @@ def test_cross_row_errors_name_file_row_and_column(tmp_path):
         ("assessments.csv", 4, "Année de promotion", "candidate 'C1' has two different cohort_year values"),
         ("assessments.csv", 5, "Compétence", "the same competency assessed twice in one session"),
         ("assessments.csv", 6, "Promotion", "candidate 'H1' is a holder of another cohort"),
+        ("assessments.csv", 7, "Année de promotion", "cohort 'P2019' has two different cohort_year values"),
     }
     two = found[("assessments.csv", 4, "Promotion", "candidate 'C1' is in two cohorts")]
     assert two["value"] == "P2020" and "row 2: 'P2019'" in two["expected"]
     other = found[("assessments.csv", 6, "Promotion", "candidate 'H1' is a holder of another cohort")]
     assert "'P2019'" in other["expected"] and "holders.csv, row 2" in other["expected"]
+
+
+def test_sample_assessments_agree_with_the_holders():
+    """The bundled NA cohorts: every training holder is certified by the jury in their certification year
+    (resits included), and the jury certified nobody else."""
+    from tlanalysis.certification import candidate_results
+    from tlanalysis.dataset import load_dataset
+
+    data = load_dataset()
+    candidates = candidate_results(data.assessments).set_index("candidate_id")
+    holders = data.holders.set_index("holder_id")
+    trained = holders[(holders["region_code"] == "75") & (holders["access_route"] == "formation")]
+    assert candidates.loc[trained.index, "certified"].all()
+    assert set(candidates.index[candidates["certified"]]) == set(trained.index)
+    last_pass = data.assessments[data.assessments["result"] == "acquis"].groupby("candidate_id")["session_year"].max()
+    assert (last_pass[trained.index] == trained["certification_year"]).all()
+    assert candidates["partial"].sum() == 2 * candidates["cohort"].nunique()  # two partial candidates per cohort
+    assert (~candidates["presented"]).sum() == candidates["cohort"].nunique()  # one absent per cohort

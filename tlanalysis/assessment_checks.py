@@ -90,6 +90,25 @@ def assessment_problems(
                     f"{_cell(raw, headers, first, column)!r}): one cohort per candidate",
                 )
             )
+    cohort_first = assessments.reset_index().drop_duplicates("cohort").set_index("cohort")
+    for name in ("cohort_year", "region_code"):  # a cohort starts one year, in one region
+        column = "region" if name == "region_code" else name
+        expected = cohort_first[name].reindex(assessments["cohort"]).to_numpy()
+        differs = (assessments[name].astype(object).to_numpy() != expected) & ~assessments.duplicated(
+            ["candidate_id"], keep="first"
+        ).to_numpy()
+        for row, cohort in zip(assessments.index[differs], assessments["cohort"][differs], strict=True):
+            first = int(cohort_first.at[cohort, "row"])
+            problems.append(
+                Problem(
+                    raw.label,
+                    f"cohort {cohort!r} has two different {column} values",
+                    int(row),
+                    headers.get(column, column),
+                    _cell(raw, headers, row, column),
+                    f"the {column} of this cohort's first row (row {first}: {_cell(raw, headers, first, column)!r})",
+                )
+            )
     sessions = assessments[assessments["session_year"].notna()]
     twice = sessions.duplicated(["candidate_id", "competency", "session_year"], keep="first")
     for row in sessions.index[twice]:

@@ -60,7 +60,8 @@ def validate(data_dir: Path, drop_personal_columns: bool, as_json: bool) -> None
         click.echo(json.dumps({"valid": True, "problems": []}))
         return
     click.echo(
-        f"{data_dir}: valid ({len(dataset.employment)} employment rows, {len(dataset.holders)} holders)"
+        f"{data_dir}: valid ({len(dataset.employment)} employment rows, {len(dataset.holders)} holders"
+        + (f", {len(dataset.assessments)} assessment rows)" if dataset.assessments is not None else ")")
         + (" — example data" if dataset.is_example else "")
     )
 
