@@ -118,7 +118,11 @@ class ProductMaker:
             "data_date": ctx.dataset.data_date.isoformat(),
             "min_count": ctx.min_count,
             "data_files": {name: src.short_hash for name, src in ctx.dataset.sources.items()},
-            "figures": {"promotions": ctx.promotions(), "cohorts": ctx.cohorts()},
+            # keyed by year and cohort, so that `tlanalysis diff` names the figure that moved
+            "figures": {
+                "promotions": {str(r["certification_year"]): r for r in ctx.promotions()},
+                "cohorts": {r["cohort"]: r for r in ctx.cohorts()},
+            },
         }
         atomic.write_text(paths["json"], json.dumps(document, ensure_ascii=False, indent=2) + "\n")
         written = [paths["json"]]
