@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -65,6 +65,8 @@ from .reference import FRANCE, Region, resolve_region
 from .schema import EMPLOYED_SITUATIONS, NEUTRALISED_SITUATIONS, NO_ANSWER
 
 NATIONAL_SCOPE = "FR"
+#: A count of a unit: (territory, measure) for a year of certification, the measure for a cohort.
+Key = Hashable
 #: Situation classes of a follow-up, disjoint: no answer, neutralised, in the target job, in another
 #: job, other respondents (job seeking, other situation).
 _CLASSES = ("no_answer", "neutralised", "target_job", "other_job", "other")
@@ -92,15 +94,17 @@ class _Unit:
     """Counts (key -> coefficients over the atoms, value, cost) and extra constraints on the atoms."""
 
     n_vars: int
-    cells: dict[tuple, tuple[np.ndarray, int, tuple]] = field(default_factory=dict)
+    cells: dict[Key, tuple[np.ndarray, int, tuple]] = field(default_factory=dict)
     extra: list[tuple[np.ndarray, float, float]] = field(default_factory=list)  # lo <= row @ x <= hi
 
 
-def _system(unit: _Unit, masked: dict[tuple, str], k: int):
+def _system(unit: _Unit, masked: dict[Key, str], k: int):
     """What a reader knows, as linear constraints on the atoms."""
     from scipy.optimize import LinearConstraint
 
-    rows, lo, hi = [], [], []
+    rows: list[np.ndarray] = []
+    lo: list[float] = []
+    hi: list[float] = []
     for key, (vector, value, _) in unit.cells.items():
         rows.append(vector)
         reason = masked.get(key)
@@ -120,7 +124,7 @@ def _system(unit: _Unit, masked: dict[tuple, str], k: int):
     return LinearConstraint(np.array(rows, dtype=float), np.array(lo, dtype=float), np.array(hi, dtype=float))
 
 
-def _bounds_of(unit: _Unit, masked: dict[tuple, str], k: int, target: tuple, system=None) -> tuple[float, float]:
+def _bounds_of(unit: _Unit, masked: dict[Key, str], k: int, target: Key, system=None) -> tuple[float, float]:
     """The least and greatest value of the count `target` consistent with what a reader knows."""
     from scipy.optimize import Bounds, milp
 
@@ -138,10 +142,10 @@ def _bounds_of(unit: _Unit, masked: dict[tuple, str], k: int, target: tuple, sys
     return found[0], found[1]
 
 
-def pinned(unit: _Unit, masked: dict[tuple, str], k: int, first: bool = False) -> list[tuple]:
+def pinned(unit: _Unit, masked: dict[Key, str], k: int, first: bool = False) -> list[Key]:
     """Masked counts of the unit whose value a reader can work out exactly (only the first one if `first`)."""
     system = _system(unit, masked, k)
-    out = []
+    out: list[Key] = []
     seen: dict[bytes, tuple[float, float]] = {}  # counts with the same atoms have the same bounds
     for key in sorted(masked, key=lambda key: unit.cells[key][2], reverse=True):
         vector = unit.cells[key][0].tobytes()
@@ -155,22 +159,22 @@ def pinned(unit: _Unit, masked: dict[tuple, str], k: int, first: bool = False) -
     return out
 
 
-def _same_counts(unit: _Unit) -> dict[tuple, list[tuple]]:
+def _same_counts(unit: _Unit) -> dict[Key, list[Key]]:
     """Counts with the same atoms are one figure (France = the only region): masked together."""
-    groups: dict[bytes, list[tuple]] = {}
+    groups: dict[bytes, list[Key]] = {}
     for key, (vector, _, _) in unit.cells.items():
         groups.setdefault(vector.tobytes(), []).append(key)
     return {key: members for members in groups.values() for key in members}
 
 
-def suppress(unit: _Unit, k: int) -> dict[tuple, str]:
+def suppress(unit: _Unit, k: int) -> dict[Key, str]:
     """Primary then secondary suppression of one unit (key -> reason)."""
     masked = {key: SMALL_COUNT for key, (_, value, _) in unit.cells.items() if value < k} if k > 1 else {}
     if not masked:
         return masked
     same = _same_counts(unit)
 
-    def with_mask(current: dict, key: tuple) -> dict:
+    def with_mask(current: dict, key: Key) -> dict:
         return {**current, **dict.fromkeys(same[key], SECONDARY)}
 
     for _ in range(len(unit.cells) + 1):
@@ -327,21 +331,22 @@ class CertificationProtection:
             self._cohort_region = {str(c): str(r) for c, r in cohort_region.items()}
         else:
             self._cohort_region = {}
-        self._units: dict[tuple, tuple[_Unit, dict[tuple, str]]] = {}
+        self._units: dict[tuple, tuple[_Unit, dict[Key, str]]] = {}
 
     # -- units, computed when first asked for
 
-    def _unit(self, kind: str, name) -> tuple[_Unit, dict[tuple, str]]:
+    def _unit(self, kind: str, name) -> tuple[_Unit, dict[Key, str]]:
         key = (kind, name)
         if key not in self._units:
             if kind == "promotion":
                 unit = _promotion_unit(self._holders[self._holders["certification_year"] == name], self.target_jobs)
             else:
+                assert self._candidates is not None, "no jury results: no cohort unit"
                 unit = _cohort_unit(self._candidates[self._candidates["cohort"] == name])
             self._units[key] = (unit, suppress(unit, self.min_count))
         return self._units[key]
 
-    def _count(self, kind: str, name, cell: tuple | str) -> int | Masked:
+    def _count(self, kind: str, name, cell: Key) -> int | Masked:
         unit, masked = self._unit(kind, name)
         reason = masked.get(cell)
         return Masked(reason, self.min_count) if reason else unit.cells[cell][1]
@@ -402,7 +407,9 @@ class CertificationProtection:
 
     def cohort_results(self, before: int | None = None, region: Region | str = FRANCE) -> list[dict]:
         """Per cohort: presented, certified, partial, success rate, bloc and competency validation rates."""
-        out = []
+        out: list[dict] = []
+        if self._candidates is None:
+            return out
         for cohort in self.cohorts(before, region):
             group = self._candidates[self._candidates["cohort"] == cohort]
             exact = cohort_results(group)
@@ -448,9 +455,9 @@ class CertificationProtection:
 
 def unmasked_share(part: object, whole: object) -> float | None:
     """A share of two shown counts (for a chart), None when either is masked or the base is 0."""
-    if is_masked(part) or is_masked(whole):
+    if is_masked(part) or is_masked(whole) or part is None or whole is None:
         return None
-    return share(part, whole)
+    return share(float(part), float(whole))  # type: ignore[arg-type]  # shown counts are numbers
 
 
 _CACHE: dict[tuple, tuple[weakref.ref, CertificationProtection]] = {}

@@ -158,10 +158,10 @@ def plan_reports(
 def _certification_reports(dataset: Dataset, annual: set[Report]) -> set[Report]:
     """The certification report of each planned (year, region) whose data has something to show."""
     from ..certification_disclosure import has_certification_data
-    from ..reference import FRANCE, find_region
+    from ..reference import FRANCE, resolve_region
 
     return {
         Report.make(r.year, r.region_code, r.region_name, "certification")
         for r in annual
-        if has_certification_data(dataset, r.year, FRANCE if r.is_national else find_region(r.region_code))
+        if has_certification_data(dataset, r.year, FRANCE if r.is_national else resolve_region(r.region_code))
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -72,11 +73,11 @@ class CertificationContext:
         return self.protection.cohort_results(self.year, self.region)
 
 
-def _count(value: object) -> str:
+def _count(value: Any) -> str:
     return fmt_int(value)
 
 
-def _rate(value: object) -> str:
+def _rate(value: Any) -> str:
     return fmt_pct(value) if value is not None else MISSING
 
 
@@ -130,8 +131,8 @@ PROMOTION_HEADERS = [
 ]
 
 
-def promotions_rows(rows: list[dict]) -> list[list[str]]:
-    out = []
+def promotions_rows(rows: list[dict]) -> list[list[object]]:
+    out: list[list[object]] = []
     for r in rows:
         routes = r["certified_by_route"]
         out.append(
@@ -223,8 +224,8 @@ COHORT_HEADERS = [
 ]
 
 
-def cohorts_rows(rows: list[dict]) -> list[list[str]]:
-    return [
+def cohorts_rows(rows: list[dict]) -> list[list[object]]:
+    out: list[list[object]] = [
         [
             r["cohort"],
             _count(r["presented"]),
@@ -235,6 +236,7 @@ def cohorts_rows(rows: list[dict]) -> list[list[str]]:
         ]
         for r in rows
     ]
+    return out
 
 
 def cohorts_parts(ctx: CertificationContext) -> list[Html | Chart]:
