@@ -189,6 +189,8 @@ def test_dossier_has_the_france_competences_labels_and_exact_figures(folder, tmp
     notes = " ".join(str(r[0]) for r in rows[3:] if r and r[0])
     assert "Document de travail" in notes and "ne pas publier" in notes
     assert "Document de travail" in book.properties.title
+    bad = run_cli("certification", "--data", folder, "--dossier", tmp_path)  # a folder, not a workbook
+    assert bad.returncode == 2 and "xlsx" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def problems_of(folder: Path) -> dict:

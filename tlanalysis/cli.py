@@ -184,9 +184,15 @@ def certification(
     dataset = load_dataset(data_dir, drop_personal_columns)
     figures = certification_figures(dataset.holders, dataset.assessments, selected, target_jobs.split(","))
     if dossier is not None:
+        from .errors import UsageError
         from .export.dossier import write_dossier
 
-        write_dossier(figures, dossier, dataset)
+        if dossier.suffix.lower() != ".xlsx":
+            raise UsageError(f"--dossier {dossier}: the dossier is an Excel workbook, give a file name ending in .xlsx")
+        try:
+            write_dossier(figures, dossier, dataset)
+        except OSError as exc:
+            raise UsageError(f"cannot write the dossier {dossier}: {exc.strerror or exc}") from None
     if as_json:
         click.echo(json.dumps(json_view(figures), ensure_ascii=False, indent=2))
     else:
