@@ -15,6 +15,7 @@ BENCHMARKS = {
     "load": HERE / "bench_load.py",
     "build": HERE / "bench_build.py",
     "disclosure": HERE / "bench_disclosure.py",
+    "certification": HERE / "bench_certification.py",
 }
 
 

@@ -23,7 +23,7 @@ CHROMIUM_ARGS = [
 ]
 
 #: Selector for what a drawn plotly chart holds, by trace type (bars, lines and markers, pies, sankey…).
-DRAWN = "svg.main-svg .trace, svg.main-svg .slice, svg.main-svg .sankey, svg.main-svg .point"
+DRAWN = "svg.main-svg .trace, svg.main-svg .slice, svg.main-svg .sankey, svg.main-svg .point, svg.main-svg .hm image"
 
 
 def find_chromium() -> str | None:

@@ -33,6 +33,9 @@ def _data_with_hostile_text_and_personal_columns(folder: Path) -> Path:
     holders.loc[holders["cohort"] == first, "cohort"] = HOSTILE
     holders["Nom"], holders["E-mail"] = PERSONAL
     holders.to_csv(folder / "holders.csv", index=False)
+    assessments = pd.read_csv(folder / "assessments.csv", dtype=str, keep_default_na=False)  # the same cohort
+    assessments.loc[assessments["cohort"] == first, "cohort"] = HOSTILE
+    assessments.to_csv(folder / "assessments.csv", index=False)
     return folder
 
 
@@ -81,6 +84,9 @@ def test_data_text_is_shown_as_text_in_the_browser(funder_build, browser):
     page = open_page(browser, out / f"{REPORT}.html")
     assert_page_ok(page, min_charts=4)
     assert HOSTILE in page.text
+    certification = open_page(browser, out / "2019" / "certification-75-nouvelle-aquitaine.html")
+    assert_page_ok(certification, min_charts=3)
+    assert HOSTILE in certification.text  # the cohort label, in the jury results table
     context = browser.new_context()
     dialogs = []
     try:
@@ -141,7 +147,8 @@ def test_same_data_gives_the_same_bytes_and_diff_tells_what_moved(funder_build):
     for suffix in (".html", ".json"):
         assert (again / f"{REPORT}{suffix}").read_bytes() == (out / f"{REPORT}{suffix}").read_bytes(), suffix
     same = run_tlanalysis("diff", out, again)
-    assert same.returncode == 0 and same.stdout.startswith("0 changed, 0 added, 0 removed, 1 unchanged")
+    # the annual report and the certification report beside it, both byte-identical
+    assert same.returncode == 0 and same.stdout.startswith("0 changed, 0 added, 0 removed, 2 unchanged")
 
     changed_data = root / "data-2"
     shutil.copytree(data, changed_data)

@@ -16,9 +16,9 @@ from tlanalysis.sample import (
     write_national,
     write_sample,
 )
-from tlanalysis.schema import EMPLOYED_SITUATIONS, EMPLOYMENT, HOLDERS
+from tlanalysis.schema import ASSESSMENTS, EMPLOYED_SITUATIONS, EMPLOYMENT, HOLDERS
 
-FILES = ("employment.csv", "holders.csv", "README.md", "datapackage.json")
+FILES = ("employment.csv", "holders.csv", "assessments.csv", "README.md", "datapackage.json")
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_datapackage_flags_example_data():
     package = json.loads((SAMPLE_DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     assert package["tlanalysis"] == {"example_data": True}
     fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in package["resources"]}
-    assert fields == {t.name: [c.name for c in t.columns] for t in (EMPLOYMENT, HOLDERS)}
+    assert fields == {t.name: [c.name for c in t.columns] for t in (EMPLOYMENT, HOLDERS, ASSESSMENTS)}
 
 
 def test_frames_follow_the_schema(sample):

@@ -69,7 +69,8 @@ def validate(data_dir: Path, mapping: Path | None, drop_personal_columns: bool, 
         return
     click.echo(
         # rows as read (a wide survey's place is one row read, several tidy rows)
-        f"{data_dir}: valid ({dataset.employment.index.nunique()} employment rows, {len(dataset.holders)} holders)"
+        f"{data_dir}: valid ({dataset.employment.index.nunique()} employment rows, {len(dataset.holders)} holders"
+        + (f", {len(dataset.assessments)} assessment rows)" if dataset.assessments is not None else ")")
         + (" — example data" if dataset.is_example else "")
     )
 
@@ -161,6 +162,77 @@ def check(data_dir: Path, mapping: Path | None, drop_personal_columns: bool) -> 
     )
     if mismatches:
         sys.exit(1)
+
+
+@cli.command()
+@DATA_OPTION
+@PERSONAL_OPTION
+@click.option("--region", default="France", show_default=True, help="Region name or INSEE code; 'France' for all.")
+@click.option(
+    "--target-job",
+    "target_jobs",
+    default="facilitation",
+    show_default=True,
+    help="Target job(s) of the insertion rate, comma-separated: facilitation, autre_coordination, autre_emploi.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the indicators as JSON.")
+@click.option(
+    "--dossier",
+    "dossier",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the France Compétences table (exact figures, working document, not for publication) "
+    "to this XLSX file.",
+)
+def certification(
+    data_dir: Path, drop_personal_columns: bool, region: str, target_jobs: str, as_json: bool, dossier: Path | None
+) -> None:
+    """Certification follow-up: insertion rates per year of certification (France Compétences), success and
+    bloc/competency validation per cohort (assessments)."""
+    from .certification import certification_figures, json_view
+    from .dataset import load_dataset
+    from .reference import resolve_region
+
+    selected = resolve_region(region)
+    dataset = load_dataset(data_dir, drop_personal_columns)
+    figures = certification_figures(dataset.holders, dataset.assessments, selected, target_jobs.split(","))
+    if dossier is not None:
+        from .errors import UsageError
+        from .export.dossier import write_dossier
+
+        if dossier.suffix.lower() != ".xlsx":
+            raise UsageError(f"--dossier {dossier}: the dossier is an Excel workbook, give a file name ending in .xlsx")
+        try:
+            write_dossier(figures, dossier, dataset)
+        except OSError as exc:
+            raise UsageError(f"cannot write the dossier {dossier}: {exc.strerror or exc}") from None
+    if as_json:
+        click.echo(json.dumps(json_view(figures), ensure_ascii=False, indent=2))
+    else:
+        click.echo(_describe_certification(figures, dataset.is_example))
+    if dossier is not None:
+        click.echo(f"wrote {dossier} (working document for the certifier's file: not for publication)", err=as_json)
+
+
+def _describe_certification(f: dict, example: bool) -> str:
+    def pct(x):
+        return "n/a" if x is None else f"{100 * x:.1f} %"
+
+    lines = [f"{f['region']} certification" + (" (example data)" if example else "")]
+    for p in f["promotions"]:
+        lines.append(
+            f"  {p['certification_year']}: {p['certified']} certified ({p['certified_vae']} VAE); "
+            f"6 months: global {pct(p['insertion_global_6m'])}, target job {pct(p['insertion_target_job_6m'])}; "
+            f"2 years: global {pct(p['insertion_global_2y'])}, target job {pct(p['insertion_target_job_2y'])}"
+        )
+    for c in f["assessments"]["cohorts"]:
+        lines.append(
+            f"  {c['cohort']}: {c['presented']} presented, {c['certified']} certified, {c['partial']} partial "
+            f"(success {pct(c['success_rate'])})"
+        )
+    if not f["promotions"] and not f["assessments"]["cohorts"]:
+        lines.append("  no certification data (certification_year in holders, or an assessments file)")
+    return "\n".join(lines)
 
 
 cli.add_command(_build_command)

@@ -26,6 +26,7 @@ PUBLISHED_DIR = DATA_DIR / "published"
 SAMPLE_DATA_DIR = DATA_DIR / "sample"
 NOTEBOOKS_DIR = _bundled("notebooks")
 REPORT_NOTEBOOK = NOTEBOOKS_DIR / "annual_report.ipynb"
+CERTIFICATION_NOTEBOOK = NOTEBOOKS_DIR / "certification_report.ipynb"
 
 #: Name of the national aggregate accepted wherever a region is expected.
 NATIONAL = "France"

@@ -13,9 +13,9 @@ import pandas as pd
 from .config import SAMPLE_DATA_DIR
 from .errors import DataError, UsageError
 from .join import join_columns
-from .load import RawTable, find_table_source, read_table
+from .load import RawTable, find_table_source, has_table_source, read_table
 from .mapping import TableMapping, find_mapping, read_mapping
-from .schema import EMPLOYMENT, HOLDERS
+from .schema import ASSESSMENTS, EMPLOYMENT, HOLDERS
 from .validate import validate_table
 
 
@@ -39,6 +39,8 @@ class Dataset:
     sources: dict[str, SourceFile] = field(default_factory=dict)
     #: True for the bundled fictitious data: everything that shows it must say so.
     is_example: bool = False
+    #: The certification jury's results (optional `assessments` file), None without the file.
+    assessments: pd.DataFrame | None = None
 
     @property
     def data_date(self) -> dt.date:
@@ -89,10 +91,13 @@ def check_data_dir(data_dir: Path | str) -> Path:
 def load_dataset(
     data_dir: Path | str = SAMPLE_DATA_DIR, drop_personal_columns: bool = False, mapping: Path | str | None = None
 ) -> Dataset:
-    """Read and validate both tables of a data folder; every problem of both is reported at once.
+    """Read and validate the tables of a data folder (the optional ones if there); every problem of
+    every table is reported at once.
 
     `mapping` is a mapping file (see `tlanalysis.mapping`); by default the folder's tlanalysis.toml
     if there is one. Without any, files and columns are found by their names."""
+    from .assessment_checks import assessment_problems, holder_problems
+
     data_dir = check_data_dir(data_dir)
     mapping_path = find_mapping(data_dir, Path(mapping).expanduser() if mapping is not None else None)
     if mapping_path is not None and not mapping_path.is_file():
@@ -100,19 +105,34 @@ def load_dataset(
     tables = read_mapping(mapping_path, data_dir).tables if mapping_path is not None else {}
     problems = []
     frames: dict[str, pd.DataFrame] = {}
+    raws = {}
     sources: dict[str, SourceFile] = {}
-    for table in (EMPLOYMENT, HOLDERS):
+    for table in (EMPLOYMENT, HOLDERS, ASSESSMENTS):
+        if table.optional and table.name not in tables and not has_table_source(data_dir, table):
+            continue
         try:
             table_mapping = tables.get(table.name)
-            raw = _read(data_dir, table, table_mapping, sources)
-            frames[table.name] = validate_table(raw, table, drop_personal_columns, table_mapping)
+            raws[table.name] = _read(data_dir, table, table_mapping, sources)
+            frames[table.name] = validate_table(raws[table.name], table, drop_personal_columns, table_mapping)
         except DataError as exc:
             problems += exc.problems
+    if "holders" in frames:
+        problems += holder_problems(frames["holders"], raws["holders"])
+    if "assessments" in frames:
+        label = raws["holders"].label if "holders" in raws else "holders"
+        problems += assessment_problems(frames["assessments"], raws["assessments"], frames.get("holders"), label)
     if problems:
         raise DataError(problems)
     if mapping_path is not None:
         sources["mapping"] = _source(mapping_path)
-    return Dataset(frames["employment"], frames["holders"], data_dir, sources, _is_example(data_dir))
+    return Dataset(
+        frames["employment"],
+        frames["holders"],
+        data_dir,
+        sources,
+        _is_example(data_dir),
+        assessments=frames.get("assessments"),
+    )
 
 
 def _source(path: Path) -> SourceFile:

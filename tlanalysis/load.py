@@ -92,9 +92,12 @@ def sheet_names(path: Path) -> list[str]:
         return []
 
 
-def find_table_source(data_dir: Path, table: TableSpec) -> TableSource:
-    """The one place holding `table` in `data_dir`: a file named like the table (English or French,
-    any case, csv/txt/xlsx/xls/ods), or a sheet named like it in a workbook of any name."""
+def has_table_source(data_dir: Path, table: TableSpec) -> bool:
+    """Whether `data_dir` holds a place for `table` (for optional tables: absent is fine)."""
+    return bool(_table_sources(data_dir, table))
+
+
+def _table_sources(data_dir: Path, table: TableSpec) -> dict[Path, TableSource]:
     wanted = table_names(table)
     found: dict[Path, TableSource] = {}
     for path in sorted(data_dir.iterdir()):
@@ -108,6 +111,13 @@ def find_table_source(data_dir: Path, table: TableSpec) -> TableSource:
                 found[path] = TableSource(path, sheet if sheet is not None and len(sheets) > 1 else None)
         elif named:
             found[path] = TableSource(path)
+    return found
+
+
+def find_table_source(data_dir: Path, table: TableSpec) -> TableSource:
+    """The one place holding `table` in `data_dir`: a file named like the table (English or French,
+    any case, csv/txt/xlsx/xls/ods), or a sheet named like it in a workbook of any name."""
+    found = _table_sources(data_dir, table)
     if not found:
         raise DataError(
             [

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .config import SAMPLE_DATA_DIR
-from .schema import EMPLOYMENT, HOLDERS, ColumnSpec, TableSpec
+from .schema import ASSESSMENTS, EMPLOYMENT, HOLDERS, ColumnSpec, TableSpec
 
 #: Fixed seed: the bundled files must not change unless this module does.
 SEED = 20240607
@@ -204,6 +204,7 @@ def _holders_region(code: str) -> pd.DataFrame:
     frame["cohort_year"] = frame["cohort"].map(years).astype("int64")
     frame["region"] = code
     frame["holder_id"] = [f"T-{code}-{i:04d}" for i in range(1, len(frame) + 1)]
+    frame = _with_certification(frame, code)
     return frame[[c.name for c in HOLDERS.columns]]
 
 
@@ -231,6 +232,10 @@ holder identifiers are made up.
   jobs by survey year, region, place, contract and role (one row per group, `count` column).
 - `holders.csv` : titulaires de la certification, une ligne par personne /
   certification holders, one row per person.
+- `assessments.csv` : résultats du jury de certification des promotions de Nouvelle-Aquitaine,
+  une ligne par candidat·e, compétence et session (rattrapages compris) /
+  certification jury results of the Nouvelle-Aquitaine cohorts, one row per candidate,
+  competency and session (resits included).
 - `datapackage.json` : description des fichiers (Frictionless Data Package) /
   file description (Frictionless Data Package).
 
@@ -335,14 +340,112 @@ def datapackage() -> dict:
         # The data's date, shown in reports instead of a build time (so builds are reproducible).
         "created": SAMPLE_DATE,
         "tlanalysis": {"example_data": True},
-        "resources": [_resource(EMPLOYMENT), _resource(HOLDERS)],
+        "resources": [_resource(EMPLOYMENT), _resource(HOLDERS), _resource(ASSESSMENTS)],
     }
 
 
 def write_sample(out_dir: Path = SAMPLE_DATA_DIR) -> None:
     """Write the bundled sample files; output bytes depend only on this module."""
     employment, holders = make_sample()
-    _write_folder(out_dir, {"employment": employment, "holders": holders}, datapackage(), _README)
+    _write_folder(
+        out_dir,
+        {"employment": employment, "holders": holders, "assessments": make_assessments(holders)},
+        datapackage(),
+        _README,
+    )
+
+
+# --- certification follow-up and jury results (their own random streams: the draws above stay) ---
+
+#: Data date of the sample (2024-03): a 2-year follow-up is known for certifications up to 2021.
+_LAST_TWO_YEAR_FOLLOW_UP = 2021
+#: Share of training holders who passed some competency only at a resit the year after.
+_RESIT_P = 0.15
+_ROUTE_P = {"formation": 0.9, "vae": 0.07, "candidat_libre": 0.03}
+#: Situation six months after: answered or not, neutralised (studies, unable to work, abroad) or not.
+_SIX_MONTHS_P = {
+    "facilitation": 0.38,
+    "autre_coordination": 0.18,
+    "autre_emploi": 0.08,
+    "recherche_emploi": 0.14,
+    "autre": 0.03,
+    "inconnu": 0.11,
+    "poursuite_etudes": 0.05,
+    "inapte": 0.01,
+    "hors_marche_francais": 0.02,
+}
+#: Candidates of each NA cohort who were not certified: (validated blocs, absent from every session).
+_NOT_CERTIFIED = (((1, 2), False), ((1,), False), ((), False), ((), True))
+
+
+def _with_certification(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Certification year, access route and the 6-month and 2-year follow-ups of each holder.
+
+    Training holders are certified the year after their cohort started, or the year after that when
+    they passed a competency at the resit. The 2-year follow-up is the holder's current situation
+    (known for certifications up to 2021); a few of them were continuing studies or abroad instead.
+    """
+    rng = _rng(3, int(code))
+    n = len(frame)
+    route = rng.choice(list(_ROUTE_P), size=n, p=list(_ROUTE_P.values()))
+    # no resit session after the data's date (2024-03) for the last cohorts
+    resit = (route == "formation") & (rng.random(n) < _RESIT_P) & (frame["cohort_year"].to_numpy() + 2 < 2024)
+    year = frame["cohort_year"].to_numpy() + 1 + resit
+    six = rng.choice(list(_SIX_MONTHS_P), size=n, p=list(_SIX_MONTHS_P.values()))
+    two = frame["situation"].to_numpy(dtype=object).copy()
+    neutral = rng.random(n) < 0.05
+    two[neutral] = rng.choice(["poursuite_etudes", "hors_marche_francais", "inapte"], size=int(neutral.sum()))
+    two[year > _LAST_TWO_YEAR_FOLLOW_UP] = "inconnu"
+    return frame.assign(certification_year=year, access_route=route, situation_6m=six, situation_2y=two)
+
+
+def _competencies() -> list[tuple[int, str]]:
+    from .reference import certification
+
+    return [(int(u), str(c)) for u, c in certification()[["unit", "competency_code"]].itertuples(index=False)]
+
+
+def make_assessments(holders: pd.DataFrame) -> pd.DataFrame:
+    """The jury results of the Nouvelle-Aquitaine cohorts, consistent with the holders.
+
+    Each training holder has every competency `acquis` (those certified a year late failed one to
+    three competencies at the first session and passed them at the resit); each cohort also has four
+    candidates who are not holders: one with blocs 1 and 2, one with bloc 1, one with none, and one
+    absent. VAE and independent candidates are not assessed with a cohort.
+    """
+    rng = _rng(4, 75)
+    competencies = _competencies()
+    rows = []
+    trained = holders[(holders["region"] == "75") & (holders["access_route"] == "formation")]
+    for holder in trained.itertuples(index=False):
+        first = int(holder.cohort_year) + 1
+        failed: set[str] = set()
+        if int(holder.certification_year) > first:
+            picks = rng.choice(len(competencies), size=int(rng.integers(1, 4)), replace=False)
+            failed = {competencies[i][1] for i in picks}
+        for _, comp in competencies:
+            base = (holder.holder_id, holder.cohort, int(holder.cohort_year), "75", comp)
+            if comp in failed:
+                rows.append((*base, "non_acquis", first))
+                rows.append((*base, "acquis", first + 1))
+            else:
+                rows.append((*base, "acquis", first))
+    cohorts = trained[["cohort", "cohort_year"]].drop_duplicates().itertuples(index=False)
+    serial = 0
+    for cohort in cohorts:
+        first = int(cohort.cohort_year) + 1
+        for blocs, absent in _NOT_CERTIFIED:
+            serial += 1
+            candidate = f"C-75-{serial:04d}"
+            missed = {comp for unit, comp in competencies if unit not in blocs and rng.random() < 0.5}
+            for unit in {u for u, _ in competencies} - set(blocs):  # a bloc not validated misses one at least
+                if not any(c in missed for u, c in competencies if u == unit):
+                    missed.add(next(c for u, c in competencies if u == unit))
+            for _, comp in competencies:
+                result = "absent" if absent else ("non_acquis" if comp in missed else "acquis")
+                rows.append((candidate, cohort.cohort, int(cohort.cohort_year), "75", comp, result, first))
+    frame = pd.DataFrame(rows, columns=[c.name for c in ASSESSMENTS.columns])
+    return frame.sort_values(["cohort_year", "cohort", "candidate_id", "session_year", "competency"], kind="stable")
 
 
 def make_large_employment(n_rows: int, seed: int = 0) -> pd.DataFrame:
@@ -451,6 +554,7 @@ def _national_holders_region(seed: int, code: str, label: str) -> pd.DataFrame:
     frame["cohort_year"] = frame["cohort_year"].astype("int64")
     frame["region"] = code
     frame["holder_id"] = [f"T-{code}-{i:05d}" for i in range(1, len(frame) + 1)]
+    frame = _with_certification(frame, code)
     return frame[[c.name for c in HOLDERS.columns]]
 
 

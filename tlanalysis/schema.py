@@ -8,9 +8,11 @@ these declarations, so they cannot drift apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import csv
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from .config import REFERENCE_DIR
 from .textmatch import match_key
 
 
@@ -37,6 +39,13 @@ class ColumnSpec:
     unique: bool = False
     minimum: int | None = None
     maximum: int | None = None
+    #: Category value used for an empty cell or an absent optional column (None: a value is needed).
+    default: str | None = None
+
+    @property
+    def nullable(self) -> bool:
+        """An empty cell is allowed and stays empty (optional text and optional whole numbers)."""
+        return not self.required and self.kind in ("text", "integer")
 
     @property
     def allowed_values(self) -> list[str]:
@@ -86,6 +95,8 @@ class TableSpec:
     label: str
     description: str
     columns: tuple[ColumnSpec, ...] = field(default_factory=tuple)
+    #: An optional table: a data folder without its file is valid (the features it feeds are off).
+    optional: bool = False
 
     def column(self, name: str) -> ColumnSpec:
         return next(c for c in self.columns if c.name == name)
@@ -442,7 +453,189 @@ HOLDERS = TableSpec(
     ),
 )
 
-TABLES: dict[str, TableSpec] = {t.name: t for t in (EMPLOYMENT, HOLDERS)}
+# --- certification follow-up (France Compétences, Qualiopi): optional holders columns -------------
+
+#: Situations that France Compétences takes out of the base of an insertion rate (« neutralisés »).
+NEUTRALISED_SITUATIONS = ("poursuite_etudes", "inapte", "hors_marche_francais")
+#: A follow-up without an answer: the holder is not a respondent.
+NO_ANSWER = "inconnu"
+
+_FOLLOW_UP_CATEGORIES = (
+    # « en formation » means continuing studies here, not an "other situation"
+    *(
+        Category("autre", "Autre situation", ("other",)) if c.value == "autre" else c
+        for c in HOLDERS.column("situation").categories
+    ),
+    Category(
+        "poursuite_etudes",
+        "Poursuite d'études (alternance comprise)",
+        (
+            "poursuite d'etudes",
+            "etudes",
+            "en etudes",
+            "formation",
+            "en formation",
+            "reprise d'etudes",
+            "alternance",
+            "en alternance",
+            "apprentissage",
+            "contrat de professionnalisation",
+            "continuing studies",
+        ),
+    ),
+    Category("inapte", "Inapte au travail", ("inapte au travail", "inaptitude", "unable to work")),
+    Category(
+        "hors_marche_francais",
+        "En emploi hors du marché du travail français",
+        ("hors marche francais", "hors marche du travail francais", "a l'etranger", "etranger", "abroad"),
+    ),
+)
+
+
+def _follow_up(name: str, when: str, label: str, aliases: tuple[str, ...]) -> ColumnSpec:
+    return ColumnSpec(
+        name,
+        "category",
+        False,
+        f"Situation {when} after the certification was obtained (France Compétences insertion survey); "
+        f"empty or `{NO_ANSWER}` = no answer.",
+        label,
+        aliases,
+        categories=_FOLLOW_UP_CATEGORIES,
+        default=NO_ANSWER,
+    )
+
+
+# Appended to the holders table: files without them stay valid (a certification year left empty
+# means not certified, or not known; the follow-ups default to « no answer »).
+HOLDERS = replace(
+    HOLDERS,
+    columns=(
+        *HOLDERS.columns,
+        ColumnSpec(
+            "certification_year",
+            "integer",
+            False,
+            "Year the certification was obtained (empty: not certified or not known).",
+            "Année d'obtention de la certification",
+            ("annee d'obtention", "annee de certification", "annee d'obtention de la certification", "certifie en"),
+            minimum=YEAR_RANGE[0],
+            maximum=YEAR_RANGE[1],
+        ),
+        ColumnSpec(
+            "access_route",
+            "category",
+            False,
+            "How the certification was obtained (default `formation`).",
+            "Voie d'accès",
+            ("voie d'acces", "voie d'acces a la certification", "modalite d'acces", "parcours"),
+            categories=(
+                Category("formation", "À l'issue d'une formation", ("parcours de formation", "training")),
+                Category(
+                    "vae",
+                    "Validation des acquis de l'expérience (VAE)",
+                    ("validation des acquis de l'experience", "parcours vae"),
+                ),
+                Category("candidat_libre", "Candidat·e libre", ("candidat libre", "candidate libre", "libre")),
+            ),
+            default="formation",
+        ),
+        _follow_up(
+            "situation_6m",
+            "6 months",
+            "Situation à 6 mois",
+            ("situation a 6 mois", "situation 6 mois", "situation six mois", "insertion a 6 mois"),
+        ),
+        _follow_up(
+            "situation_2y",
+            "2 years",
+            "Situation à 2 ans",
+            ("situation a 2 ans", "situation 2 ans", "situation deux ans", "insertion a 2 ans"),
+        ),
+    ),
+)
+
+
+# --- certification assessments (optional table) --------------------------------------------------
+
+
+def _competency_categories() -> tuple[Category, ...]:
+    """The 18 competencies of data/reference/certification.csv, by code (« 1.1 », also « C1.1 »)."""
+    with open(REFERENCE_DIR / "certification.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return tuple(
+        Category(r["competency_code"], r["competency_title"], (f"C{r['competency_code']}", f"C {r['competency_code']}"))
+        for r in rows
+    )
+
+
+ASSESSMENTS = TableSpec(
+    name="assessments",
+    label="Évaluations",
+    description=(
+        "Optional. One row per candidate, competency and assessment session: the certification jury's "
+        "result. A resit is another row for the same competency (with its `session_year`)."
+    ),
+    optional=True,
+    columns=(
+        ColumnSpec(
+            "candidate_id",
+            "text",
+            True,
+            "Pseudonymous identifier of the candidate (the holder's `holder_id` once certified).",
+            "Identifiant",
+            ("id", "identifiant", "identifiant candidat", "code candidat", "candidat", "holder_id"),
+        ),
+        ColumnSpec("cohort", "text", True, "Cohort (promotion) label.", "Promotion", ("promotion", "promo")),
+        ColumnSpec(
+            "cohort_year",
+            "integer",
+            True,
+            "Year the cohort started.",
+            "Année de promotion",
+            ("annee de promotion", "annee promotion", "annee de la promotion", "annee d'entree"),
+            minimum=YEAR_RANGE[0],
+            maximum=YEAR_RANGE[1],
+        ),
+        ColumnSpec(
+            "region", "region", True, _REGION_HELP, "Région", ("code region", "code_region", "region code", "reg")
+        ),
+        ColumnSpec(
+            "competency",
+            "category",
+            True,
+            "Competency code of the certification's reference framework (data/reference/certification.csv).",
+            "Compétence",
+            ("competence", "code competence", "code de la competence", "competency code"),
+            categories=_competency_categories(),
+        ),
+        ColumnSpec(
+            "result",
+            "category",
+            True,
+            "The jury's result for this competency.",
+            "Résultat",
+            ("resultat", "decision", "decision du jury", "evaluation"),
+            categories=(
+                Category("acquis", "Acquis", ("acquise", "valide", "validee", "oui", "passed")),
+                Category("non_acquis", "Non acquis", ("non acquise", "non valide", "non validee", "non", "failed")),
+                Category("absent", "Absent·e", ("absente", "abs", "non presente", "non presente")),
+            ),
+        ),
+        ColumnSpec(
+            "session_year",
+            "integer",
+            False,
+            "Year of the assessment session (optional; resits are later sessions).",
+            "Année de session",
+            ("annee de session", "session", "annee d'evaluation", "annee du jury"),
+            minimum=YEAR_RANGE[0],
+            maximum=YEAR_RANGE[1],
+        ),
+    ),
+)
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (EMPLOYMENT, HOLDERS, ASSESSMENTS)}
 
 #: Situations that count as employed in the trajectories.
 EMPLOYED_SITUATIONS = ("facilitation", "autre_coordination", "autre_emploi")

@@ -41,7 +41,8 @@ def render_markdown() -> str:
         "Generated from `tlanalysis/schema.py` by `tlanalysis template DIR --docs docs/data-format.md`; "
         "do not edit by hand.",
         "",
-        "A data folder holds two tables, each as a file named like the table in English or French "
+        "A data folder holds the tables below (those marked optional may be left out), each as a file "
+        "named like the table in English or French "
         "(`employment.csv`, `Emplois.xlsx`…) or as a sheet named like it in one workbook of any name "
         "(`employment`/`Emplois`, `holders`/`Titulaires`). Files may be `.csv` or `.txt` (`;`, `,` or tab "
         "separated; UTF-8, Windows-1252 or UTF-16 — Excel's « Texte Unicode »; Excel's `sep=;` first line "

@@ -97,7 +97,7 @@ def validate_table(
     columns = map_headers(raw, table, problems, mapping)
     location = mapping.location_kind if mapping else "region"
     constants = constant_columns(table, mapping, problems)
-    if table.name == "holders":
+    if table.name in ("holders", "assessments"):
         # a header read as a field is not personal data, unless a mapping binds it (holder_id = "Nom");
         # the location a mapping names may say « INSEE » (a commune code), which is not a person's
         exempt = {
@@ -113,7 +113,7 @@ def validate_table(
                     "this column looks like personal data and is refused",
                     column=h,
                     expected="no names, contact details, birth dates, addresses or social security "
-                    "numbers in the holders file: remove the column, or pass "
+                    f"numbers in the {table.name} file: remove the column, or pass "
                     "--drop-personal-columns to ignore it on reading",
                 )
                 for h in personal
@@ -151,6 +151,13 @@ def validate_table(
         elif not spec.required:
             normalized[spec.name] = _default(spec, raw.frame.index)
 
+    for spec in table.columns:  # an optional number may be empty, not unreadable
+        if spec.nullable and spec.kind == "integer" and spec.name in columns:
+            typed = raw.frame[columns[spec.name]]
+            for row in normalized.index[normalized[spec.name].isna() & typed.notna()]:
+                problems.append(
+                    Problem(raw.label, "not a whole number", int(row), columns[spec.name], typed[row], spec.expected)
+                )
     problems += check_schema(normalized, raw, table, columns, location)
     if problems:
         raise DataError(problems)
@@ -262,13 +269,14 @@ def normalize(column: pd.Series, spec: ColumnSpec, location: str = "region") -> 
     """A column of text cells as typed values; what cannot be read becomes missing (and a problem)."""
     if spec.kind in ("integer", "count"):
         parsed = _parse_integers(column)
-        if not spec.required:
+        if spec.kind == "count" and not spec.required:
             parsed = parsed.mask(column.isna(), 1)
         return parsed
     if spec.kind == "region":
         return _map_unique(column, lambda v: geography.region_code_of(v, location)).astype("string")
     if spec.kind == "category":
-        return _map_unique(column, spec.canonical).astype("string")
+        values = _map_unique(column, spec.canonical).astype("string")
+        return values.mask(column.isna(), spec.default) if spec.default is not None else values
     if spec.kind == "boolean":
         values = _map_unique(column, lambda v: {"yes": True, "no": False}.get(spec.canonical(v) or ""))
         return values.astype("boolean").mask(column.isna(), False)
@@ -280,6 +288,10 @@ def _default(spec: ColumnSpec, index: pd.Index) -> pd.Series:
         return pd.Series(1, index=index, dtype="Int64")
     if spec.kind == "boolean":
         return pd.Series(False, index=index, dtype="boolean")
+    if spec.kind == "integer":
+        return pd.Series(pd.NA, index=index, dtype="Int64")
+    if spec.default is not None:
+        return pd.Series(spec.default, index=index, dtype="string")
     return pd.Series(pd.NA, index=index, dtype="string")
 
 
@@ -320,9 +332,7 @@ def _pandera_schema(table: TableSpec, present: tuple[str, ...]) -> pa.DataFrameS
         if spec.kind == "region":
             checks.append(pa.Check.isin(reference.regions()["code"].tolist()))
         dtype = {"integer": "Int64", "count": "Int64", "boolean": "boolean"}.get(spec.kind, "string")
-        columns[spec.name] = pa.Column(
-            dtype, checks=checks, nullable=spec.kind == "text" and not spec.required, unique=spec.unique, required=False
-        )
+        columns[spec.name] = pa.Column(dtype, checks=checks, nullable=spec.nullable, unique=spec.unique, required=False)
     return pa.DataFrameSchema(columns, name=table.name, strict=True)
 
 
@@ -407,7 +417,7 @@ def _tidy(normalized: pd.DataFrame, table: TableSpec) -> pd.DataFrame:
     for spec in table.columns:
         column = normalized[spec.name]
         if spec.kind in ("integer", "count"):
-            tidy[spec.name] = column.astype("int64")
+            tidy[spec.name] = column.astype("Int64" if spec.nullable else "int64")
         elif spec.kind == "region":
             tidy["region_code"] = pd.Categorical(column.astype(object), categories=reference.regions()["code"])
         elif spec.kind == "category":

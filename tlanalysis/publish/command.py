@@ -67,7 +67,8 @@ from ..config import SAMPLE_DATA_DIR
     "--notebook",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Report notebook to execute (parameters: year, region, data_dir, render, min_count).  "
+    help="Report notebook to execute (parameters: year, region, data_dir, render, min_count); with "
+    "another notebook than the bundled annual report, only that one is built (no certification report).  "
     "[default: the bundled annual report]",
 )
 @click.option(
@@ -121,6 +122,8 @@ def build(
       OUT/<year>/<slug>.html          the report (e.g. 2019/75-nouvelle-aquitaine.html, 2019/france.html)
       OUT/<year>/<slug>.ipynb         the executed notebook, kept for audit
       OUT/<year>/<slug>.failed.ipynb  the executed notebook of a report that failed
+      OUT/<year>/certification-<slug>.html  the certification report (certification_report.ipynb),
+                                      where the data has certification data before that year
       OUT/assets/                     plotly.js and style sheets shared by the pages
       OUT/.tlanalysis-build.json      what each report was built from (incremental builds)
 

@@ -154,7 +154,9 @@ class Kernel:
             self.pid = getattr(self.km.provisioner, "pid", None)
             if self.pid:
                 Kernel.live_pids.add(self.pid)
-            client = BlockingKernelClient()
+            # parent=the manager: "is the kernel alive" asks its process, not the heartbeat, which a loaded
+            # machine can delay past 1 s ("Kernel died before replying to kernel_info" while it starts)
+            client = BlockingKernelClient(parent=self.km)
             client.load_connection_info(self.km.get_connection_info())
             client.start_channels()
             try:

@@ -8,6 +8,10 @@ Rules (documented in `tlanalysis build --help`):
 * `--region` only: every survey year of each region (all years for France);
 * both: every year × region pair, each of which must be in the data.
 
+Report kinds (`REPORT_KINDS`): each (year, region) has the annual report; it also has the
+certification report (`notebooks/certification_report.ipynb`) when the data holds certified holders
+or jury results of cohorts before that year in that region (`kinds` includes "certification").
+
 A region that does not exist, or a year the data does not hold, is a `UsageError`
 (exit code 2) listing what is valid.
 """
@@ -21,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import NATIONAL
+from ..config import CERTIFICATION_NOTEBOOK, NATIONAL, REPORT_NOTEBOOK
 from ..errors import UsageError
 
 if TYPE_CHECKING:  # the dataset module imports pandas; only needed for annotations here
@@ -34,6 +38,18 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "report"
 
 
+#: Kind of report -> (its notebook, the suffix of its file names; "" for the annual report).
+REPORT_KINDS: dict[str, tuple[Path, str]] = {
+    "annual": (REPORT_NOTEBOOK, ""),
+    "certification": (CERTIFICATION_NOTEBOOK, "certification-"),
+}
+
+
+def kind_of_slug(slug: str) -> str:
+    """The kind of report a file name (slug) belongs to: "certification-france" → "certification"."""
+    return next((kind for kind, (_, prefix) in REPORT_KINDS.items() if prefix and slug.startswith(prefix)), "annual")
+
+
 @dataclass(frozen=True, order=True)
 class Report:
     """One report to build: a survey year and a region (code None for the national report)."""
@@ -42,11 +58,16 @@ class Report:
     sort_key: str
     region_code: str | None
     region_name: str
+    kind: str = "annual"
 
     @classmethod
-    def make(cls, year: int, region_code: str | None, region_name: str) -> Report:
+    def make(cls, year: int, region_code: str | None, region_name: str, kind: str = "annual") -> Report:
         # national first, then regions by INSEE code
-        return cls(int(year), "" if region_code is None else region_code, region_code, region_name)
+        return cls(int(year), "" if region_code is None else region_code, region_code, region_name, kind)
+
+    @property
+    def notebook(self) -> Path:
+        return REPORT_KINDS[self.kind][0]
 
     @property
     def is_national(self) -> bool:
@@ -54,9 +75,10 @@ class Report:
 
     @property
     def slug(self) -> str:
+        prefix = REPORT_KINDS[self.kind][1]
         if self.is_national:
-            return slugify(NATIONAL)
-        return f"{self.region_code}-{slugify(self.region_name)}"
+            return prefix + slugify(NATIONAL)
+        return f"{prefix}{self.region_code}-{slugify(self.region_name)}"
 
     @property
     def key(self) -> str:
@@ -74,10 +96,14 @@ class Report:
 
     @property
     def title(self) -> str:
+        if self.kind == "certification":
+            return f"Certification « Piloter un tiers-lieu » — {self.region_name} {self.year}"
         return f"Tiers-lieux — {self.region_name} {self.year}"
 
 
-def plan_reports(dataset: Dataset, years: Iterable[int] = (), regions: Iterable[str] = ()) -> list[Report]:
+def plan_reports(
+    dataset: Dataset, years: Iterable[int] = (), regions: Iterable[str] = (), kinds: Iterable[str] = ("annual",)
+) -> list[Report]:
     """The reports asked for, checked against the data; raises UsageError listing what is valid."""
     from ..reference import FRANCE, resolve_region
     from ..reference import regions as reference_regions
@@ -124,4 +150,18 @@ def plan_reports(dataset: Dataset, years: Iterable[int] = (), regions: Iterable[
                         FRANCE.name if checked.is_national else checked.name,
                     )
                 )
+    if "certification" in set(kinds):
+        planned |= _certification_reports(dataset, planned)
     return sorted(planned)
+
+
+def _certification_reports(dataset: Dataset, annual: set[Report]) -> set[Report]:
+    """The certification report of each planned (year, region) whose data has something to show."""
+    from ..certification_disclosure import has_certification_data
+    from ..reference import FRANCE, resolve_region
+
+    return {
+        Report.make(r.year, r.region_code, r.region_name, "certification")
+        for r in annual
+        if has_certification_data(dataset, r.year, FRANCE if r.is_national else resolve_region(r.region_code))
+    }

@@ -68,6 +68,10 @@ class ProductMaker:
         from ..report import ReportContext
 
         params = validate_parameters(**parameters)
+        from .plan import kind_of_slug
+
+        if kind_of_slug(html.stem) == "certification":
+            return self._certification(params, html, title)
         ctx = ReportContext.from_parameters(params)
         paths = product_paths(html, self.formats)
         written = [self._json(ctx, paths["json"])]
@@ -100,6 +104,50 @@ class ProductMaker:
 
             charts = employment_charts(ctx) + holders_charts(ctx)
             written += self._images.export(charts, html.parent / "charts", ctx.slug, formats=images)
+        return [Path(p) for p in written]
+
+    def _certification(self, params, html: Path, title: str) -> list[Path]:
+        """The products of a certification report: its protected figures (JSON, XLSX), PDF, chart images."""
+        from ..export.dossier import write_certification_workbook
+        from ..formatting import fmt_date
+        from ..report.certification import CertificationContext, report_charts
+
+        ctx = CertificationContext.from_parameters(params)
+        paths = product_paths(html, self.formats)
+        document = {
+            "kind": "certification",
+            "year": ctx.year,
+            "region": ctx.region.name,
+            "region_code": ctx.region.code,
+            "example_data": ctx.dataset.is_example,
+            "data_date": ctx.dataset.data_date.isoformat(),
+            "min_count": ctx.min_count,
+            "data_files": {name: src.short_hash for name, src in ctx.dataset.sources.items()},
+            # keyed by year and cohort, so that `tlanalysis diff` names the figure that moved
+            "figures": {
+                "promotions": {str(r["certification_year"]): r for r in ctx.promotions()},
+                "cohorts": {r["cohort"]: r for r in ctx.cohorts()},
+            },
+        }
+        atomic.write_text(paths["json"], json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        written = [paths["json"]]
+        if "xlsx" in self.formats:
+            written.append(write_certification_workbook(ctx, paths["xlsx"]))
+        if "pdf" in self.formats:
+            if self._printer is None:
+                from ..export.pdf import PdfPrinter
+
+                self._printer = PdfPrinter().__enter__()
+            written.append(
+                self._printer.print(html, paths["pdf"], title=title, date_fr=fmt_date(ctx.dataset.data_date))
+            )
+        images = tuple(f for f in ("png", "svg") if f in self.formats)
+        if images:
+            if self._images is None:
+                from ..export.images import ChartImageExporter
+
+                self._images = ChartImageExporter().__enter__()
+            written += self._images.export(report_charts(ctx), html.parent / "charts", ctx.slug, formats=images)
         return [Path(p) for p in written]
 
     @staticmethod

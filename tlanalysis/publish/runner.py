@@ -27,7 +27,7 @@ from .. import atomic
 from ..config import DEFAULT_MIN_COUNT, REPORT_NOTEBOOK
 from ..errors import TLAnalysisError, UsageError
 from .cache import STATE_FILE, BuildState, Inputs
-from .plan import Report, plan_reports
+from .plan import REPORT_KINDS, Report, plan_reports
 
 LOCK_FILE = ".tlanalysis-build.lock"
 
@@ -75,6 +75,9 @@ class BuildOptions:
     diff_with: Path | None = None
     #: A mapping file outside the data folder (`--mapping`); passed to each notebook.
     mapping: Path | None = None
+    #: Kinds of report (`plan.REPORT_KINDS`); None: all of them with the default notebook, only the
+    #: annual report (run with `notebook`) with another one.
+    kinds: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -216,16 +219,19 @@ def _build(options: BuildOptions, echo) -> Summary:
             find_chromium()
         except ExportError as exc:
             raise UsageError(f"--formats {','.join(options.formats)} needs Chromium: {exc}") from None
-    reports = plan_reports(dataset, options.years, options.regions)
+    kinds = options.kinds or (tuple(REPORT_KINDS) if notebook == REPORT_NOTEBOOK.resolve() else ("annual",))
+    notebooks = {kind: notebook if kind == "annual" else REPORT_KINDS[kind][0].resolve() for kind in kinds}
+    reports = plan_reports(dataset, options.years, options.regions, kinds)
     out_dir = _prepare_out_dir(Path(options.out_dir))
 
     with _locked(out_dir):
         atomic.clean_temp_files(out_dir)
         state = BuildState.load(out_dir)
-        inputs = Inputs.collect(notebook, data_dir, "standalone" if options.standalone else "site")
+        mode = "standalone" if options.standalone else "site"
+        inputs = {kind: Inputs.collect(path, data_dir, mode) for kind, path in notebooks.items()}
         by_key = {r.key: r for r in reports}
         fingerprints = {
-            r.key: inputs.fingerprint(
+            r.key: inputs[r.kind].fingerprint(
                 report_parameters(r, data_dir, options.min_count, options.drop_personal_columns, options.mapping)
             )
             for r in reports
@@ -267,6 +273,7 @@ def _build(options: BuildOptions, echo) -> Summary:
                     jobs,
                     dataset.is_example,
                     echo,
+                    notebooks,
                 )
             except KeyboardInterrupt:
                 finish()  # the index lists what was finished
@@ -281,7 +288,7 @@ def _build(options: BuildOptions, echo) -> Summary:
 
 def _current_keys(
     state: BuildState,
-    inputs: Inputs,
+    inputs: dict[str, Inputs],
     dataset,
     data_dir: Path,
     min_count: int,
@@ -294,12 +301,16 @@ def _current_keys(
     current = set()
     for key, entry in state.reports.items():
         try:
-            report = Report.make(int(entry["year"]), entry.get("region_code"), entry["region"])
+            report = Report.make(
+                int(entry["year"]), entry.get("region_code"), entry["region"], entry.get("kind", "annual")
+            )
             check_selection(dataset, report.year, report.region_name)
         except (TLAnalysisError, KeyError, TypeError, ValueError):
             continue
+        if report.kind not in inputs:
+            continue
         parameters = report_parameters(report, data_dir, min_count, drop_personal_columns, mapping)
-        if entry.get("fingerprint") == inputs.fingerprint(parameters):
+        if entry.get("fingerprint") == inputs[report.kind].fingerprint(parameters):
             current.add(key)
     return current
 
@@ -316,6 +327,7 @@ def _run_pool(
     jobs: int,
     example_data: bool,
     echo,
+    notebooks: dict[str, Path] | None = None,
 ) -> None:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -335,7 +347,7 @@ def _run_pool(
         worker.Task(
             key=r.key,
             title=r.title,
-            notebook=str(notebook),
+            notebook=str((notebooks or {}).get(r.kind, notebook)),
             parameters=report_parameters(
                 r, data_dir, options.min_count, options.drop_personal_columns, options.mapping
             ),
@@ -419,7 +431,7 @@ def _stop_workers(executor) -> None:
 
 
 def _label(report: Report) -> str:
-    return f"{report.year} {report.region_name}"
+    return f"{report.year} {report.region_name}" + (" (certification)" if report.kind != "annual" else "")
 
 
 def _record(
@@ -434,6 +446,7 @@ def _record(
 ) -> None:
     out_dir = state.out_dir
     entry = {
+        "kind": report.kind,
         "year": report.year,
         "region": report.region_name,
         "region_code": report.region_code,

@@ -138,6 +138,8 @@ def _built_reports(state: BuildState, current: set[str]) -> tuple[dict[tuple[str
     built: list[_Built] = []
     rows: dict[str, str] = {}  # sort key → label
     for key, entry in state.reports.items():
+        if entry.get("kind", "annual") != "annual":
+            continue  # listed by `certification_index_html`
         try:
             year, name, code = int(entry["year"]), str(entry["region"]), entry.get("region_code")
         except (KeyError, TypeError, ValueError):
@@ -325,11 +327,54 @@ def render_index(state: BuildState, current: set[str], example_data: bool, data_
 (« {_e(NATIONAL)} » : ensemble des régions). Données : {_e(data_label)}.</p>
 {example}
 {key_figures}{map_part}{table}
+{certification_index_html(state, current)}
 </main>
 <script>{SCRIPT}</script>
 </body>
 </html>
 """
+
+
+def certification_index_html(state: BuildState, current: set[str]) -> str:
+    """The certification reports (« Suivi de la certification »), a region × year table like the annual ones."""
+    cells: dict[tuple[str, int], str] = {}
+    labels: dict[str, str] = {}
+    for key, entry in state.reports.items():
+        if entry.get("kind") != "certification":
+            continue
+        try:
+            year, name, code = int(entry["year"]), str(entry["region"]), entry.get("region_code")
+        except (KeyError, TypeError, ValueError):
+            continue
+        sort_key = "" if code is None else str(code)
+        html_rel = f"{year}/{entry.get('slug', key.split('/')[-1])}.html"
+        if entry.get("status") == "ok" and (state.out_dir / html_rel).is_file():
+            stale = key not in current
+            mark = " <small>(ancien)</small>" if stale else ""
+            cells[(sort_key, year)] = (
+                f'<td class="{"stale" if stale else "ok"}"><a href="{_e(html_rel)}">{year}</a>{mark}</td>'
+            )
+        elif entry.get("status") == "failed":
+            cells[(sort_key, year)] = f'<td class="failed" title="{_e(entry.get("error", ""))}">échec</td>'
+        else:
+            continue
+        labels[sort_key] = name if code is None else f"{name} ({code})"
+    if not cells:
+        return ""
+    years = sorted({year for _, year in cells})
+    head = "".join(f'<th scope="col">{year}</th>' for year in years)
+    body = "".join(
+        f'<tr><th scope="row">{_e(labels[k])}</th>'
+        + "".join(cells.get((k, year), '<td class="none">—</td>') for year in years)
+        + "</tr>"
+        for k in sorted(labels)
+    )
+    return (
+        '<h2 id="certification">Suivi de la certification « Piloter un tiers-lieu »</h2>\n'
+        '<p class="note">Certifiés et insertion par année d\'obtention (France Compétences), résultats du jury '
+        "par promotion : années de certification et promotions antérieures à l'année indiquée.</p>\n"
+        f'<table><thead><tr><th scope="col">Région</th>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
 
 
 def write_index(state: BuildState, current: set[str], example_data: bool, data_label: str) -> Path:

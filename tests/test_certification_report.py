@@ -1,0 +1,218 @@
+"""The certification report: its disclosure control against an independent attacker, and the built
+pages (`tlanalysis build`, real papermill and nbconvert) opened in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+from browser import assert_page_ok, open_page
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from tlanalysis.certification import blocs, competency_blocs
+from tlanalysis.certification_disclosure import CertificationProtection
+from tlanalysis.dataset import load_dataset
+from tlanalysis.disclosure import SECONDARY, SMALL_COUNT, Masked, is_masked
+from tlanalysis.reference import FRANCE, find_region
+
+K = 5
+ROUTES = ("formation", "vae", "candidat_libre")
+
+
+class Attacker:
+    """What a reader can work out from published figures: whole numbers ≥ 0, the labels (« < 5 »: 0..4,
+    « secret »: ≥ 5), the values shown, and relations between the figures that the tables' meaning
+    implies. Written independently of the library's model (relations, not atoms)."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, int] = {}
+        self.rows: list[tuple[dict[str, float], float, float]] = []
+
+    def var(self, name: str) -> str:
+        self.names.setdefault(name, len(self.names))
+        return name
+
+    def rel(self, terms: dict[str, float], lo: float, hi: float) -> None:
+        for name in terms:
+            self.var(name)
+        self.rows.append((terms, lo, hi))
+
+    def le(self, small: str, big: str) -> None:
+        self.rel({small: 1, big: -1}, -np.inf, 0)
+
+    def published(self, name: str, value: object) -> None:
+        self.var(name)
+        if isinstance(value, Masked):
+            assert value.reason in (SMALL_COUNT, SECONDARY)
+            self.rel({name: 1}, *((0, K - 1) if value.reason == SMALL_COUNT else (K, np.inf)))
+        elif value is not None:
+            self.rel({name: 1}, value, value)
+
+    def range_of(self, name: str) -> tuple[float, float]:
+        n = len(self.names)
+        matrix = np.zeros((len(self.rows), n))
+        for i, (terms, _, _) in enumerate(self.rows):
+            for term, coef in terms.items():
+                matrix[i, self.names[term]] = coef
+        constraints = LinearConstraint(matrix, [r[1] for r in self.rows], [r[2] for r in self.rows])
+        objective = np.zeros(n)
+        objective[self.names[name]] = 1
+        out = []
+        for sign in (1, -1):
+            result = milp(sign * objective, constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, np.inf))
+            assert result.status in (0, 3), f"the published figures are inconsistent ({result.message})"
+            out.append(np.inf * -sign if result.status == 3 else float(result.x[self.names[name]]))
+        return out[0], out[1]
+
+
+def _rate_numerator(attacker: Attacker, numerator: str, rate: object, base: object, base_name: str) -> None:
+    """A shown rate with a shown base gives its numerator back."""
+    if rate is not None and not is_masked(rate) and not is_masked(base):
+        attacker.rel({numerator: 1, base_name: -rate}, -1e-6, 1e-6)
+
+
+def promotion_attack(protection: CertificationProtection, before: int, scopes: list) -> tuple[Attacker, list[str]]:
+    attacker, masked = Attacker(), []
+    rows = {
+        scope.code or "FR": {r["certification_year"]: r for r in protection.promotions(before, scope)}
+        for scope in scopes
+    }
+    for scope, by_year in rows.items():
+        for year, r in by_year.items():
+            v = lambda m, y=year, s=scope: f"{s}/{y}/{m}"  # noqa: E731
+            attacker.published(v("certified"), r["certified"])
+            for route in ROUTES:
+                attacker.published(v(route), r["certified_by_route"][route])
+            attacker.rel({v("certified"): 1, **{v(route): -1 for route in ROUTES}}, 0, 0)
+            for s in ("6m", "2y"):
+                attacker.published(v(f"base_{s}"), r[f"base_{s}"])
+                for name, rate in (("employed", "insertion_global"), ("target_job", "insertion_target_job")):
+                    numerator = attacker.var(v(f"{name}_{s}"))
+                    if is_masked(r[f"{rate}_{s}"]):
+                        attacker.published(numerator, r[f"{name}_{s}"])  # the count behind a masked rate is masked
+                    _rate_numerator(attacker, numerator, r[f"{rate}_{s}"], r[f"base_{s}"], v(f"base_{s}"))
+                attacker.le(v(f"target_job_{s}"), v(f"employed_{s}"))
+                attacker.le(v(f"employed_{s}"), v(f"base_{s}"))
+                attacker.le(v(f"base_{s}"), v("certified"))
+            masked += [
+                v(m)
+                for m, value in [("certified", r["certified"]), *((x, r["certified_by_route"][x]) for x in ROUTES)]
+                + [(f"base_{s}", r[f"base_{s}"]) for s in ("6m", "2y")]
+                if is_masked(value)
+            ]
+    regions = [s for s in rows if s != "FR"]
+    for year in rows["FR"]:  # France is the sum of the regions
+        for m in ("certified", *ROUTES, "base_6m", "base_2y", "employed_6m", "target_job_6m"):
+            terms = {f"FR/{year}/{m}": 1.0}
+            for region in regions:
+                if year in rows[region]:
+                    terms[f"{region}/{year}/{m}"] = -1.0
+            attacker.rel(terms, 0, 0)
+    return attacker, masked
+
+
+@pytest.fixture(scope="module")
+def sample_protection():
+    dataset = load_dataset()
+    return dataset, CertificationProtection(dataset.holders, dataset.assessments, K)
+
+
+def test_no_masked_count_of_the_year_tables_can_be_pinned(sample_protection):
+    dataset, protection = sample_protection
+    regions = [find_region(c) for c in sorted(dataset.holders["region_code"].astype(str).unique())]
+    attacker, masked = promotion_attack(protection, 2021, [FRANCE, *regions])
+    assert len(masked) > 20  # small counts and complements: there is something to attack
+    reasons = {
+        r.reason for row in protection.promotions(2021) for r in row["certified_by_route"].values() if is_masked(r)
+    }
+    assert SMALL_COUNT in reasons
+    for name in masked:
+        low, high = attacker.range_of(name)
+        assert high - low >= 1, f"{name} is pinned to {low} by the published figures"
+    assert protection.audit() == []
+
+
+def test_the_attacker_pins_what_primary_suppression_alone_leaves(sample_protection):
+    """Without complements, NA 2018 (64 certified, 64 by training) gives away VAE = 0: the attacker sees it."""
+    _, protection = sample_protection
+    row = next(r for r in protection.promotions(2019, find_region("75")) if r["certification_year"] == 2018)
+    attacker = Attacker()
+    exact = {"formation": 64, "vae": Masked(SMALL_COUNT), "candidat_libre": Masked(SMALL_COUNT)}
+    attacker.published("certified", 64)
+    for route, value in exact.items():
+        attacker.published(route, value)
+    attacker.rel({"certified": 1, **dict.fromkeys(ROUTES, -1)}, 0, 0)
+    assert attacker.range_of("vae") == (0, 0)
+    assert is_masked(row["certified"]) and row["certified"].reason == SECONDARY  # what the library does instead
+
+
+def test_no_masked_count_of_the_cohort_tables_can_be_pinned(sample_protection):
+    _, protection = sample_protection
+    cohorts = protection.cohort_results(2020)
+    assert cohorts and any(is_masked(c["partial"]) for c in cohorts)
+    codes = list(competency_blocs())
+    for c in cohorts:
+        attacker, masked = Attacker(), []
+        for name in ("presented", "certified", "partial"):
+            attacker.published(name, c[name])
+            masked += [name] if is_masked(c[name]) else []
+        counts = {f"bloc_{b}": c["blocs"][b] for b in blocs()} | {f"comp_{x}": c["competencies"][x] for x in codes}
+        for name, rate in counts.items():
+            attacker.var(name)
+            if is_masked(rate):
+                masked.append(name)
+            _rate_numerator(attacker, name, rate, c["presented"], "presented")
+        attacker.rel({"certified": 1, "partial": 1, "presented": -1}, -np.inf, 0)
+        for b in blocs():
+            attacker.le("certified", f"bloc_{b}")
+            attacker.rel({f"bloc_{b}": 1, "certified": -1, "partial": -1}, -np.inf, 0)
+            for x in codes:
+                if competency_blocs()[x] == b:
+                    attacker.le(f"bloc_{b}", f"comp_{x}")
+                    attacker.le(f"comp_{x}", "presented")
+        attacker.rel({**{f"bloc_{b}": 1 for b in blocs()}, "certified": -3, "partial": -1}, 0, np.inf)
+        for name in masked:
+            low, high = attacker.range_of(name)
+            assert high - low >= 1, f"{c['cohort']} {name} is pinned to {low}"
+
+
+def test_no_masking_with_k_1(sample_protection):
+    dataset, _ = sample_protection
+    open_protection = CertificationProtection(dataset.holders, dataset.assessments, 1)
+    rows = open_protection.promotions(2019)
+    assert all(not is_masked(v) for r in rows for v in r["certified_by_route"].values())
+    assert rows[0]["certified_by_route"]["vae"] == 2
+
+
+def _table_counts(html_text: str) -> list[str]:
+    """The cells of the report's tables (text)."""
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html_text, re.S)
+    return [re.sub(r"<[^>]+>", "", c).replace("\u202f", "").replace("\u00a0", " ").strip() for c in cells]
+
+
+def test_certification_pages_in_chromium(browser, real_site):
+    pages = {p.name for p in (real_site / "2019").glob("certification-*.html")}
+    assert pages == {"certification-75-nouvelle-aquitaine.html", "certification-france.html"}
+    for name in sorted(pages):
+        page = real_site / "2019" / name
+        report = open_page(browser, page)
+        assert_page_ok(report, min_charts=3)
+        assert "Données d'exemple fictives" in report.text
+        assert "Certification et insertion" in report.text and "< 5" in report.text
+        for cell in _table_counts(page.read_text(encoding="utf-8")):
+            if re.fullmatch(r"\d+", cell):  # a count shown as a number is never a small count
+                assert int(cell) >= K or int(cell) >= 1990, cell
+    region = open_page(browser, real_site / "2019" / "certification-75-nouvelle-aquitaine.html")
+    # NA 2016 promotion: 27 certified, 6-month insertion 13/19 = 68,4 %, in the target job 9/19 = 47,4 %
+    for figure in ("Année d'obtention de la certification", "68,4 %", "47,4 %", "Taux de réussite", "89,3 %"):
+        assert figure in region.text, figure
+    figures = json.loads((real_site / "2019" / "certification-france.json").read_text(encoding="utf-8"))
+    assert figures["kind"] == "certification" and figures["min_count"] == K
+    first = figures["figures"]["promotions"]["2016"]
+    assert (first["certification_year"], first["certified"], first["certified_vae"]) == (2016, 27, "< 5")
+    index = open_page(browser, real_site / "index.html", wait_for_charts=False)
+    assert "Suivi de la certification" in index.text
+    certification_links = sorted(link.rsplit("/", 1)[-1] for link in index.links if "certification-" in link)
+    assert certification_links == ["certification-75-nouvelle-aquitaine.html", "certification-france.html"]

@@ -1,0 +1,398 @@
+"""The certification report: France Compétences statistics per year of certification, results per
+cohort, and a competency × cohort heatmap — every count and rate through
+`tlanalysis.certification_disclosure` (« < 5 », « secret »), every number through `formatting`.
+
+The report of year Y covers the years of certification and the cohorts before Y (the follow-up of
+year Y speaks about them), for France or one region. The notebook
+(`notebooks/certification_report.ipynb`) calls `display_certification_report(ctx)` section by section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+
+from .. import charts
+from ..certification import blocs, competency_blocs
+from ..certification_disclosure import CertificationProtection, protect_certification, unmasked_share
+from ..config import SAMPLE_DATA_DIR
+from ..disclosure import is_masked, masked_label
+from ..formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_year_span
+from ..params import ReportParameters
+from ..reference import certification
+from .headline import example_banner_html
+from .html import Chart, Html, bullets, esc, h3, p, report_css, scroll, section, table_html
+
+
+@dataclass(frozen=True, eq=False)
+class CertificationContext:
+    """One certification report: its parameters and the protected figures."""
+
+    params: ReportParameters
+    protection: CertificationProtection
+
+    @classmethod
+    def from_parameters(cls, params: ReportParameters) -> CertificationContext:
+        return cls(params, protect_certification(params.dataset, params.min_count))
+
+    @property
+    def year(self) -> int:
+        return self.params.year
+
+    @property
+    def region(self):
+        return self.params.region
+
+    @property
+    def dataset(self):
+        return self.params.dataset
+
+    @property
+    def render(self) -> str:
+        return self.params.render
+
+    @property
+    def min_count(self) -> int:
+        return self.params.min_count
+
+    @property
+    def slug(self) -> str:
+        return f"certification-{self.params.slug}"
+
+    @property
+    def place(self) -> str:
+        return "en France" if self.region.is_national else f"en {self.region.name}"
+
+    def promotions(self) -> list[dict]:
+        return self.protection.promotions(self.year, self.region)
+
+    def cohorts(self) -> list[dict]:
+        return self.protection.cohort_results(self.year, self.region)
+
+
+def _count(value: Any) -> str:
+    return fmt_int(value)
+
+
+def _rate(value: Any) -> str:
+    return fmt_pct(value) if value is not None else MISSING
+
+
+def title_html(ctx: CertificationContext) -> Html:
+    ds = ctx.dataset
+    files = "; ".join(f"{src.path.name} (empreinte SHA-256 {src.short_hash})" for src in ds.sources.values())
+    folder = ds.data_dir.name + (
+        " (données d'exemple livrées avec tlanalysis)" if ds.data_dir.resolve() == SAMPLE_DATA_DIR.resolve() else ""
+    )
+    years = ctx.protection.years(ctx.year, ctx.region)
+    parts: list[object] = [
+        report_css(),
+        Html('<header class="tl-title">'),
+        p("Suivi de la certification « Piloter un tiers-lieu » (RS5142)", "tl-kicker"),
+        Html(f"<h1>Certification et insertion {esc(ctx.place)} — {ctx.year}</h1>"),
+        p(
+            "Les certifiés par année d'obtention et leur insertion à 6 mois et à 2 ans, au sens de France "
+            "Compétences ; les résultats du jury par promotion (taux de réussite, validation des blocs et des "
+            f"compétences) ; pour les années de certification et les promotions antérieures à {ctx.year}.",
+            "tl-lead",
+        ),
+    ]
+    if ds.is_example:
+        parts.append(example_banner_html())
+    parts.append(
+        Html(
+            '<dl class="tl-meta">'
+            f"<dt>Territoire</dt><dd>{esc('France entière' if ctx.region.is_national else ctx.region.name)}</dd>"
+            f"<dt>Années de certification</dt><dd>{esc(fmt_year_span(years) if years else MISSING)}</dd>"
+            f"<dt>Dossier de données</dt><dd>{esc(folder)}</dd>"
+            f"<dt>Date des données</dt><dd>{esc(fmt_date(ds.data_date))}</dd>"
+            f"<dt>Fichiers</dt><dd>{esc(files or MISSING)}</dd>"
+            "</dl></header>"
+        )
+    )
+    return section(*parts)
+
+
+PROMOTION_HEADERS = [
+    "Année d'obtention de la certification",
+    "Nombre de certifiés",
+    "dont formation",
+    "dont VAE",
+    "dont candidats libres",
+    "Base à 6 mois",
+    "Taux d'insertion global à 6 mois",
+    "Taux d'insertion dans le métier visé à 6 mois",
+    "Base à 2 ans",
+    "Taux d'insertion global à 2 ans",
+    "Taux d'insertion dans le métier visé à 2 ans",
+]
+
+
+def promotions_rows(rows: list[dict]) -> list[list[object]]:
+    out: list[list[object]] = []
+    for r in rows:
+        routes = r["certified_by_route"]
+        out.append(
+            [
+                str(r["certification_year"]),
+                _count(r["certified"]),
+                _count(routes["formation"]),
+                _count(routes["vae"]),
+                _count(routes["candidat_libre"]),
+                _count(r["base_6m"]),
+                _rate(r["insertion_global_6m"]),
+                _rate(r["insertion_target_job_6m"]),
+                _count(r["base_2y"]),
+                _rate(r["insertion_global_2y"]),
+                _rate(r["insertion_target_job_2y"]),
+            ]
+        )
+    return out
+
+
+def _masking_note(ctx: CertificationContext) -> Html:
+    k = ctx.min_count
+    return p(
+        f"« < {k} » : moins de {k} personnes ; « secret » : chiffre non diffusé pour qu'on ne puisse pas "
+        "retrouver un chiffre masqué à partir des autres (secret statistique) ; « n.d. » : base nulle.",
+        "tl-note",
+    )
+
+
+def promotions_parts(ctx: CertificationContext) -> list[Html | Chart]:
+    rows = ctx.promotions()
+    if not rows:
+        return [section(p(f"Aucun titulaire certifié avant {ctx.year} {ctx.place} dans les données."))]
+    table = table_html(
+        PROMOTION_HEADERS,
+        promotions_rows(rows),
+        caption=f"Certifiés et taux d'insertion par année d'obtention de la certification, {ctx.place}",
+        numeric=set(range(1, len(PROMOTION_HEADERS))),
+    )
+    parts: list[Html | Chart] = [
+        section(
+            p(
+                "Taux d'insertion = personnes en emploi (ou dans le métier visé : facilitation) ÷ base ; base = "
+                "répondants à l'enquête de suivi moins les « neutralisés » (poursuite d'études, alternance "
+                "comprise ; inaptitude au travail ; emploi hors du marché du travail français). Les "
+                "non-répondants sont exclus."
+            ),
+            scroll(table),
+            _masking_note(ctx),
+        )
+    ]
+    points = {
+        str(r["certification_year"]): r["insertion_global_6m"]
+        for r in rows
+        if r["insertion_global_6m"] is not None and not is_masked(r["insertion_global_6m"])
+    }
+    if points:
+        fig = go.Figure(
+            go.Bar(
+                x=list(points),
+                y=[100 * v for v in points.values()],
+                text=[fmt_pct(v) for v in points.values()],
+                textposition="outside",
+                marker_color=charts.PALETTE[0],
+                hoverinfo="skip",
+            )
+        )
+        fig.update_layout(
+            title="Taux d'insertion global à 6 mois, par année d'obtention",
+            yaxis={"title": "%", "range": [0, 110]},
+            xaxis={"type": "category"},
+            height=340,
+            separators=", ",
+            template="simple_white",
+        )
+        parts.append(Chart(fig, charts.chart_id(ctx.slug, "insertion")))
+    return parts
+
+
+COHORT_HEADERS = [
+    "Promotion",
+    "Présentés",
+    "Certifiés",
+    "Validation partielle",
+    "Taux de réussite",
+    "Bloc 1 validé",
+    "Bloc 2 validé",
+    "Bloc 3 validé",
+]
+
+
+def cohorts_rows(rows: list[dict]) -> list[list[object]]:
+    out: list[list[object]] = [
+        [
+            r["cohort"],
+            _count(r["presented"]),
+            _count(r["certified"]),
+            _count(r["partial"]),
+            _rate(r["success_rate"]),
+            *(_rate(r["blocs"][b]) for b in blocs()),
+        ]
+        for r in rows
+    ]
+    return out
+
+
+def cohorts_parts(ctx: CertificationContext) -> list[Html | Chart]:
+    rows = ctx.cohorts()
+    if not rows:
+        return [section(p(f"Pas de résultats du jury (fichier assessments) pour les promotions {ctx.place}."))]
+    table = table_html(
+        COHORT_HEADERS,
+        cohorts_rows(rows),
+        caption=f"Résultats du jury par promotion, {ctx.place}",
+        numeric=set(range(1, len(COHORT_HEADERS))),
+    )
+    parts: list[Html | Chart] = [
+        section(
+            p(
+                "Présenté : candidat·e ayant au moins un résultat autre qu'« absent ». Certifié : les 3 blocs "
+                "validés (un bloc est validé quand toutes ses compétences sont acquises, rattrapages compris) ; "
+                "validation partielle : au moins un bloc, pas tous. Taux de réussite (Qualiopi, indicateur 3) "
+                "et taux de validation des blocs : sur les présentés."
+            ),
+            scroll(table),
+            _masking_note(ctx),
+        )
+    ]
+    shown = [r for r in rows if r["success_rate"] is not None and not is_masked(r["success_rate"])]
+    if shown:
+        fig = go.Figure()
+        fig.add_bar(
+            name="Certifiés",
+            x=[r["cohort"] for r in shown],
+            y=[100 * r["success_rate"] for r in shown],
+            text=[fmt_pct(r["success_rate"]) for r in shown],
+            marker_color=charts.PALETTE[0],
+            hoverinfo="skip",
+        )
+        partial = [unmasked_share(r["partial"], r["presented"]) for r in shown]
+        fig.add_bar(
+            name="Validation partielle",
+            x=[r["cohort"] for r in shown],
+            y=[None if v is None else 100 * v for v in partial],
+            text=[fmt_pct(v) if v is not None else "" for v in partial],
+            marker_color=charts.PALETTE[1],
+            hoverinfo="skip",
+        )
+        fig.update_layout(
+            barmode="stack",
+            title="Part des présentés certifiés et en validation partielle, par promotion",
+            yaxis={"title": "% des présentés", "range": [0, 105]},
+            xaxis={"type": "category"},
+            height=360,
+            separators=", ",
+            template="simple_white",
+        )
+        parts.append(Chart(fig, charts.chart_id(ctx.slug, "success")))
+    return parts
+
+
+def competencies_parts(ctx: CertificationContext) -> list[Html | Chart]:
+    rows = ctx.cohorts()
+    if not rows:
+        return []
+    codes = list(competency_blocs())
+    titles = dict(certification()[["competency_code", "competency_title"]].itertuples(index=False))
+    z, text = [], []
+    for code in codes:
+        values = [r["competencies"][code] for r in rows]
+        z.append([None if v is None or is_masked(v) else 100 * v for v in values])
+        text.append([MISSING if v is None else (masked_label(v) if is_masked(v) else fmt_pct(v, 0)) for v in values])
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[r["cohort"] for r in rows],
+            y=[f"{c} {titles[c][:38]}" for c in codes],
+            text=text,
+            texttemplate="%{text}",
+            colorscale="Teal",
+            zmin=min([50.0, *(v for row in z for v in row if v is not None)]),
+            zmax=100,
+            colorbar={"title": "%"},
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        title="Taux de validation des compétences, par promotion (sur les présentés)",
+        yaxis={"autorange": "reversed", "type": "category"},
+        xaxis={"type": "category"},
+        height=200 + 26 * len(codes),
+        template="simple_white",
+        margin={"l": 320},
+    )
+    return [
+        section(
+            p(
+                "Part des présentés ayant acquis chaque compétence (à une session ou au rattrapage). Case "
+                "« secret » ou « < 5 » : non diffusée ; case vide : aucun présenté."
+            )
+        ),
+        Chart(fig, charts.chart_id(ctx.slug, "competencies")),
+    ]
+
+
+def methods_html(ctx: CertificationContext) -> Html:
+    k = ctx.min_count
+    return section(
+        h3("Définitions"),
+        bullets(
+            [
+                "Année d'obtention : l'année où la certification a été obtenue (colonne certification_year).",
+                "Base d'un taux d'insertion : répondants à l'enquête à 6 mois ou à 2 ans, moins les neutralisés "
+                "(poursuite d'études, alternance comprise ; inaptes au travail ; en emploi hors du marché du "
+                "travail français) ; les non-répondants sont exclus (définitions de France Compétences).",
+                "En emploi : poste de facilitation, autre poste de coordination, autre emploi. Métier visé : "
+                "facilitation.",
+                "Taux de réussite : certifiés ÷ présentés (Qualiopi, indicateur 3).",
+            ]
+        ),
+        h3("Secret statistique"),
+        p(
+            f"Un nombre de personnes inférieur à {k} n'est pas diffusé (« < {k} ») ; un taux non plus si son "
+            "numérateur ou sa base ne l'est pas. D'autres chiffres sont masqués (« secret ») pour qu'aucun "
+            "chiffre masqué ne puisse être recalculé à partir des chiffres diffusés du rapport (totaux, "
+            "voies d'accès, France et régions), ce que vérifie un programme linéaire en nombres entiers."
+        ),
+    )
+
+
+#: The sections of the certification report, in the notebook's order.
+SECTIONS: dict[str, Callable[[CertificationContext], list[Html | Chart]]] = {
+    "title": lambda ctx: [title_html(ctx)],
+    "promotions": promotions_parts,
+    "cohorts": cohorts_parts,
+    "competencies": competencies_parts,
+    "methods": lambda ctx: [methods_html(ctx)],
+}
+
+
+def report_charts(ctx: CertificationContext) -> list[tuple[object, str]]:
+    """(figure, chart id) of every chart of the report (for image export)."""
+    return [
+        (part.figure, part.chart_id) for name in SECTIONS for part in SECTIONS[name](ctx) if isinstance(part, Chart)
+    ]
+
+
+def section_html(ctx: CertificationContext, name: str) -> str:
+    return "".join(
+        charts.chart_html(part.figure, part.chart_id) if isinstance(part, Chart) else str(part)
+        for part in SECTIONS[name](ctx)
+    )
+
+
+def display_certification_section(ctx: CertificationContext, name: str) -> None:
+    """Display one section in a notebook: HTML parts as HTML, charts through `charts.show`."""
+    from IPython.display import HTML, display
+
+    for part in SECTIONS[name](ctx):
+        if isinstance(part, Chart):
+            charts.show(part.figure, part.chart_id, render=ctx.render)
+        else:
+            display(HTML(str(part)))
