@@ -752,6 +752,10 @@ class Protection:
         out["unresolved"] = len(self._unresolved)
         return out
 
+    def published_cells(self) -> dict[tuple, int | Masked]:
+        """Every published cell key with what reports show for it: its value, or `Masked`."""
+        return {key: self.value(key) for key in self._model.keys}
+
 
 def _check_min_count(min_count: object) -> int:
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:

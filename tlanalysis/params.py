@@ -31,6 +31,8 @@ class ReportParameters:
     dataset: Dataset
     render: str = "interactive"
     min_count: int = DEFAULT_MIN_COUNT
+    #: The build's protection of every report of the data (`protection_store`); None: compute it.
+    protection_file: Path | None = None
 
     @property
     def is_national(self) -> bool:
@@ -115,6 +117,20 @@ def _load_cached(folder: Path, drop_personal_columns: bool) -> Dataset:
 _DATASETS: dict[tuple, Dataset] = {}
 
 
+def _protection_file(value: object) -> Path | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, (str, Path)):
+        raise ParameterError(f"protection_file={value!r} is not a file path; pass text, or leave it empty")
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise ParameterError(
+            f"protection_file: file not found: {path}; run `tlanalysis build` again, or leave protection_file "
+            "empty to compute the protection in the notebook"
+        )
+    return path.resolve()
+
+
 def validate_parameters(
     year: object,
     region: object,
@@ -122,6 +138,7 @@ def validate_parameters(
     render: object = "interactive",
     min_count: object = DEFAULT_MIN_COUNT,
     drop_personal_columns: object = False,
+    protection_file: object = None,
 ) -> ReportParameters:
     """Check the notebook's parameters, load the data and check it holds (year, region).
 
@@ -133,7 +150,9 @@ def validate_parameters(
     - render: "interactive" (JupyterLab, `fig.show()`) or "report" (the build);
     - min_count: the smallest number of holders a published figure may rest on;
     - drop_personal_columns: ignore holders' columns that look like personal data instead of
-      refusing the file.
+      refusing the file;
+    - protection_file: the protection file a build wrote (`tlanalysis.protection_store`), checked
+      against the data when the report reads it; None or "" means compute the protection here.
 
     Raises ParameterError (or DataError for invalid data files) with a message meant for the user.
     """
@@ -147,6 +166,7 @@ def validate_parameters(
     folder = _data_dir(data_dir)
     if not isinstance(drop_personal_columns, bool):
         raise ParameterError(f"drop_personal_columns={drop_personal_columns!r} must be True or False")
+    protection = _protection_file(protection_file)
     dataset = _load_cached(folder, drop_personal_columns)
     try:
         selected = check_selection(dataset, year_value, region_text)
@@ -154,4 +174,4 @@ def validate_parameters(
         raise
     except UsageError as exc:
         raise ParameterError(str(exc)) from None
-    return ReportParameters(year_value, selected, folder, dataset, str(render), min_count_value)
+    return ReportParameters(year_value, selected, folder, dataset, str(render), min_count_value, protection)

@@ -30,6 +30,8 @@ from .cache import STATE_FILE, BuildState, Inputs
 from .plan import Report, plan_reports
 
 LOCK_FILE = ".tlanalysis-build.lock"
+#: The protection of every report, computed once per build (`tlanalysis.protection_store.FILE_NAME`).
+PROTECTION_FILE = ".tlanalysis-protection.json"
 
 
 class ReportsFailed(TLAnalysisError):
@@ -85,9 +87,17 @@ class Summary:
     failed: list = field(default_factory=list)  # (label, worker.Result)
     seconds: float = 0.0
     results: list = field(default_factory=list)
+    #: Seconds spent protecting the data before the workers started (None: the stored one was reused).
+    protection_seconds: float | None = None
 
 
-def report_parameters(report: Report, data_dir: Path, min_count: int, drop_personal_columns: bool = False) -> dict:
+def report_parameters(
+    report: Report,
+    data_dir: Path,
+    min_count: int,
+    drop_personal_columns: bool = False,
+    protection_file: Path | None = None,
+) -> dict:
     """The papermill parameters of one report (also part of its fingerprint)."""
     parameters = {
         "year": report.year,
@@ -98,7 +108,31 @@ def report_parameters(report: Report, data_dir: Path, min_count: int, drop_perso
     }
     if drop_personal_columns:
         parameters["drop_personal_columns"] = True
+    if protection_file is not None:
+        parameters["protection_file"] = str(protection_file)
     return parameters
+
+
+def ensure_protection(dataset, min_count: int, out_dir: Path, force: bool = False) -> tuple[Path, float | None]:
+    """The protection of every report of the data, computed once per build before the workers start
+    and written to `OUT/.tlanalysis-protection.json`; kept when its key (data, k, version, library)
+    still matches (incremental builds), recomputed with `force`. Returns the file and the seconds
+    spent computing it (None when reused)."""
+    from .. import protection_store
+
+    path = out_dir / PROTECTION_FILE
+    key = protection_store.protection_key(dataset, min_count)
+    if not force and protection_store.stored_key(path) == key:
+        return path, None
+    from threadpoolctl import threadpool_limits
+
+    started = time.monotonic()
+    # One BLAS thread, as in the kernels (see worker.init_worker): with one per core, the
+    # disclosure control's linear algebra ran 10x slower on a busy 2-core machine.
+    with threadpool_limits(limits=1, user_api="blas"):
+        protection = protection_store.compute(dataset, min_count)
+    protection_store.write(path, protection, key)
+    return path, time.monotonic() - started
 
 
 @contextmanager
@@ -218,8 +252,11 @@ def _build(options: BuildOptions, echo) -> Summary:
         state = BuildState.load(out_dir)
         inputs = Inputs.collect(notebook, data_dir, "standalone" if options.standalone else "site")
         by_key = {r.key: r for r in reports}
+        protection_file = out_dir / PROTECTION_FILE
         fingerprints = {
-            r.key: inputs.fingerprint(report_parameters(r, data_dir, options.min_count, options.drop_personal_columns))
+            r.key: inputs.fingerprint(
+                report_parameters(r, data_dir, options.min_count, options.drop_personal_columns, protection_file)
+            )
             for r in reports
         }
         to_build = [
@@ -237,13 +274,20 @@ def _build(options: BuildOptions, echo) -> Summary:
         )
 
         def finish() -> None:
-            current = _current_keys(state, inputs, dataset, data_dir, options.min_count, options.drop_personal_columns)
+            current = _current_keys(
+                state, inputs, dataset, data_dir, options.min_count, options.drop_personal_columns, protection_file
+            )
             from .site import write_index
 
             write_index(state, current, dataset.is_example, data_dir.name)
             summary.seconds = time.monotonic() - started
 
         if to_build:
+            _, summary.protection_seconds = ensure_protection(dataset, options.min_count, out_dir, options.force)
+            if summary.protection_seconds is None:
+                echo(f"protection of every report of the data: up to date ({PROTECTION_FILE})")
+            else:
+                echo(f"protection of every report of the data: computed in {summary.protection_seconds:.1f} s")
             try:
                 _run_pool(
                     to_build,
@@ -270,7 +314,13 @@ def _build(options: BuildOptions, echo) -> Summary:
 
 
 def _current_keys(
-    state: BuildState, inputs: Inputs, dataset, data_dir: Path, min_count: int, drop_personal_columns: bool = False
+    state: BuildState,
+    inputs: Inputs,
+    dataset,
+    data_dir: Path,
+    min_count: int,
+    drop_personal_columns: bool = False,
+    protection_file: Path | None = None,
 ) -> set[str]:
     """Keys of the state whose fingerprint matches what the present inputs would give."""
     from ..selection import check_selection
@@ -282,7 +332,7 @@ def _current_keys(
             check_selection(dataset, report.year, report.region_name)
         except (TLAnalysisError, KeyError, TypeError, ValueError):
             continue
-        parameters = report_parameters(report, data_dir, min_count, drop_personal_columns)
+        parameters = report_parameters(report, data_dir, min_count, drop_personal_columns, protection_file)
         if entry.get("fingerprint") == inputs.fingerprint(parameters):
             current.add(key)
     return current
@@ -320,7 +370,9 @@ def _run_pool(
             key=r.key,
             title=r.title,
             notebook=str(notebook),
-            parameters=report_parameters(r, data_dir, options.min_count, options.drop_personal_columns),
+            parameters=report_parameters(
+                r, data_dir, options.min_count, options.drop_personal_columns, out_dir / PROTECTION_FILE
+            ),
             out_dir=str(out_dir),
             html=str(r.html_path(out_dir)),
             ipynb=str(r.notebook_path(out_dir)),
