@@ -93,9 +93,9 @@ def test_every_report_section_is_the_same_from_the_file(stored_file):
 def test_the_file_is_read_not_recomputed(sample, stored_file, tmp_path, monkeypatch):
     """A figure changed in the file shows in the report: the report took it from there."""
     document = json.loads(stored_file.read_text(encoding="utf-8"))
-    entry = next(r for r in document["reports"] if (r["year"], r["region_code"]) == (2019, "75"))
-    assert entry["figures"]["jobs"]["total"] == 269
-    entry["figures"]["jobs"]["total"] = 424242
+    entry = next(cell for cell in document["cells"] if cell[0] == ["jobs", 2019, "75", "total"])
+    assert entry[1] == 269
+    entry[1] = 424242
     tampered = tmp_path / "tampered.json"
     tampered.write_text(json.dumps(document), encoding="utf-8")
     log = tmp_path / "computed.log"

@@ -3,10 +3,14 @@
 `tlanalysis build` protects all the reports of the data once (`disclosure.protect`) and writes the
 result to a JSON file (`write`); each report notebook gets its path as the `protection_file`
 parameter and reads it (`load`) instead of computing the protection again. The file is plain,
-auditable JSON (no pickle): every published cell with the value reports show (or its mask), and,
-per report, exactly what reports read from a `Protection` — `figures(year, region)`, the cohort
-table and the jobs per region — so that a report built from the file is the report computed
-directly, byte for byte.
+auditable JSON (no pickle): the reports protected together and every published cell
+(`Protection.published_cells()`) with the value reports show, or its mask
+(`{"masked": reason, "share": false}`), never a masked value.
+
+`StoredProtection` offers what reports use of a `Protection` (`figures`, `situation_by_cohort`,
+`jobs_by_region`, `value`, ...), built from the stored cells and the report's own data exactly as
+`Protection` builds them (tests/test_protection_store.py checks every report of the sample is
+the same, and the report pages byte for byte).
 
 The file is keyed by what the protection depends on: the data (the content hashes of its source
 files), k (`min_count`), the package version and the content of the library. `load` refuses a file
@@ -25,8 +29,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import atomic
-from .disclosure import Masked, Protection, protect
+from .disclosure import NATIONAL_SCOPE, Masked, Protection, protect
 from .errors import ParameterError, UsageError
+from .indicators import holders_seen, key_figures
+from .indicators import situation_by_cohort as _situation_by_cohort
 from .reference import FRANCE, Region, find_region, resolve_region
 
 #: Version of the file layout.
@@ -95,55 +101,15 @@ def _decode(value: object, min_count: int) -> object:
     return value
 
 
-def _encode_table(table: pd.DataFrame) -> dict:
-    index = table.index
-    return {
-        "index": {
-            "names": list(index.names),
-            "dtypes": [str(level.dtype) for level in index.levels],
-            "values": [[_encode(v) for v in index.get_level_values(i)] for i in range(index.nlevels)],
-        },
-        "columns": {"name": table.columns.name, "dtype": str(table.columns.dtype), "values": list(table.columns)},
-        "rows": [[_encode(v) for v in row] for row in table.itertuples(index=False, name=None)],
-    }
-
-
-def _decode_table(document: dict, min_count: int) -> pd.DataFrame:
-    index, columns = document["index"], document["columns"]
-    levels = [pd.Index(values, dtype=dtype) for values, dtype in zip(index["values"], index["dtypes"], strict=True)]
-    rows = [[_decode(v, min_count) for v in row] for row in document["rows"]]
-    return pd.DataFrame(
-        rows,
-        index=pd.MultiIndex.from_arrays(levels, names=index["names"]),
-        columns=pd.Index(columns["values"], dtype=columns["dtype"], name=columns["name"]),
-        dtype=object,
-    )
-
-
-def _code(region: Region) -> str | None:
-    return None if region.is_national else region.code
-
-
 def to_document(protection: Protection, key: dict) -> dict:
     """The JSON document of a protection (see the module doc)."""
-    reports = []
-    for year, region in protection.reports:
-        reports.append(
-            {
-                "year": int(year),
-                "region_code": _code(region),
-                "figures": _encode(protection.figures(year, region)),
-                "cohort_table": _encode_table(protection.situation_by_cohort(year, region)),
-                "jobs_by_region": _encode(protection.jobs_by_region(year)) if region.is_national else None,
-            }
-        )
     return {
         "format": FORMAT,
         "key": key,
         "min_count": protection.min_count,
         "summary": protection.summary(),
         "unresolved": [_encode(list(k)) for k in protection.unresolved],
-        "reports": reports,
+        "reports": [[int(y), NATIONAL_SCOPE if r.is_national else r.code] for y, r in protection.reports],
         "cells": [[_encode(list(k)), _encode(v)] for k, v in protection.published_cells().items()],
     }
 
@@ -168,49 +134,98 @@ def stored_key(path: Path) -> dict | None:
 
 
 class StoredProtection:
-    """The protected figures read from a protection file: what reports use of a `Protection`."""
+    """What reports use of a `Protection`, from a protection file and the report's data.
 
-    def __init__(self, document: dict) -> None:
+    The figures are made as `Protection` makes them — the structure of `key_figures` of the data,
+    every count replaced by its published cell — so a report cannot tell the two apart."""
+
+    def __init__(self, document: dict, employment: pd.DataFrame, holders: pd.DataFrame) -> None:
         self.min_count = int(document["min_count"])
         self.key = document["key"]
         self._document = document
-        self._reports = {(int(r["year"]), r["region_code"]): r for r in document["reports"]}
-        self._cells: dict[tuple, int | Masked] | None = None
+        self._employment = employment
+        self._holders = holders
+        self._reports = [(int(y), str(s)) for y, s in document["reports"]]
+        self._cells = {tuple(k): _decode(v, self.min_count) for k, v in document["cells"]}
 
     @property
     def reports(self) -> list[tuple[int, Region]]:
         """Every (year, region) report protected together; FRANCE for the national ones."""
-        return [(y, FRANCE if code is None else find_region(code)) for y, code in self._reports]
+        return [(y, FRANCE if s == NATIONAL_SCOPE else find_region(s)) for y, s in self._reports]
 
-    def _report(self, year: int, region: Region | str) -> dict:
+    def _scope(self, year: int, region: Region | str) -> tuple[int, Region, str]:
         if isinstance(region, str):
             region = resolve_region(region)
-        entry = self._reports.get((int(year), _code(region)))
-        if entry is None:
+        scope = NATIONAL_SCOPE if region.is_national else region.code
+        if (int(year), scope) not in set(self._reports):
             raise UsageError(
                 f"no report for {region.name} in {year}: reports exist for the survey years with "
                 "employment data of each region, and for France each survey year"
             )
-        return entry
-
-    def figures(self, year: int, region: Region | str = FRANCE) -> dict:
-        """As `Protection.figures`: a fresh dict each call."""
-        return _decode(self._report(year, region)["figures"], self.min_count)
-
-    def situation_by_cohort(self, year: int, region: Region | str = FRANCE) -> pd.DataFrame:
-        return _decode_table(self._report(year, region)["cohort_table"], self.min_count)
-
-    def jobs_by_region(self, year: int) -> dict[str, int | Masked]:
-        return _decode(self._report(year, FRANCE)["jobs_by_region"], self.min_count)
-
-    def published_cells(self) -> dict[tuple, int | Masked]:
-        if self._cells is None:
-            self._cells = {tuple(k): _decode(v, self.min_count) for k, v in self._document["cells"]}
-        return dict(self._cells)
+        return int(year), region, scope
 
     def value(self, key: tuple) -> int | Masked:
-        self.published_cells()
+        """One published count by its key, e.g. ("holders", 2019, "75", "situation", "autre")."""
         return self._cells[tuple(key)]
+
+    def published_cells(self) -> dict[tuple, int | Masked]:
+        return dict(self._cells)
+
+    def _share(self, numerator: object, base: object, exact: float | None) -> float | Masked | None:
+        for term in (base, numerator):
+            if isinstance(term, Masked):
+                return Masked(term.reason, self.min_count, share=True)
+        return exact
+
+    def figures(self, year: int, region: Region | str = FRANCE) -> dict:
+        """As `Protection.figures`: `key_figures` with every count its published cell."""
+        year, region, scope = self._scope(year, region)
+        figures = key_figures(self._employment, self._holders, year, region)
+        jobs, hold = figures["jobs"], figures["holders"]
+        job = ("jobs", year, scope)
+        jobs["total"] = self.value((*job, "total"))
+        jobs["by_contract"] = {c: self.value((*job, "contract", c)) for c in jobs["by_contract"]}
+        jobs["by_role"] = {o: self.value((*job, "role", o)) for o in jobs["by_role"]}
+        jobs["facilitation"] = jobs["by_role"]["facilitation"]
+        jobs["facilitation_share"] = self._share(jobs["facilitation"], jobs["total"], jobs["facilitation_share"])
+        jobs["trend"] = {y: self.value(("jobs", int(y), scope, "total")) for y in jobs["trend"]}
+        if jobs["growth_since_first_year"] is not None:
+            first, last = jobs["trend"][str(jobs["first_year"])], jobs["trend"][str(year)]
+            jobs["growth_since_first_year"] = self._share(last, first, jobs["growth_since_first_year"])
+        base = ("holders", year, scope)
+        hold["n"] = self.value((*base, "n"))
+        hold["situation_counts"] = {s: self.value((*base, "situation", s)) for s in hold["situation_counts"]}
+        hold["situation_shares"] = {
+            s: self._share(hold["situation_counts"][s], hold["n"], v) for s, v in hold["situation_shares"].items()
+        }
+        hold["trajectory_n"] = self.value((*base, "trajectory_n"))
+        hold["trajectory_counts"] = {g: self.value((*base, "trajectory", g)) for g in hold["trajectory_counts"]}
+        hold["trajectory_shares"] = {
+            g: self._share(hold["trajectory_counts"][g], hold["trajectory_n"], v)
+            for g, v in hold["trajectory_shares"].items()
+        }
+        return figures
+
+    def situation_by_cohort(self, year: int, region: Region | str = FRANCE) -> pd.DataFrame:
+        """As `Protection.situation_by_cohort`: holders per cohort and situation, plus `total`."""
+        year, region, scope = self._scope(year, region)
+        table = _situation_by_cohort(holders_seen(self._holders, year, region))
+        columns = [*(str(c) for c in table.columns), "total"]
+        rows = [
+            [
+                self.value(("holders", year, scope, "cohort", int(cohort_year), str(cohort), column))
+                for column in columns
+            ]
+            for cohort_year, cohort in table.index
+        ]
+        return pd.DataFrame(rows, index=table.index, columns=pd.Index(columns, name=table.columns.name), dtype=object)
+
+    def jobs_by_region(self, year: int) -> dict[str, int | Masked]:
+        """Jobs of the year per region code with data (the regions table of the national report)."""
+        year, _, _ = self._scope(year, FRANCE)
+        return {
+            s: self.value(("jobs", year, s, "total")) for y, s in self._reports if y == year and s != NATIONAL_SCOPE
+        }
 
     @property
     def unresolved(self) -> list[tuple]:
@@ -231,13 +246,14 @@ def load(path: Path | str, dataset, min_count: int) -> StoredProtection:
     path = Path(path)
     try:
         stat = path.stat()
-        cache_key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        # the stored object holds the frames, so their ids cannot be reused while it is cached
+        cache_key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, id(dataset.employment), id(dataset.holders))
         stored = _LOADED.get(cache_key)
         if stored is None:
             document = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(document, dict) or document.get("format") != FORMAT:
                 raise ValueError(f"not a protection file of format {FORMAT}")
-            stored = StoredProtection(document)
+            stored = StoredProtection(document, dataset.employment, dataset.holders)
             _LOADED.clear()
             _LOADED[cache_key] = stored
     except (OSError, ValueError, KeyError, TypeError) as exc:
