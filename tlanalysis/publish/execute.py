@@ -153,9 +153,19 @@ class Kernel:
             self.pid = getattr(self.km.provisioner, "pid", None)
             if self.pid:
                 Kernel.live_pids.add(self.pid)
-            client = BlockingKernelClient()
+            process = getattr(self.km.provisioner, "process", None)
+
+            class StartClient(BlockingKernelClient):
+                """Alive while the kernel's process runs. The default (a client without a manager)
+                asks the heartbeat, which a kernel starting on a busy machine answers after more
+                than its 1 s deadline: live kernels were reported as having died at start."""
+
+                async def _async_is_alive(self) -> bool:
+                    return process is None or process.poll() is None
+
+            client = StartClient()
             client.load_connection_info(self.km.get_connection_info())
-            client.start_channels()
+            client.start_channels(hb=False)
             try:
                 client.wait_for_ready(timeout=START_TIMEOUT)
                 if self.warm_up:
