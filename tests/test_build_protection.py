@@ -51,6 +51,8 @@ def test_protection_is_computed_once_and_reused(tmp_path):
     stored = out / protection_store.FILE_NAME
     nb = nbformat.read(out / "2019" / "75-nouvelle-aquitaine.ipynb", as_version=4)
     assert nb.metadata.papermill.parameters["protection_file"] == str(stored.resolve())
+    cache = Path(nb.metadata.papermill.parameters["data_cache"])
+    assert cache.is_file() and cache.parent == out.resolve()
     stamp = stored.stat().st_mtime_ns
 
     # the same report by plain papermill, without the file: it computes the protection itself and

@@ -14,7 +14,6 @@ from .config import SAMPLE_DATA_DIR
 from .errors import DataError, UsageError
 from .load import find_table_file, read_table
 from .schema import EMPLOYMENT, HOLDERS
-from .validate import validate_table
 
 
 @dataclass(frozen=True)
@@ -86,6 +85,8 @@ def check_data_dir(data_dir: Path | str) -> Path:
 
 def load_dataset(data_dir: Path | str = SAMPLE_DATA_DIR, drop_personal_columns: bool = False) -> Dataset:
     """Read and validate both tables of a data folder; every problem of both is reported at once."""
+    from .validate import validate_table  # pandera: not imported by kernels that read a build's data cache
+
     data_dir = check_data_dir(data_dir)
     problems = []
     frames: dict[str, pd.DataFrame] = {}

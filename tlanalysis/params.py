@@ -103,14 +103,20 @@ def _data_dir(value: object) -> Path:
     return path.resolve()
 
 
-def _load_cached(folder: Path, drop_personal_columns: bool) -> Dataset:
+def _load_cached(folder: Path, drop_personal_columns: bool, data_cache: Path | None = None) -> Dataset:
     """The dataset of a folder, read again only when one of its files changed (a build worker
-    makes several reports from the same data)."""
+    makes several reports from the same data); from the build's `data_cache` when it is that of
+    the files in the folder."""
     stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
     key = (folder, drop_personal_columns, stamp)
     if key not in _DATASETS:
         _DATASETS.clear()
-        _DATASETS[key] = load_dataset(folder, drop_personal_columns)
+        dataset = None
+        if data_cache is not None:
+            from .data_cache import load
+
+            dataset = load(data_cache, folder, drop_personal_columns)
+        _DATASETS[key] = dataset or load_dataset(folder, drop_personal_columns)
     return _DATASETS[key]
 
 
@@ -131,6 +137,16 @@ def _protection_file(value: object) -> Path | None:
     return path.resolve()
 
 
+def _data_cache(value: object) -> Path | None:
+    """The build's validated data (`data_cache`): used when it is there and matches, else ignored."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, (str, Path)):
+        raise ParameterError(f"data_cache={value!r} is not a file path; pass text, or leave it empty")
+    path = Path(value).expanduser()
+    return path if path.is_file() else None
+
+
 def validate_parameters(
     year: object,
     region: object,
@@ -139,6 +155,7 @@ def validate_parameters(
     min_count: object = DEFAULT_MIN_COUNT,
     drop_personal_columns: object = False,
     protection_file: object = None,
+    data_cache: object = None,
 ) -> ReportParameters:
     """Check the notebook's parameters, load the data and check it holds (year, region).
 
@@ -152,7 +169,9 @@ def validate_parameters(
     - drop_personal_columns: ignore holders' columns that look like personal data instead of
       refusing the file;
     - protection_file: the protection file a build wrote (`tlanalysis.protection_store`), checked
-      against the data when the report reads it; None or "" means compute the protection here.
+      against the data when the report reads it; None or "" means compute the protection here;
+    - data_cache: the validated data a build wrote (`tlanalysis.data_cache`), used only when every
+      data file still has the content it was made from; otherwise the folder is read.
 
     Raises ParameterError (or DataError for invalid data files) with a message meant for the user.
     """
@@ -167,7 +186,7 @@ def validate_parameters(
     if not isinstance(drop_personal_columns, bool):
         raise ParameterError(f"drop_personal_columns={drop_personal_columns!r} must be True or False")
     protection = _protection_file(protection_file)
-    dataset = _load_cached(folder, drop_personal_columns)
+    dataset = _load_cached(folder, drop_personal_columns, _data_cache(data_cache))
     try:
         selected = check_selection(dataset, year_value, region_text)
     except ParameterError:

@@ -5,7 +5,8 @@ result to a JSON file (`write`); each report notebook gets its path as the `prot
 parameter and reads it (`load`) instead of computing the protection again. The file is plain,
 auditable JSON (no pickle): the reports protected together and every published cell
 (`Protection.published_cells()`) with the value reports show, or its mask
-(`{"masked": reason, "share": false}`), never a masked value.
+(`{"masked": reason, "share": false}`), never a masked value; cells are grouped by
+"kind|year|scope" (e.g. "jobs|2019|75": [[["contract", "CDI"], 195], ...]).
 
 `StoredProtection` offers what reports use of a `Protection` (`figures`, `situation_by_cohort`,
 `jobs_by_region`, `value`, ...), built from the stored cells and the report's own data exactly as
@@ -110,8 +111,20 @@ def to_document(protection: Protection, key: dict) -> dict:
         "summary": protection.summary(),
         "unresolved": [_encode(list(k)) for k in protection.unresolved],
         "reports": [[int(y), NATIONAL_SCOPE if r.is_national else r.code] for y, r in protection.reports],
-        "cells": [[_encode(list(k)), _encode(v)] for k, v in protection.published_cells().items()],
+        "cells": _grouped_cells(protection.published_cells()),
     }
+
+
+def _group(key: tuple) -> str:
+    """Cells are stored by (kind, year, scope): a report decodes only the groups it reads."""
+    return f"{key[0]}|{key[1]}|{key[2]}"
+
+
+def _grouped_cells(cells: dict[tuple, object]) -> dict[str, list]:
+    groups: dict[str, list] = {}
+    for key, value in cells.items():
+        groups.setdefault(_group(key), []).append([_encode(list(key[3:])), _encode(value)])
+    return groups
 
 
 def write(path: Path, protection: Protection, key: dict) -> Path:
@@ -146,7 +159,15 @@ class StoredProtection:
         self._employment = employment
         self._holders = holders
         self._reports = [(int(y), str(s)) for y, s in document["reports"]]
-        self._cells = {tuple(k): _decode(v, self.min_count) for k, v in document["cells"]}
+        self._groups: dict[str, list] = document["cells"]
+        self._decoded: dict[str, dict[tuple, int | Masked]] = {}
+
+    def _cells_of(self, group: str) -> dict[tuple, int | Masked]:
+        cells = self._decoded.get(group)
+        if cells is None:
+            cells = {tuple(rest): _decode(v, self.min_count) for rest, v in self._groups.get(group, [])}
+            self._decoded[group] = cells
+        return cells
 
     @property
     def reports(self) -> list[tuple[int, Region]]:
@@ -166,10 +187,15 @@ class StoredProtection:
 
     def value(self, key: tuple) -> int | Masked:
         """One published count by its key, e.g. ("holders", 2019, "75", "situation", "autre")."""
-        return self._cells[tuple(key)]
+        return self._cells_of(_group(key))[tuple(key[3:])]
 
     def published_cells(self) -> dict[tuple, int | Masked]:
-        return dict(self._cells)
+        """Every published cell, as `Protection.published_cells`."""
+        out: dict[tuple, int | Masked] = {}
+        for group in self._groups:
+            kind, year, scope = group.split("|")
+            out.update({(kind, int(year), scope, *rest): v for rest, v in self._cells_of(group).items()})
+        return out
 
     def _share(self, numerator: object, base: object, exact: float | None) -> float | Masked | None:
         for term in (base, numerator):

@@ -32,6 +32,8 @@ from .plan import Report, plan_reports
 LOCK_FILE = ".tlanalysis-build.lock"
 #: The protection of every report, computed once per build (`tlanalysis.protection_store.FILE_NAME`).
 PROTECTION_FILE = ".tlanalysis-protection.json"
+#: The data the build validated, for its kernels (`tlanalysis.data_cache.FILE_NAME`).
+DATA_CACHE_FILE = ".tlanalysis-data.pickle"
 
 
 class ReportsFailed(TLAnalysisError):
@@ -110,15 +112,23 @@ def report_parameters(
         parameters["drop_personal_columns"] = True
     if protection_file is not None:
         parameters["protection_file"] = str(protection_file)
+        # the build's validated data, beside its protection (see `ensure_protection`)
+        parameters["data_cache"] = str(Path(protection_file).with_name(DATA_CACHE_FILE))
     return parameters
 
 
-def ensure_protection(dataset, min_count: int, out_dir: Path, force: bool = False) -> tuple[Path, float | None]:
+def ensure_protection(
+    dataset, min_count: int, out_dir: Path, force: bool = False, drop_personal_columns: bool = False
+) -> tuple[Path, float | None]:
     """The protection of every report of the data, computed once per build before the workers start
     and written to `OUT/.tlanalysis-protection.json`; kept when its key (data, k, version, library)
     still matches (incremental builds), recomputed with `force`. Returns the file and the seconds
-    spent computing it (None when reused)."""
-    from .. import protection_store
+    spent computing it (None when reused). The validated data is written beside it
+    (`OUT/.tlanalysis-data.pickle`, see `tlanalysis.data_cache`), so that kernels do not validate
+    the same files again."""
+    from .. import data_cache, protection_store
+
+    data_cache.write(out_dir / DATA_CACHE_FILE, dataset, drop_personal_columns)
 
     path = out_dir / PROTECTION_FILE
     key = protection_store.protection_key(dataset, min_count)
@@ -283,7 +293,9 @@ def _build(options: BuildOptions, echo) -> Summary:
             summary.seconds = time.monotonic() - started
 
         if to_build:
-            _, summary.protection_seconds = ensure_protection(dataset, options.min_count, out_dir, options.force)
+            _, summary.protection_seconds = ensure_protection(
+                dataset, options.min_count, out_dir, options.force, options.drop_personal_columns
+            )
             if summary.protection_seconds is None:
                 echo(f"protection of every report of the data: up to date ({PROTECTION_FILE})")
             else:
