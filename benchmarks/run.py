@@ -1,4 +1,4 @@
-"""Run every benchmark of the project in one go: `python benchmarks/run.py [indicators|build ...]`.
+"""Run every benchmark of the project in one go: `python benchmarks/run.py [indicators|build|disclosure ...]`.
 
 Results are printed and written as JSON to benchmarks/results/ (not tracked).
 """
@@ -10,7 +10,11 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHMARKS = {"indicators": HERE / "bench_indicators.py", "build": HERE / "bench_build.py"}
+BENCHMARKS = {
+    "indicators": HERE / "bench_indicators.py",
+    "build": HERE / "bench_build.py",
+    "disclosure": HERE / "bench_disclosure.py",
+}
 
 
 def _load(path: Path):

@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from tools import TOOLS, require_tool, unavailable
 
 from tlanalysis.config import REPORT_NOTEBOOK, SAMPLE_DATA_DIR
 
@@ -87,6 +88,26 @@ def build(
     return result
 
 
+#: Fixtures that stand for a tool: a test using one (even through another fixture) needs the tool.
+FIXTURE_TOOLS = {"browser": "chromium", "chromium": "chromium", "poppler": "poppler"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        needed = sorted({tool for name, tool in FIXTURE_TOOLS.items() if name in getattr(item, "fixturenames", ())})
+        if needed:
+            item.add_marker(pytest.mark.requires_tool(*needed))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`@pytest.mark.requires_tool(...)`: skip (fail on CI) before any fixture of the test is set up."""
+    for marker in item.iter_markers("requires_tool"):
+        unknown = set(marker.args) - TOOLS.keys()
+        assert not unknown, f"{item.nodeid}: unknown tool {unknown}; known: {sorted(TOOLS)}"
+        require_tool(*marker.args)
+
+
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory) -> Path:
     """The fixture notebook built for every report of 2021 (France and four regions)."""
@@ -109,20 +130,15 @@ def real_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    """A headless system Chromium driven by Playwright (skipped without it, failing on CI).
+    """A headless system Chromium driven by Playwright (skipped without it, failing on CI; tests that
+    use it get `requires_tool("chromium")`, so that none of their other fixtures runs without it).
 
     Module-scoped: Playwright's sync API cannot run twice at once in a thread, and other tests
     (and the PDF export) start their own."""
     from browser import CHROMIUM_ARGS, find_chromium
 
-    def unavailable(reason: str):
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (required on CI)")
-        pytest.skip(reason)
-
+    require_tool("chromium")
     executable = find_chromium()
-    if executable is None:
-        unavailable("no chromium executable found (apt-get install chromium, or set BROWSER_PATH=/path)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

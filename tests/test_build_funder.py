@@ -18,7 +18,8 @@ from openpyxl import load_workbook
 
 from tlanalysis.config import SAMPLE_DATA_DIR
 
-pytestmark = pytest.mark.slow
+#: The module's build writes PDFs and chart images: without Chromium nothing here can run.
+pytestmark = [pytest.mark.slow, pytest.mark.requires_tool("chromium")]
 
 HOSTILE = "<script>alert(1)</script>"
 PERSONAL = ("Dupont-Confidentiel", "jean.confidentiel@example.org")
@@ -62,15 +63,14 @@ def test_personal_columns_are_refused_by_name_without_their_values(funder_build)
     assert not any(value in refused.stdout + refused.stderr for value in PERSONAL)
 
 
+@pytest.mark.requires_tool("poppler")
 def test_no_personal_value_reaches_any_output(funder_build):
     _, _, out, _ = funder_build
     files = [p for p in out.rglob("*") if p.is_file()]
     assert any(p.suffix == ".pdf" for p in files) and any(p.suffix == ".ipynb" for p in files)
     texts = [p.read_bytes() for p in files]
     texts += [
-        subprocess.run(["pdftotext", str(p), "-"], capture_output=True).stdout
-        for p in files
-        if p.suffix == ".pdf" and shutil.which("pdftotext")
+        subprocess.run(["pdftotext", str(p), "-"], capture_output=True).stdout for p in files if p.suffix == ".pdf"
     ]
     for value in PERSONAL:
         assert not any(value.encode() in blob for blob in texts), value
@@ -93,9 +93,8 @@ def test_data_text_is_shown_as_text_in_the_browser(funder_build, browser):
     assert dialogs == []
 
 
+@pytest.mark.requires_tool("poppler")
 def test_pdf_is_a4_with_page_numbers_and_the_figures(funder_build):
-    if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils not installed")
     _, _, out, _ = funder_build
     pdf = out / f"{REPORT}.pdf"
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout

@@ -22,7 +22,6 @@ import copy
 import itertools
 import json
 import pickle
-import time
 from pathlib import Path
 
 import numpy as np
@@ -758,16 +757,6 @@ def test_published_page_figures_stay_visible(sample_protection):
 def test_sample_reports_resist_the_attacker(sample, sample_protection):
     Attacker(sample.employment, sample.holders, sample_protection).assert_safe()
     assert sample_protection.summary()["business_rule"] > 0  # e.g. La Réunion: 3 tiers-lieux for 6 jobs
-
-
-def test_protection_of_the_sample_is_fast(sample):
-    def timed() -> float:
-        start = time.perf_counter()
-        Protection(sample.employment, sample.holders, 5)
-        return time.perf_counter() - start
-
-    best = min(timed() for _ in range(3))
-    assert best < 1.0, f"protecting the sample took {best:.2f} s (target: 0.3 s)"
 
 
 # --- property: random small datasets -------------------------------------------------------------------------

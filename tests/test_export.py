@@ -2,13 +2,12 @@
 
 Nothing is mocked: the PDF and image tests drive the system Chromium, once per module (one `PdfPrinter`,
 one `ChartImageExporter`). Without Chromium (or poppler's pdftotext/pdfinfo) they are skipped, except
-under CI (the CI variable set), where a missing tool is a failure.
+under CI (the CI variable set), where a missing tool is a failure (tests/tools.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import struct
@@ -22,6 +21,7 @@ from pathlib import Path
 import openpyxl
 import plotly.graph_objects as go
 import pytest
+from tools import require_tool
 
 from tlanalysis.errors import TLAnalysisError
 from tlanalysis.export import ExportError, find_chromium
@@ -34,26 +34,15 @@ DATE_FR = "4 mai 2022"
 A4_POINTS = (595.92, 842.88)
 
 
-def _require(available: bool, what: str) -> None:
-    """Skip when a tool is missing, but fail under CI, where every tool must be installed."""
-    if available:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is required under CI")
-    pytest.skip(f"{what} not available")
-
-
 @pytest.fixture(scope="module")
 def chromium() -> Path:
-    try:
-        return find_chromium()
-    except ExportError as exc:
-        _require(False, f"Chromium ({exc})")
+    require_tool("chromium")  # tests using this fixture are marked requires_tool("chromium") (conftest.py)
+    return find_chromium()
 
 
 @pytest.fixture(scope="module")
 def poppler() -> None:
-    _require(all(shutil.which(tool) for tool in ("pdftotext", "pdfinfo")), "poppler-utils (pdftotext, pdfinfo)")
+    require_tool("poppler")
 
 
 # --- Chromium discovery (no browser started) ------------------------------------------------------
@@ -472,13 +461,11 @@ def test_workbook_without_a_disclosure_module(monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.requires_tool("libreoffice")
 def test_workbook_opens_in_libreoffice(workbook_path, tmp_path):
     """LibreOffice reads the file too (CI installs it; skipped elsewhere when it is not installed)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice is required on CI (apt-get install libreoffice-calc-nogui)")
-        pytest.skip("LibreOffice not installed (apt-get install libreoffice-calc-nogui)")
+    assert soffice
     subprocess.run(
         [
             soffice,

@@ -181,10 +181,8 @@ def test_masked_cells_are_shown_as_their_label(na_2019):
     assert '<td>Autre emploi</td><td class="num">< 5</td><td class="num">secret</td>' in situations
     assert "« < 5 » : moins de 5 titulaires" in situations
     cohorts = plain_spaces(html.unescape(report.cohorts_table_html(na_2019)))
-    assert (
-        '<td><span class="tl-nowrap">NA-2015-1</span></td><td>2015</td><td class="num">12</td>'
-        '<td class="num">secret</td>'
-    ) in cohorts
+    assert '<td><span class="tl-nowrap">NA-2015-1</span></td><td>2015</td><td class="num">12</td>' in cohorts
+    assert '<td class="num">secret</td>' in cohorts  # complements of the « < 5 » cells
     holders = report.section_html(na_2019, "holders")
     assert report.CHART_NOTE in holders  # the donut and the cohort bars leave masked values out
     assert json.dumps(charts.WITHHELD_LABEL)[1:-1] in holders  # a grey remainder, without a value

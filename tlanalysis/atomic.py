@@ -74,7 +74,7 @@ def remove(path: Path) -> None:
 
 def clean_temp_files(root: Path) -> list[Path]:
     """Remove leftovers of interrupted builds under `root` (two levels: OUT/ and OUT/<dir>/)."""
-    removed = []
+    removed: list[Path] = []
     if not root.is_dir():
         return removed
     folders = [root] + [p for p in root.iterdir() if p.is_dir() and not p.is_symlink()]

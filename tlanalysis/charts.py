@@ -30,6 +30,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -152,7 +153,7 @@ WITHHELD_LABEL = "Non diffusé (secret statistique)"
 WITHHELD_COLOUR = "#eceef1"
 
 
-def _base(values: Mapping[str, object] | list, total: object) -> float | None:
+def _base(values: Mapping[str, Any] | list, total: Any) -> float | None:
     """The base of the shares in labels: the given total, the sum of the values (AUTO), or None (no share)."""
     if total is AUTO:
         return sum(int(v) for v in (values.values() if isinstance(values, Mapping) else values) if v is not None)

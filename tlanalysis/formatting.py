@@ -29,6 +29,7 @@ import datetime as dt
 import math
 import re
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import TypeAlias
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -49,6 +50,9 @@ NNBSP = "\u202f"  # narrow no-break space, between thousands
 
 _NUMBER_PATTERN = "#,##0"
 
+#: What the number formatters take: a number, a figure withheld by disclosure control, or nothing.
+Figure: TypeAlias = "float | Decimal | Masked | None"
+
 
 def _is_missing(value: object) -> bool:
     if value is None:
@@ -59,36 +63,36 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def _round(value: float, decimals: int, rounding: str = ROUND_HALF_UP) -> Decimal:
+def _round(value: float | Decimal, decimals: int, rounding: str = ROUND_HALF_UP) -> Decimal:
     # repr(round(x, 9)) drops binary noise first: 0.135 * 100 is 13.500000000000002
     # and 0.545 * 100 is 54.50000000000001, which must not decide a rounding.
     exact = Decimal(repr(round(float(value), 9)))
     return exact.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
 
 
-def fmt_number(value: float | None, decimals: int = 1) -> str:
+def fmt_number(value: Figure, decimals: int = 1) -> str:
     """A number with at most `decimals` decimals, trailing zeros dropped: 2.25 → « 2,3 », 2.0 → « 2 »."""
     if isinstance(value, Masked):
         return value.label
-    if _is_missing(value):
+    if value is None or _is_missing(value):
         return MISSING
     pattern = _NUMBER_PATTERN + ("." + "#" * decimals if decimals > 0 else "")
     return format_decimal(_round(value, decimals), format=pattern, locale=LOCALE)
 
 
-def fmt_int(value: float | None) -> str:
+def fmt_int(value: Figure) -> str:
     """A count: 1234 → « 1 234 » (narrow no-break space)."""
     return fmt_number(value, 0)
 
 
-def fmt_pct(share: float | None, decimals: int = 1, signed: bool = False) -> str:
+def fmt_pct(share: Figure, decimals: int = 1, signed: bool = False) -> str:
     """A share given as a fraction of 1: 0.545 → « 54,5 % », 0.27 → « 27 % ».
 
     `signed` writes a sign for changes: 0.5 → « +50 % ».
     """
     if isinstance(share, Masked):
         return share.label
-    if _is_missing(share):
+    if share is None or _is_missing(share):
         return MISSING
     text = fmt_number(100 * float(share), decimals)
     if signed and _round(100 * float(share), decimals) > 0:
@@ -96,7 +100,7 @@ def fmt_pct(share: float | None, decimals: int = 1, signed: bool = False) -> str
     return f"{text}{NBSP}%"
 
 
-def fmt_pct_more_than(share: float | None) -> str:
+def fmt_pct_more_than(share: Figure) -> str:
     """A headline share as a lower bound, like the seed page: 0.5613 → « plus de 56 % ».
 
     A whole percent is not « more than » itself: 0.56 → « 56 % ». The bound is the
@@ -104,7 +108,7 @@ def fmt_pct_more_than(share: float | None) -> str:
     """
     if isinstance(share, Masked):
         return share.label
-    if _is_missing(share):
+    if share is None or _is_missing(share):
         return MISSING
     percent = Decimal(repr(round(100 * float(share), 9)))
     floor = percent.to_integral_value(rounding=ROUND_FLOOR)

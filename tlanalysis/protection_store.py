@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -34,7 +35,7 @@ from .disclosure import NATIONAL_SCOPE, Masked, Protection, protect
 from .errors import ParameterError, UsageError
 from .indicators import holders_seen, key_figures
 from .indicators import situation_by_cohort as _situation_by_cohort
-from .reference import FRANCE, Region, find_region, resolve_region
+from .reference import FRANCE, Region, resolve_region
 
 #: Version of the file layout.
 FORMAT = 1
@@ -102,6 +103,13 @@ def _decode(value: object, min_count: int) -> object:
     return value
 
 
+def _decode_cell(value: object, min_count: int) -> int | Masked:
+    decoded = _decode(value, min_count)
+    if not isinstance(decoded, (int, Masked)):
+        raise ValueError(f"a published cell holds {decoded!r}, not a count or a mask")
+    return decoded
+
+
 def to_document(protection: Protection, key: dict) -> dict:
     """The JSON document of a protection (see the module doc)."""
     return {
@@ -120,7 +128,7 @@ def _group(key: tuple) -> str:
     return f"{key[0]}|{key[1]}|{key[2]}"
 
 
-def _grouped_cells(cells: dict[tuple, object]) -> dict[str, list]:
+def _grouped_cells(cells: Mapping[tuple, object]) -> dict[str, list]:
     groups: dict[str, list] = {}
     for key, value in cells.items():
         groups.setdefault(_group(key), []).append([_encode(list(key[3:])), _encode(value)])
@@ -165,14 +173,14 @@ class StoredProtection:
     def _cells_of(self, group: str) -> dict[tuple, int | Masked]:
         cells = self._decoded.get(group)
         if cells is None:
-            cells = {tuple(rest): _decode(v, self.min_count) for rest, v in self._groups.get(group, [])}
+            cells = {tuple(rest): _decode_cell(v, self.min_count) for rest, v in self._groups.get(group, [])}
             self._decoded[group] = cells
         return cells
 
     @property
     def reports(self) -> list[tuple[int, Region]]:
         """Every (year, region) report protected together; FRANCE for the national ones."""
-        return [(y, FRANCE if s == NATIONAL_SCOPE else find_region(s)) for y, s in self._reports]
+        return [(y, FRANCE if s == NATIONAL_SCOPE else resolve_region(s)) for y, s in self._reports]
 
     def _scope(self, year: int, region: Region | str) -> tuple[int, Region, str]:
         if isinstance(region, str):

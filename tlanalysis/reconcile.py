@@ -23,17 +23,18 @@ def _percent(value: float | None) -> float | None:
     return None if value is None else 100 * value
 
 
+def _holders_share(table: str, key: str) -> Callable[[dict], float | None]:
+    return lambda f: _percent(f["holders"][table][key])
+
+
 #: Published indicator id -> how to read it, in the published unit, from `key_figures`.
 COMPUTED: dict[str, Callable[[dict], float | None]] = {
     "jobs_total": lambda f: f["jobs"]["total"],
     "jobs_cdi": lambda f: f["jobs"]["by_contract"]["CDI"],
     "jobs_cdd": lambda f: f["jobs"]["by_contract"]["CDD"],
     "jobs_facilitation_share": lambda f: _percent(f["jobs"]["facilitation_share"]),
-    **{
-        f"holders_situation_share_{s}": (lambda f, s=s: _percent(f["holders"]["situation_shares"][s]))
-        for s in SITUATIONS
-    },
-    **{f"trajectory_share_{t}": (lambda f, t=t: _percent(f["holders"]["trajectory_shares"][t])) for t in TRAJECTORIES},
+    **{f"holders_situation_share_{s}": _holders_share("situation_shares", s) for s in SITUATIONS},
+    **{f"trajectory_share_{t}": _holders_share("trajectory_shares", t) for t in TRAJECTORIES},
 }
 
 #: Figures about the certification itself, computed from data/reference/.
@@ -88,6 +89,7 @@ def comparisons(dataset: Dataset, year: int | None = None, region_code: str | ob
             continue
         if (row_year, code) not in cache:
             region = FRANCE if code is None else find_region(code)
+            assert region is not None, code  # a region of the data: validation has resolved it
             cache[(row_year, code)] = key_figures(dataset.employment, dataset.holders, row_year, region)
         found.append(_comparison(row, COMPUTED[row.indicator](cache[(row_year, code)])))
     return found

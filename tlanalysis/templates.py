@@ -7,6 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .errors import UsageError
@@ -89,13 +90,13 @@ def _write_csv(path: Path, table: TableSpec) -> None:
 def _write_xlsx(path: Path, table: TableSpec) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = table.name
     sheet.append([c.name for c in table.columns])
     for index, spec in enumerate(table.columns, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
-        letter = cell.column_letter
+        letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(14, len(spec.name) + 4)
         if spec.kind in ("region", "text"):
             for row in range(2, 1001):  # text cells keep leading zeros ("04")

@@ -197,7 +197,7 @@ def _normalize(column: pd.Series, spec: ColumnSpec) -> pd.Series:
     if spec.kind == "category":
         return _map_unique(column, spec.canonical).astype("string")
     if spec.kind == "boolean":
-        values = _map_unique(column, lambda v: {"yes": True, "no": False}.get(spec.canonical(v)))
+        values = _map_unique(column, lambda v: {"yes": True, "no": False}.get(spec.canonical(v) or ""))
         return values.astype("boolean").mask(column.isna(), False)
     return column.astype("string")
 
@@ -244,7 +244,7 @@ def _problems_from(
         header = columns.get(name, name)
         rows = sorted({int(i) for i in group["index"]})
         if check == "field_uniqueness":
-            first = {}
+            first: dict[object, int] = {}
             for row in rows:
                 first.setdefault(normalized.at[row, name], row)
             for row in rows:

@@ -33,6 +33,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
+from typing import Any
 
 from . import ExportError, find_chromium, write_bytes_atomic
 
@@ -78,7 +79,7 @@ class ChartImageExporter:
         self.timeout_s = timeout_s
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._kaleido = None
+        self._kaleido: Any = None  # kaleido ships no types
         self._lock = threading.Lock()
 
     def __enter__(self) -> ChartImageExporter:
@@ -146,7 +147,10 @@ class ChartImageExporter:
             loop.close()
 
     def _call(self, coroutine, timeout: float):
-        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        loop = self._loop
+        if loop is None:  # closed (by another thread) since `open`
+            raise ExportError("the chart image exporter is closed")
+        future = asyncio.run_coroutine_threadsafe(coroutine, loop)
         try:
             return future.result(timeout)
         except FutureTimeout:

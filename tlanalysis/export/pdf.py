@@ -26,8 +26,12 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import ExportError, find_chromium, write_bytes_atomic
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
 
 #: Chromium's flags for a quiet, offline, headless print (no sandbox: it runs in containers, as root).
 CHROMIUM_ARGS = (
@@ -174,8 +178,8 @@ class PdfPrinter:
     def __init__(self, *, chromium: str | Path | None = None, timeout_s: float = 60.0) -> None:
         self.chromium = find_chromium(chromium)
         self.timeout_ms = timeout_s * 1000
-        self._playwright = None
-        self._browser = None
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
 
     # --- lifecycle ---
 

@@ -40,6 +40,7 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..formatting import (
     MISSING,
@@ -138,26 +139,27 @@ def masked_text(value: object) -> str | None:
 #
 # Figures are taken as the context gives them. Once `tlanalysis.disclosure` protects them, any count or
 # share may be a masked value (a `str` such as « < 5 »): nothing here adds, divides or compares a figure
-# without checking `_hidden` first, and a value derived from a hidden one is hidden too.
+# without checking `_hidden` first, and a value derived from a hidden one is hidden too. Such a figure is
+# typed `Any`: a number, a masked text or None, told apart at run time by `_hidden`.
 
 
 def _hidden(value: object) -> bool:
     return masked_text(value) is not None
 
 
-def _at_least(n: object, k: int) -> bool:
+def _at_least(n: Any, k: int) -> bool:
     """Whether a count is shown and at least k (a hidden count is not)."""
     return not _hidden(n) and n is not None and n >= k
 
 
-def _ratio(part: object, whole: object) -> object:
+def _ratio(part: Any, whole: Any) -> object:
     """part / whole; hidden if either is; None (« n.d. ») when whole is 0."""
     if _hidden(part) or _hidden(whole):
         return Withheld()
     return share(part, whole)
 
 
-def _count_text(n: object) -> str:
+def _count_text(n: Any) -> str:
     """A count in a sentence: « 1 234 », or the masked text."""
     return masked_text(n) or fmt_int(n)
 
@@ -594,7 +596,7 @@ def workbook_bytes(
         raise ExportError("the workbook export needs openpyxl: `pip install openpyxl`") from exc
     when = _as_datetime(data_date)
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     for sheet in sheets:
         _write_sheet(wb, sheet)
     props = wb.properties

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -218,7 +219,7 @@ class KernelPool:
     #: Scratch folders (connection files, sockets, kernel logs) of this process, removed on exit.
     workdirs: ClassVar[list[Path]] = []
 
-    def __init__(self, cwd: Path, warm_modules: list[str] = ()):
+    def __init__(self, cwd: Path, warm_modules: Sequence[str] = ()):
         self.workdir = Path(tempfile.mkdtemp(prefix="tlanalysis-kernels-"))
         KernelPool.workdirs.append(self.workdir)
         self.cwd = cwd

@@ -14,8 +14,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import atomic
+
+if TYPE_CHECKING:
+    from ..export.images import ChartImageExporter
+    from ..export.pdf import PdfPrinter
 
 FORMATS = ("html", "pdf", "png", "svg", "xlsx")
 
@@ -47,8 +52,8 @@ class ProductMaker:
 
     def __init__(self, formats: tuple[str, ...]):
         self.formats = formats
-        self._printer = None
-        self._images = None
+        self._printer: PdfPrinter | None = None
+        self._images: ChartImageExporter | None = None
 
     def close(self) -> None:
         for tool in (self._printer, self._images):

@@ -9,6 +9,8 @@ next to « plus de 56 % » would say where the masked value lies.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..disclosure import Masked, is_masked
 from ..formatting import fmt_int, fmt_pct
 from ..reconcile import COMPUTED, STRUCTURE, Comparison, comparisons
@@ -31,7 +33,7 @@ class _Hole:
     __rmul__ = __truediv__ = __rtruediv__ = __add__ = __radd__ = __sub__ = __rsub__ = __mul__
 
 
-def _holed(value: object) -> object:
+def _holed(value: Any) -> Any:
     if isinstance(value, Masked):
         return _Hole(value)
     if isinstance(value, dict):
@@ -50,7 +52,7 @@ def protected_value(ctx: ReportContext, comparison: Comparison) -> float | Maske
 
 
 def _written(value: float | Masked | None, unit: str) -> str:
-    if is_masked(value) or value is None:
+    if isinstance(value, Masked) or value is None:
         return fmt_int(value)  # the label, or « n.d. »
     return fmt_pct(value / 100) if unit == "percent" else fmt_int(value)
 

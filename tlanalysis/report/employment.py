@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import charts
 from ..disclosure import plottable
-from ..formatting import contract_label, fmt_int, fmt_pct, role_label
+from ..formatting import Figure, contract_label, fmt_int, fmt_pct, role_label
 from .context import ReportContext
 from .html import Chart, Html, join, p, section, table_html
 from .masking import any_masked, chart_note, legend, share_of, shown
@@ -72,7 +72,7 @@ def _entries_caveat(ctx: ReportContext, first_year: int) -> str:
     )
 
 
-def _share_rows(counts: dict[str, object], total: object, label) -> tuple[list[list[object]], list[object]]:
+def _share_rows(counts: dict[str, Figure], total: Figure, label) -> tuple[list[list[object]], list[object]]:
     """Rows (label, count, share of the total) and the total row; shares of masked figures are « secret »."""
     rows = [[label(k), fmt_int(n), fmt_pct(share_of(n, total))] for k, n in counts.items()]
     return rows, ["Total", fmt_int(total), fmt_pct(share_of(total, total))]

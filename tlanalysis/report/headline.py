@@ -7,7 +7,7 @@ Each key figure says where it comes from: a letter after its label points to a n
 from __future__ import annotations
 
 from ..config import SAMPLE_DATA_DIR
-from ..disclosure import is_masked
+from ..disclosure import Masked, is_masked
 from ..formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_pct_more_than
 from ..published import published_for
 from .context import ReportContext
@@ -78,7 +78,7 @@ def _card(fmt, value: object, label: str, detail: str | None = None, source: str
 
 def withheld_note(n: object, min_count: int, what: str) -> Html:
     """« Moins de 5 titulaires suivis : … » — says that a group is too small, never how small."""
-    if is_masked(n) and n.label.startswith("<"):
+    if isinstance(n, Masked) and n.label.startswith("<"):
         return p(
             f"Moins de {fmt_int(min_count)} {what} : les résultats ne sont pas diffusés (secret statistique).",
             "tl-note",

@@ -10,6 +10,7 @@ placed as markup.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -24,7 +25,7 @@ def esc(value: object) -> Html:
     return Html(html.escape(str(value), quote=True).replace("&#x27;", "'"))
 
 
-def join(parts) -> Html:
+def join(parts: Iterable[object]) -> Html:
     return Html("".join(esc(p) for p in parts))
 
 
@@ -32,15 +33,15 @@ _NUM = ' class="num"'
 
 
 def table_html(
-    headers: list[str],
-    rows: list[list[object]],
+    headers: Sequence[object],
+    rows: Sequence[Sequence[object]],
     caption: str | None = None,
     numeric: set[int] | frozenset[int] = frozenset(),
-    footer: list[object] | None = None,
+    footer: Sequence[object] | None = None,
 ) -> Html:
     """A plain HTML table; cells are escaped unless they are `Html`; `numeric` columns are right-aligned."""
 
-    def cells(tag: str, values: list[object]) -> str:
+    def cells(tag: str, values: Sequence[object]) -> str:
         return "".join(f"<{tag}{_NUM if i in numeric else ''}>{esc(v)}</{tag}>" for i, v in enumerate(values))
 
     parts = ['<table class="tl-table">']
@@ -73,7 +74,7 @@ def h3(text: object) -> Html:
     return Html(f"<h3>{esc(text)}</h3>")
 
 
-def bullets(items: list[object], cls: str | None = None) -> Html:
+def bullets(items: Sequence[object], cls: str | None = None) -> Html:
     attribute = f' class="{cls}"' if cls else ""
     return Html(f"<ul{attribute}>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>")
 

@@ -26,9 +26,9 @@ def shown(value: object) -> bool:
 def share_of(part: object, whole: object) -> float | Masked | None:
     """part / whole; masked (« secret ») when either is; None (« n.d. ») when whole is 0."""
     for term in (whole, part):
-        if is_masked(term):
+        if isinstance(term, Masked):
             return Masked(term.reason, term.min_count, share=True)
-    return share(part, whole)
+    return share(part, whole)  # type: ignore[arg-type]  # numbers once masked ones are out
 
 
 def any_masked(values: Iterable[object]) -> bool:
@@ -37,7 +37,7 @@ def any_masked(values: Iterable[object]) -> bool:
 
 def legend(values: Iterable[object], min_count: int, unit: str = "titulaires") -> Html | str:
     """The note under a table or cards with masked values: what « < 5 » and « secret » mean. Empty without any."""
-    masked = [v for v in values if is_masked(v)]
+    masked = [v for v in values if isinstance(v, Masked)]
     if not masked:
         return ""
     parts = []
