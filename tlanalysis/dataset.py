@@ -16,7 +16,6 @@ from .join import join_columns
 from .load import RawTable, find_table_source, has_table_source, read_table
 from .mapping import TableMapping, find_mapping, read_mapping
 from .schema import ASSESSMENTS, EMPLOYMENT, HOLDERS
-from .validate import validate_table
 
 
 @dataclass(frozen=True)
@@ -97,6 +96,7 @@ def load_dataset(
     `mapping` is a mapping file (see `tlanalysis.mapping`); by default the folder's tlanalysis.toml
     if there is one. Without any, files and columns are found by their names."""
     from .assessment_checks import assessment_problems, holder_problems
+    from .validate import validate_table  # pandera: not imported by kernels that read a build's data cache
 
     data_dir = check_data_dir(data_dir)
     mapping_path = find_mapping(data_dir, Path(mapping).expanduser() if mapping is not None else None)

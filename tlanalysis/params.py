@@ -31,6 +31,8 @@ class ReportParameters:
     dataset: Dataset
     render: str = "interactive"
     min_count: int = DEFAULT_MIN_COUNT
+    #: The build's protection of every report of the data (`protection_store`); None: compute it.
+    protection_file: Path | None = None
 
     @property
     def is_national(self) -> bool:
@@ -101,15 +103,23 @@ def _data_dir(value: object) -> Path:
     return path.resolve()
 
 
-def _load_cached(folder: Path, drop_personal_columns: bool, mapping: Path | None = None) -> Dataset:
+def _load_cached(
+    folder: Path, drop_personal_columns: bool, mapping: Path | None = None, data_cache: Path | None = None
+) -> Dataset:
     """The dataset of a folder, read again only when one of its files changed (a build worker
-    makes several reports from the same data)."""
+    makes several reports from the same data); from the build's `data_cache` when it is that of
+    the files in the folder."""
     files = [p for p in folder.iterdir() if p.is_file()] + ([mapping] if mapping is not None else [])
     stamp = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
     key = (folder, drop_personal_columns, mapping, stamp)
     if key not in _DATASETS:
         _DATASETS.clear()
-        _DATASETS[key] = load_dataset(folder, drop_personal_columns, mapping)
+        dataset = None
+        if data_cache is not None:
+            from .data_cache import load
+
+            dataset = load(data_cache, folder, drop_personal_columns, mapping)
+        _DATASETS[key] = dataset or load_dataset(folder, drop_personal_columns, mapping)
     return _DATASETS[key]
 
 
@@ -130,6 +140,30 @@ def _mapping_file(value: object) -> Path | None:
 _DATASETS: dict[tuple, Dataset] = {}
 
 
+def _protection_file(value: object) -> Path | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, (str, Path)):
+        raise ParameterError(f"protection_file={value!r} is not a file path; pass text, or leave it empty")
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise ParameterError(
+            f"protection_file: file not found: {path}; run `tlanalysis build` again, or leave protection_file "
+            "empty to compute the protection in the notebook"
+        )
+    return path.resolve()
+
+
+def _data_cache(value: object) -> Path | None:
+    """The build's validated data (`data_cache`): used when it is there and matches, else ignored."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, (str, Path)):
+        raise ParameterError(f"data_cache={value!r} is not a file path; pass text, or leave it empty")
+    path = Path(value).expanduser()
+    return path if path.is_file() else None
+
+
 def validate_parameters(
     year: object,
     region: object,
@@ -138,6 +172,8 @@ def validate_parameters(
     min_count: object = DEFAULT_MIN_COUNT,
     drop_personal_columns: object = False,
     mapping: object = None,
+    protection_file: object = None,
+    data_cache: object = None,
 ) -> ReportParameters:
     """Check the notebook's parameters, load the data and check it holds (year, region).
 
@@ -152,6 +188,10 @@ def validate_parameters(
       refusing the file;
     - mapping: a mapping file (tlanalysis.toml) saying how to read the folder's files; None means
       the folder's own tlanalysis.toml if there is one.
+    - protection_file: the protection file a build wrote (`tlanalysis.protection_store`), checked
+      against the data when the report reads it; None or "" means compute the protection here;
+    - data_cache: the validated data a build wrote (`tlanalysis.data_cache`), used only when every
+      data file still has the content it was made from; otherwise the folder is read.
 
     Raises ParameterError (or DataError for invalid data files) with a message meant for the user.
     """
@@ -165,11 +205,12 @@ def validate_parameters(
     folder = _data_dir(data_dir)
     if not isinstance(drop_personal_columns, bool):
         raise ParameterError(f"drop_personal_columns={drop_personal_columns!r} must be True or False")
-    dataset = _load_cached(folder, drop_personal_columns, _mapping_file(mapping))
+    protection = _protection_file(protection_file)
+    dataset = _load_cached(folder, drop_personal_columns, _mapping_file(mapping), _data_cache(data_cache))
     try:
         selected = check_selection(dataset, year_value, region_text)
     except ParameterError:
         raise
     except UsageError as exc:
         raise ParameterError(str(exc)) from None
-    return ReportParameters(year_value, selected, folder, dataset, str(render), min_count_value)
+    return ReportParameters(year_value, selected, folder, dataset, str(render), min_count_value, protection)

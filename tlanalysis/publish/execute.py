@@ -158,7 +158,7 @@ class Kernel:
             # machine can delay past 1 s ("Kernel died before replying to kernel_info" while it starts)
             client = BlockingKernelClient(parent=self.km)
             client.load_connection_info(self.km.get_connection_info())
-            client.start_channels()
+            client.start_channels(hb=False)
             try:
                 client.wait_for_ready(timeout=START_TIMEOUT)
                 if self.warm_up:
@@ -283,7 +283,12 @@ def init() -> None:
 
     class OwnKernelEngine(NBClientEngine):
         """papermill's nbclient engine, on a kernel started by the worker (`km`), whose client
-        channels are closed afterwards (papermill leaves them running when given a `km`)."""
+        channels are closed afterwards (papermill leaves them running when given a `km`).
+
+        The notebook is written once, when execution ends (papermill's `notebook_complete`, also
+        after a failed cell or a dead kernel), not at every cell start, output and end: those
+        ~40 writes, each validating and serialising the whole notebook, were a third of a
+        worker's CPU time per report, and grew with the size of the report."""
 
         @classmethod
         def execute_managed_notebook(
@@ -309,9 +314,11 @@ def init() -> None:
                 stderr_file=stderr_file,
             )
             client = PapermillNotebookClient(nb_man, **final_kwargs)
+            nb_man.save = lambda **kwargs: None  # written once by notebook_complete, see above
             try:
                 return client.execute()
             finally:
+                del nb_man.save
                 if client.kc is not None:
                     client.kc.stop_channels()
 
@@ -333,7 +340,7 @@ def execute(notebook: Path, output: Path, parameters: dict, kernel: Kernel):
         engine_name=ENGINE_NAME,
         km=kernel.km,
         progress_bar=False,
-        request_save_on_cell_execute=True,
+        request_save_on_cell_execute=False,
         start_timeout=START_TIMEOUT,
         execution_timeout=CELL_TIMEOUT,
     )

@@ -30,6 +30,10 @@ from .cache import STATE_FILE, BuildState, Inputs
 from .plan import REPORT_KINDS, Report, plan_reports
 
 LOCK_FILE = ".tlanalysis-build.lock"
+#: The protection of every report, computed once per build (`tlanalysis.protection_store.FILE_NAME`).
+PROTECTION_FILE = ".tlanalysis-protection.json"
+#: The data the build validated, for its kernels (`tlanalysis.data_cache.FILE_NAME`).
+DATA_CACHE_FILE = ".tlanalysis-data.pickle"
 
 
 class ReportsFailed(TLAnalysisError):
@@ -90,10 +94,17 @@ class Summary:
     failed: list = field(default_factory=list)  # (label, worker.Result)
     seconds: float = 0.0
     results: list = field(default_factory=list)
+    #: Seconds spent protecting the data before the workers started (None: the stored one was reused).
+    protection_seconds: float | None = None
 
 
 def report_parameters(
-    report: Report, data_dir: Path, min_count: int, drop_personal_columns: bool = False, mapping: Path | None = None
+    report: Report,
+    data_dir: Path,
+    min_count: int,
+    drop_personal_columns: bool = False,
+    mapping: Path | None = None,
+    protection_file: Path | None = None,
 ) -> dict:
     """The papermill parameters of one report (also part of its fingerprint)."""
     parameters = {
@@ -107,7 +118,44 @@ def report_parameters(
         parameters["drop_personal_columns"] = True
     if mapping is not None:
         parameters["mapping"] = str(mapping)
+    if protection_file is not None:
+        parameters["protection_file"] = str(protection_file)
+        # the build's validated data, beside its protection (see `ensure_protection`)
+        parameters["data_cache"] = str(Path(protection_file).with_name(DATA_CACHE_FILE))
     return parameters
+
+
+def ensure_protection(
+    dataset,
+    min_count: int,
+    out_dir: Path,
+    force: bool = False,
+    drop_personal_columns: bool = False,
+    mapping: Path | None = None,
+) -> tuple[Path, float | None]:
+    """The protection of every report of the data, computed once per build before the workers start
+    and written to `OUT/.tlanalysis-protection.json`; kept when its key (data, k, version, library)
+    still matches (incremental builds), recomputed with `force`. Returns the file and the seconds
+    spent computing it (None when reused). The validated data is written beside it
+    (`OUT/.tlanalysis-data.pickle`, see `tlanalysis.data_cache`), so that kernels do not validate
+    the same files again."""
+    from .. import data_cache, protection_store
+
+    data_cache.write(out_dir / DATA_CACHE_FILE, dataset, drop_personal_columns, mapping)
+
+    path = out_dir / PROTECTION_FILE
+    key = protection_store.protection_key(dataset, min_count)
+    if not force and protection_store.stored_key(path) == key:
+        return path, None
+    from threadpoolctl import threadpool_limits
+
+    started = time.monotonic()
+    # One BLAS thread, as in the kernels (see worker.init_worker): with one per core, the
+    # disclosure control's linear algebra ran 10x slower on a busy 2-core machine.
+    with threadpool_limits(limits=1, user_api="blas"):
+        protection = protection_store.compute(dataset, min_count)
+    protection_store.write(path, protection, key)
+    return path, time.monotonic() - started
 
 
 @contextmanager
@@ -230,9 +278,12 @@ def _build(options: BuildOptions, echo) -> Summary:
         mode = "standalone" if options.standalone else "site"
         inputs = {kind: Inputs.collect(path, data_dir, mode) for kind, path in notebooks.items()}
         by_key = {r.key: r for r in reports}
+        protection_file = out_dir / PROTECTION_FILE
         fingerprints = {
             r.key: inputs[r.kind].fingerprint(
-                report_parameters(r, data_dir, options.min_count, options.drop_personal_columns, options.mapping)
+                report_parameters(
+                    r, data_dir, options.min_count, options.drop_personal_columns, options.mapping, protection_file
+                )
             )
             for r in reports
         }
@@ -252,7 +303,14 @@ def _build(options: BuildOptions, echo) -> Summary:
 
         def finish() -> None:
             current = _current_keys(
-                state, inputs, dataset, data_dir, options.min_count, options.drop_personal_columns, options.mapping
+                state,
+                inputs,
+                dataset,
+                data_dir,
+                options.min_count,
+                options.drop_personal_columns,
+                options.mapping,
+                protection_file,
             )
             from .site import write_index
 
@@ -260,6 +318,13 @@ def _build(options: BuildOptions, echo) -> Summary:
             summary.seconds = time.monotonic() - started
 
         if to_build:
+            _, summary.protection_seconds = ensure_protection(
+                dataset, options.min_count, out_dir, options.force, options.drop_personal_columns, options.mapping
+            )
+            if summary.protection_seconds is None:
+                echo(f"protection of every report of the data: up to date ({PROTECTION_FILE})")
+            else:
+                echo(f"protection of every report of the data: computed in {summary.protection_seconds:.1f} s")
             try:
                 _run_pool(
                     to_build,
@@ -294,6 +359,7 @@ def _current_keys(
     min_count: int,
     drop_personal_columns: bool = False,
     mapping: Path | None = None,
+    protection_file: Path | None = None,
 ) -> set[str]:
     """Keys of the state whose fingerprint matches what the present inputs would give."""
     from ..selection import check_selection
@@ -309,7 +375,7 @@ def _current_keys(
             continue
         if report.kind not in inputs:
             continue
-        parameters = report_parameters(report, data_dir, min_count, drop_personal_columns, mapping)
+        parameters = report_parameters(report, data_dir, min_count, drop_personal_columns, mapping, protection_file)
         if entry.get("fingerprint") == inputs[report.kind].fingerprint(parameters):
             current.add(key)
     return current
@@ -349,7 +415,12 @@ def _run_pool(
             title=r.title,
             notebook=str((notebooks or {}).get(r.kind, notebook)),
             parameters=report_parameters(
-                r, data_dir, options.min_count, options.drop_personal_columns, options.mapping
+                r,
+                data_dir,
+                options.min_count,
+                options.drop_personal_columns,
+                options.mapping,
+                out_dir / PROTECTION_FILE,
             ),
             out_dir=str(out_dir),
             html=str(r.html_path(out_dir)),

@@ -1,8 +1,9 @@
 """`ReportContext`: everything one report shows, computed once from checked parameters.
 
 Every figure comes from `tlanalysis.disclosure`: `protect(dataset, min_count)` protects all the
-reports of the dataset together, and the context keeps its `figures(year, region)` (the structure of
-`indicators.key_figures`, masked values inside), its cohort table and, for France, its jobs per region.
+reports of the dataset together (in a build, once: read here from its `protection_store` file), and
+the context keeps its `figures(year, region)` (the structure of `indicators.key_figures`, masked
+values inside), its cohort table and, for France, its jobs per region.
 Nothing here reads a raw count: a report built from a context cannot show a masked figure unless a
 section recomputes one, which no section does.
 """
@@ -14,9 +15,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from .. import charts
+from .. import charts, protection_store
 from ..dataset import Dataset
-from ..disclosure import Masked, Protection, is_masked, protect
+from ..disclosure import Masked, Protection, is_masked
 from ..params import ReportParameters
 from ..reference import Region, regions
 
@@ -37,8 +38,10 @@ class ReportContext:
 
     @classmethod
     def from_parameters(cls, params: ReportParameters) -> ReportContext:
-        protection = protect(params.dataset, params.min_count)
-        return cls(params, protection.figures(params.year, params.region))
+        protection = protection_of(params)
+        ctx = cls(params, protection.figures(params.year, params.region))
+        ctx.__dict__["protection"] = protection  # the cached property, already known
+        return ctx
 
     @property
     def year(self) -> int:
@@ -85,9 +88,9 @@ class ReportContext:
     # -- protected figures
 
     @cached_property
-    def protection(self) -> Protection:
-        """The protection of every report of the dataset (cached per dataset and k by `protect`)."""
-        return protect(self.dataset, self.min_count)
+    def protection(self) -> Protection | protection_store.StoredProtection:
+        """The protection of every report of the dataset: read from the build's file, or computed."""
+        return protection_of(self.params)
 
     @cached_property
     def cohort_table(self) -> pd.DataFrame:
@@ -130,4 +133,12 @@ class ReportContext:
         return f"Calculé à partir de {source.path.name} (empreinte {source.short_hash})"
 
 
-__all__ = ["ReportContext"]
+def protection_of(params: ReportParameters) -> Protection | protection_store.StoredProtection:
+    """The build's protection when the report was given its file (checked against the data: a stale
+    file is an error, never used), else computed here (cached per dataset and k by `protect`)."""
+    if params.protection_file is not None:
+        return protection_store.load(params.protection_file, params.dataset, params.min_count)
+    return protection_store.compute(params.dataset, params.min_count)
+
+
+__all__ = ["ReportContext", "protection_of"]

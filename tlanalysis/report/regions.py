@@ -18,6 +18,7 @@ from .. import charts
 from ..compare import change_since, previous_year, ranked
 from ..disclosure import Masked, Protection, is_masked
 from ..formatting import fmt_int, fmt_pct
+from ..protection_store import StoredProtection
 from ..reference import FRANCE, Region
 from .context import ReportContext
 from .html import Chart, Html, esc, join, p, scroll, section, table_html
@@ -41,7 +42,7 @@ class RegionFigures:
     trend: dict[int, int | Masked]
 
 
-def region_figures(protection: Protection, year: int, region: Region) -> RegionFigures:
+def region_figures(protection: Protection | StoredProtection, year: int, region: Region) -> RegionFigures:
     """One region's (or France's) figures of `year`, as its own report shows them."""
     figures = protection.figures(year, region)
     jobs = figures["jobs"]

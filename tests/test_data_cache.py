@@ -1,0 +1,66 @@
+"""The build's validated data: kernels take it instead of validating the same files again, and only
+while every data file still has the content it was made from."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from tlanalysis import data_cache, report
+from tlanalysis.config import SAMPLE_DATA_DIR
+from tlanalysis.dataset import load_dataset
+from tlanalysis.errors import ParameterError
+from tlanalysis.params import validate_parameters
+
+
+@pytest.fixture()
+def data(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE_DATA_DIR, folder)
+    return folder
+
+
+@pytest.fixture()
+def cache(data, tmp_path):
+    return data_cache.write(tmp_path / data_cache.FILE_NAME, load_dataset(data), False)
+
+
+def test_cached_dataset_is_the_validated_one(data, cache):
+    direct, cached = load_dataset(data), data_cache.load(cache, data, False)
+    assert cached is not None
+    pd.testing.assert_frame_equal(cached.employment, direct.employment, check_exact=True)
+    pd.testing.assert_frame_equal(cached.holders, direct.holders, check_exact=True)
+    assert cached.sources == direct.sources and cached.is_example == direct.is_example
+    assert cached.data_dir == direct.data_dir and cached.data_date == direct.data_date
+
+
+def test_a_changed_file_is_read_again(data, cache):
+    employment = data / "employment.csv"
+    lines = employment.read_text(encoding="utf-8").splitlines(keepends=True)
+    employment.write_text("".join(lines[:-1]), encoding="utf-8")
+    assert data_cache.load(cache, data, False) is None
+    params = validate_parameters(2019, "75", data, data_cache=str(cache))
+    assert len(params.dataset.employment) == len(load_dataset(data).employment)  # read from the folder
+
+
+def test_other_options_or_broken_files_are_not_used(data, cache, tmp_path):
+    assert data_cache.load(cache, data, True) is None  # made without --drop-personal-columns
+    broken = tmp_path / "broken.pickle"
+    broken.write_bytes(b"not a pickle")
+    assert data_cache.load(broken, data, False) is None
+    assert data_cache.load(tmp_path / "missing.pickle", data, False) is None
+    with pytest.raises(ParameterError, match="data_cache"):
+        validate_parameters(2019, "75", data, data_cache=3)
+
+
+def test_report_from_the_cache_is_the_same(data, cache):
+    direct = report.ReportContext.from_parameters(validate_parameters(2019, "75", data, render="report"))
+    from tlanalysis import params as params_module
+
+    params_module._DATASETS.clear()  # or the folder's dataset read just above is reused
+    cached_params = validate_parameters(2019, "75", data, render="report", data_cache=str(cache))
+    assert cached_params.dataset is not direct.dataset
+    cached = report.ReportContext.from_parameters(cached_params)
+    assert report.report_html(cached) == report.report_html(direct)
