@@ -357,6 +357,15 @@ class CertificationProtection:
                 return Masked(term.reason, self.min_count, share=True)
         return exact
 
+    def compute_all(self) -> CertificationProtection:
+        """Protect every unit now (every year of certification, every cohort), so that a build can do it
+        once for all its certification reports and hand the result to their kernels (`tlanalysis.data_cache`)."""
+        for year in self.years():
+            self._unit("promotion", year)
+        for cohort in self.cohorts():
+            self._unit("cohort", cohort)
+        return self
+
     # -- what the report shows
 
     def years(self, before: int | None = None, region: Region | str = FRANCE) -> list[int]:
@@ -475,6 +484,11 @@ def protect_certification(
     protection = CertificationProtection(dataset.holders, dataset.assessments, min_count, jobs)
     _CACHE[key] = (weakref.ref(dataset), protection)
     return protection
+
+
+def remember(dataset, protection: CertificationProtection) -> None:
+    """Make `protect_certification(dataset, ...)` answer with `protection` (computed once by a build)."""
+    _CACHE[(id(dataset), protection.min_count, protection.target_jobs)] = (weakref.ref(dataset), protection)
 
 
 def has_certification_data(dataset, year: int, region: Region | str = FRANCE) -> bool:

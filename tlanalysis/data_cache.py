@@ -43,15 +43,19 @@ def _key(data_dir: Path, sources: dict, drop_personal_columns: bool, mapping: Pa
     }
 
 
-def write(path: Path, dataset, drop_personal_columns: bool, mapping: Path | None = None) -> Path:
+def write(
+    path: Path, dataset, drop_personal_columns: bool, mapping: Path | None = None, certification: object = None
+) -> Path:
     """Write the validated `dataset` atomically, keyed by its folder and the hashes of the files
-    (data, joined file, mapping) it was read from."""
+    (data, joined file, mapping) it was read from; with `certification`, the protection of its
+    certification reports, computed once by the build (a `CertificationProtection`)."""
     from . import atomic
 
     document = {
         "format": FORMAT,
         "key": _key(dataset.data_dir, dataset.sources, drop_personal_columns, mapping),
         "dataset": dataset,
+        "certification": certification,
     }
     atomic.write_bytes(Path(path), pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
     return Path(path)
@@ -75,4 +79,10 @@ def load(path: Path, data_dir: Path, drop_personal_columns: bool, mapping: Path 
         current = _key(data_dir, sources, drop_personal_columns, mapping)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError):
         return None
-    return dataset if document.get("key") == current else None
+    if document.get("key") != current:
+        return None
+    if document.get("certification") is not None:
+        from .certification_disclosure import remember
+
+        remember(dataset, document["certification"])
+    return dataset

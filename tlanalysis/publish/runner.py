@@ -132,21 +132,30 @@ def ensure_protection(
     force: bool = False,
     drop_personal_columns: bool = False,
     mapping: Path | None = None,
+    certification: bool = False,
 ) -> tuple[Path, float | None]:
     """The protection of every report of the data, computed once per build before the workers start
     and written to `OUT/.tlanalysis-protection.json`; kept when its key (data, k, version, library)
     still matches (incremental builds), recomputed with `force`. Returns the file and the seconds
     spent computing it (None when reused). The validated data is written beside it
     (`OUT/.tlanalysis-data.pickle`, see `tlanalysis.data_cache`), so that kernels do not validate
-    the same files again."""
+    the same files again; with `certification`, it carries the protection of the certification
+    reports too, computed here once rather than in each of their kernels."""
     from .. import data_cache, protection_store
 
-    data_cache.write(out_dir / DATA_CACHE_FILE, dataset, drop_personal_columns, mapping)
+    started = time.monotonic()
+    certification_protection = None
+    if certification:
+        from ..certification_disclosure import protect_certification
+
+        certification_protection = protect_certification(dataset, min_count).compute_all()
+    data_cache.write(out_dir / DATA_CACHE_FILE, dataset, drop_personal_columns, mapping, certification_protection)
+    certification_seconds = time.monotonic() - started
 
     path = out_dir / PROTECTION_FILE
     key = protection_store.protection_key(dataset, min_count)
     if not force and protection_store.stored_key(path) == key:
-        return path, None
+        return path, (certification_seconds if certification else None)
     from threadpoolctl import threadpool_limits
 
     started = time.monotonic()
@@ -155,7 +164,7 @@ def ensure_protection(
     with threadpool_limits(limits=1, user_api="blas"):
         protection = protection_store.compute(dataset, min_count)
     protection_store.write(path, protection, key)
-    return path, time.monotonic() - started
+    return path, time.monotonic() - started + certification_seconds
 
 
 @contextmanager
@@ -319,7 +328,13 @@ def _build(options: BuildOptions, echo) -> Summary:
 
         if to_build:
             _, summary.protection_seconds = ensure_protection(
-                dataset, options.min_count, out_dir, options.force, options.drop_personal_columns, options.mapping
+                dataset,
+                options.min_count,
+                out_dir,
+                options.force,
+                options.drop_personal_columns,
+                options.mapping,
+                certification=any(r.kind == "certification" for r in to_build),
             )
             if summary.protection_seconds is None:
                 echo(f"protection of every report of the data: up to date ({PROTECTION_FILE})")
