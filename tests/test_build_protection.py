@@ -44,7 +44,8 @@ def test_protection_is_computed_once_and_reused(tmp_path):
     env[protection_store.LOG_VARIABLE] = str(log)
 
     first = build(out, *REPORTS, notebook=None, data=data, env=env)
-    assert "2 built, 0 up to date, 0 failed" in first.stdout
+    # the annual and the certification report of each territory
+    assert "4 built, 0 up to date, 0 failed" in first.stdout
     assert "protection of every report of the data: computed in" in first.stdout
     # once in all: not in the two workers (key figures JSON), not in the two kernels
     assert len(computed(log)) == 1
@@ -72,7 +73,7 @@ def test_protection_is_computed_once_and_reused(tmp_path):
     # incremental: one report to rebuild, the stored protection still matches: reused, not recomputed
     (out / "2019" / "france.html").unlink()
     again = build(out, *REPORTS, notebook=None, data=data, env=env)
-    assert "1 built, 1 up to date" in again.stdout
+    assert "1 built, 3 up to date" in again.stdout
     assert "protection of every report of the data: up to date" in again.stdout
     assert len(computed(log)) == 1 and stored.stat().st_mtime_ns == stamp
 
@@ -83,7 +84,7 @@ def test_protection_is_computed_once_and_reused(tmp_path):
     lines = (data / "employment.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (data / "employment.csv").write_text("".join(lines[:-1]), encoding="utf-8")
     changed = build(out, *REPORTS, notebook=None, data=data, env=env)
-    assert "2 built, 0 up to date" in changed.stdout
+    assert "4 built, 0 up to date" in changed.stdout
     assert "protection of every report of the data: computed in" in changed.stdout
     assert len(computed(log)) == 2
     from tlanalysis.dataset import load_dataset

@@ -800,3 +800,13 @@ def test_no_report_reveals_a_masked_figure(jobs, holders, k, with_places):
         jobs = [row[:5] for row in jobs]
     holders = [(*row[:6], f"S{row[0]}" if row[6] == "shared" else f"P{row[0]}-{row[1]}-{row[6]}") for row in holders]
     attack(employment_of(jobs), holders_of(holders), k)
+
+
+def test_france_minus_france_does_not_pin_a_regional_trajectory_base():
+    """Found by the attacker: France 2019 − France 2018 gives the 2018 cohorts' trajectory base, and
+    Nouvelle-Aquitaine 2019 minus that gives Nouvelle-Aquitaine 2018's. The two France counts are linked
+    through counts no report shows (a cohort's holders per trajectory group), which the model must know."""
+    jobs = [(2018, "75", "CDI", "facilitation", 0, "A")] * 6 + [(2019, "75", "CDI", "facilitation", 0, "A")]
+    seeker = ("demandeur_emploi", "facilitation", False, False, "a")
+    holders = [(2016, "75", *seeker)] * 2 + [(2016, "76", *seeker)] * 2 + [(2018, "75", *seeker)]
+    attack(employment_of(jobs), holders_of(holders), 2)

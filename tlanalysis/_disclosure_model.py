@@ -82,13 +82,21 @@ class Model:
     weights: list[float] = field(default_factory=list)
     home: list[str | None] = field(default_factory=list)  # the one region a class lies in, or None
     sensitive: dict[int, str] = field(default_factory=dict)  # class -> primary reason
+    #: class -> whether some report shows it; the others are counts no report shows (a cohort's holders per
+    #: trajectory group) that link shown counts all the same: a reader knows they exist and are >= 0.
+    published: list[bool] = field(default_factory=list)
+    hidden_keys: dict[tuple, int | None] = field(default_factory=dict)
     _ids: dict[tuple, int] = field(default_factory=dict)
     _relations: set[tuple[tuple[int, int], ...]] = field(default_factory=set)
 
-    def cell(self, key: tuple, identity: tuple | None, value: int, home: str | None, n_regions: int = 1) -> int | None:
-        """Register a published count; `identity` is its canonical description (None: a count of nothing)."""
+    def cell(
+        self, key: tuple, identity: tuple | None, value: int, home: str | None, n_regions: int = 1, hidden: bool = False
+    ) -> int | None:
+        """Register a published count (or, `hidden`, one no report shows but relations go through);
+        `identity` is its canonical description (None: a count of nothing)."""
+        keys = self.hidden_keys if hidden else self.keys
         if identity is None:
-            self.keys[key] = None
+            keys[key] = None
             return None
         cid = self._ids.get(identity)
         if cid is None:
@@ -99,18 +107,20 @@ class Model:
             self.weights.append(key_weight(key, n_regions))
             self.representative.append(key)
             self.home.append(home)
+            self.published.append(not hidden)
         else:
+            self.published[cid] = self.published[cid] or not hidden
             self.weights[cid] = max(self.weights[cid], key_weight(key, n_regions))
-            if str(key) < str(self.representative[cid]):
+            if not hidden and (str(key) < str(self.representative[cid]) or self.representative[cid][0] == "hidden"):
                 self.representative[cid] = key
-        self.keys[key] = cid
+        keys[key] = cid
         return cid
 
     def relation(self, total: tuple, parts: list[tuple]) -> None:
         """total = sum(parts) (the caller has made sure it holds); counts of nothing drop out."""
         coefficients: dict[int, int] = {}
         for key, sign in [(total, -1)] + [(p, 1) for p in parts]:
-            cid = self.keys[key]
+            cid = self.keys[key] if key in self.keys else self.hidden_keys[key]
             if cid is not None:
                 coefficients[cid] = coefficients.get(cid, 0) + sign
         relation = tuple(sorted((c, s) for c, s in coefficients.items() if s))
@@ -121,6 +131,7 @@ class Model:
         """Drop what only building needed (a Protection is pickled into build caches)."""
         self._ids = {}
         self._relations = set()
+        self.hidden_keys = {}
 
     # -- arrays for the solver
 
@@ -197,14 +208,14 @@ def holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: M
     b_cohort = blocks["cohort"].to_numpy(dtype=object)
     home_of_block = b_region
 
-    def add(key: tuple, column: int, members: np.ndarray) -> None:
+    def add(key: tuple, column: int, members: np.ndarray, hidden: bool = False) -> None:
         if members.size == 0:
-            model.cell(key, None, 0, None)
+            model.cell(key, None, 0, None, hidden=hidden)
             return
         regions = set(home_of_block[members].tolist())
         home = next(iter(regions)) if len(regions) == 1 else None
         identity = ("h", column, members.tobytes())
-        model.cell(key, identity, int(counts[members, column].sum()), home, len(regions))
+        model.cell(key, identity, int(counts[members, column].sum()), home, len(regions), hidden=hidden)
 
     by_scope: dict[str, list[int]] = {}
     for year, scope in reports:
@@ -234,6 +245,11 @@ def holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: M
             add((*base, "cohort", y, c, "total"), _F_ALL, members)
             for s in SITUATIONS:
                 add((*base, "cohort", y, c, s), _F_SITUATION[s], members)
+            # No report shows a cohort's holders by trajectory group, but every trajectory count is a sum of
+            # them: without these, France Y+1 minus France Y (the new cohorts) could pin a region's count.
+            for g in TRAJECTORIES:
+                add(("hidden", *base, "cohort", y, c, "trajectory", g), _F_GROUP[g], members, hidden=True)
+            add(("hidden", *base, "cohort", y, c, "trajectory_n"), _F_IN_GROUP, members, hidden=True)
 
     for year, scope in reports:
         base = ("holders", year, scope)
@@ -246,6 +262,16 @@ def holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: M
                 model.relation((*base, "situation", s), [(*base, "cohort", y, c, s) for y, c in table])
         for y, c in table:
             model.relation((*base, "cohort", y, c, "total"), [(*base, "cohort", y, c, s) for s in SITUATIONS])
+            hidden = ("hidden", *base, "cohort", y, c)
+            model.relation((*hidden, "trajectory_n"), [(*hidden, "trajectory", g) for g in TRAJECTORIES])
+        if table:
+            for g in TRAJECTORIES:
+                model.relation(
+                    (*base, "trajectory", g), [("hidden", *base, "cohort", y, c, "trajectory", g) for y, c in table]
+                )
+            model.relation(
+                (*base, "trajectory_n"), [("hidden", *base, "cohort", y, c, "trajectory_n") for y, c in table]
+            )
         # Later report of the same territory = earlier report + the cohorts that started in between.
         years = by_scope[scope]
         i = years.index(year)
@@ -364,8 +390,10 @@ def build_model(employment: pd.DataFrame, holders: pd.DataFrame, min_count: int)
     job_cells(employment, reports, model)
     holder_cells(holders, reports, model)
     if min_count > 1:
-        for cid, (value, is_holders) in enumerate(zip(model.values, model.holders, strict=True)):
-            if is_holders and value < min_count:
+        for cid, (value, is_holders, shown) in enumerate(
+            zip(model.values, model.holders, model.published, strict=True)
+        ):
+            if is_holders and shown and value < min_count:
                 model.sensitive[cid] = "small_count"
     return model, reports
 

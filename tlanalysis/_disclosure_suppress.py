@@ -66,10 +66,14 @@ class Suppressor:
         self.masked: dict[int, str] = dict(sorted(model.sensitive.items()))
         self.is_masked = np.zeros(n, dtype=bool)
         self.is_masked[list(self.masked)] = True
+        # Counts no report shows are unknowns to a reader, never shown nor complements: only >= 0.
+        self.hidden = ~np.asarray(model.published, dtype=bool)
+        self.is_masked[self.hidden] = True
         self.reason_small = np.zeros(n, dtype=bool)
         self.reason_small[[c for c, r in self.masked.items() if r == SMALL_COUNT]] = True
         #: the least value a reader gives a « secret » count: k holders (smaller ones are « < k »), 1 job
         self.floor = np.where(self.is_holders, float(max(min_count, 1)), 1.0)
+        self.floor[self.hidden] = 0.0
         self.unresolved: list[int] = []
         self.lp_count = 0
         # Tables: classes linked by relations; within a table, the classes of each region.
