@@ -285,7 +285,12 @@ _FIELD_TYPES = {
 
 
 def _field(col: ColumnSpec) -> dict:
-    field = {"name": col.name, "title": col.label, "type": _FIELD_TYPES[col.kind], "description": col.description}
+    field: dict[str, object] = {
+        "name": col.name,
+        "title": col.label,
+        "type": _FIELD_TYPES[col.kind],
+        "description": col.description,
+    }
     if col.kind == "boolean":
         field.update(trueValues=["oui"], falseValues=["non"])
     constraints: dict = {}
