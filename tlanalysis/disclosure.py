@@ -33,7 +33,7 @@ Secondary suppression
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -122,6 +122,56 @@ def plottable(mapping: Mapping) -> dict:
 # --- the protection of a dataset ------------------------------------------------------------------
 
 
+def _masked_share(numerator: object, base: object, exact: float | None, min_count: int) -> float | Masked | None:
+    """A share is masked (« secret ») when its numerator or its base is; else the exact share."""
+    for term in (base, numerator):
+        if isinstance(term, Masked):
+            return Masked(term.reason, min_count, share=True)
+    return exact
+
+
+def protected_key_figures(
+    employment: pd.DataFrame,
+    holders: pd.DataFrame,
+    year: int,
+    region: Region,
+    scope: str,
+    value: Callable[[tuple], int | Masked],
+    min_count: int,
+) -> dict:
+    """`key_figures(...)` of one report with every count taken from its published cell (`value(key)`) and
+    every share masked with its terms: the one place that maps a report's figures to cell keys, for a
+    `Protection` and for one read from a build's protection file."""
+    figures = key_figures(employment, holders, year, region)
+    jobs, hold = figures["jobs"], figures["holders"]
+
+    def share(numerator: object, base: object, exact: float | None) -> float | Masked | None:
+        return _masked_share(numerator, base, exact, min_count)
+
+    job = ("jobs", year, scope)
+    jobs["total"] = value((*job, "total"))
+    jobs["by_contract"] = {c: value((*job, "contract", c)) for c in jobs["by_contract"]}
+    jobs["by_role"] = {o: value((*job, "role", o)) for o in jobs["by_role"]}
+    jobs["facilitation"] = jobs["by_role"]["facilitation"]
+    jobs["facilitation_share"] = share(jobs["facilitation"], jobs["total"], jobs["facilitation_share"])
+    jobs["trend"] = {y: value(("jobs", int(y), scope, "total")) for y in jobs["trend"]}
+    if jobs["growth_since_first_year"] is not None:
+        first, last = jobs["trend"][str(jobs["first_year"])], jobs["trend"][str(year)]
+        jobs["growth_since_first_year"] = share(last, first, jobs["growth_since_first_year"])
+    base = ("holders", year, scope)
+    hold["n"] = value((*base, "n"))
+    hold["situation_counts"] = {s: value((*base, "situation", s)) for s in hold["situation_counts"]}
+    hold["situation_shares"] = {
+        s: share(hold["situation_counts"][s], hold["n"], v) for s, v in hold["situation_shares"].items()
+    }
+    hold["trajectory_n"] = value((*base, "trajectory_n"))
+    hold["trajectory_counts"] = {g: value((*base, "trajectory", g)) for g in hold["trajectory_counts"]}
+    hold["trajectory_shares"] = {
+        g: share(hold["trajectory_counts"][g], hold["trajectory_n"], v) for g, v in hold["trajectory_shares"].items()
+    }
+    return figures
+
+
 class Protection:
     """The figures of every report of a dataset, with disclosure control applied (see the module doc).
 
@@ -168,40 +218,10 @@ class Protection:
         reason = self._masked.get(cid)
         return Masked(reason, self.min_count) if reason else self._model.values[cid]
 
-    def _share(self, numerator: object, base: object, exact: float | None) -> float | Masked | None:
-        for term in (base, numerator):
-            if isinstance(term, Masked):
-                return Masked(term.reason, self.min_count, share=True)
-        return exact
-
     def figures(self, year: int, region: Region | str = FRANCE) -> dict:
         """`key_figures(employment, holders, year, region)` with every figure that may not be shown masked."""
         year, region, scope = self._scope(year, region)
-        figures = key_figures(self._employment, self._holders, year, region)
-        jobs, hold = figures["jobs"], figures["holders"]
-        job = ("jobs", year, scope)
-        jobs["total"] = self.value((*job, "total"))
-        jobs["by_contract"] = {c: self.value((*job, "contract", c)) for c in jobs["by_contract"]}
-        jobs["by_role"] = {o: self.value((*job, "role", o)) for o in jobs["by_role"]}
-        jobs["facilitation"] = jobs["by_role"]["facilitation"]
-        jobs["facilitation_share"] = self._share(jobs["facilitation"], jobs["total"], jobs["facilitation_share"])
-        jobs["trend"] = {y: self.value(("jobs", int(y), scope, "total")) for y in jobs["trend"]}
-        if jobs["growth_since_first_year"] is not None:
-            first, last = jobs["trend"][str(jobs["first_year"])], jobs["trend"][str(year)]
-            jobs["growth_since_first_year"] = self._share(last, first, jobs["growth_since_first_year"])
-        base = ("holders", year, scope)
-        hold["n"] = self.value((*base, "n"))
-        hold["situation_counts"] = {s: self.value((*base, "situation", s)) for s in hold["situation_counts"]}
-        hold["situation_shares"] = {
-            s: self._share(hold["situation_counts"][s], hold["n"], v) for s, v in hold["situation_shares"].items()
-        }
-        hold["trajectory_n"] = self.value((*base, "trajectory_n"))
-        hold["trajectory_counts"] = {g: self.value((*base, "trajectory", g)) for g in hold["trajectory_counts"]}
-        hold["trajectory_shares"] = {
-            g: self._share(hold["trajectory_counts"][g], hold["trajectory_n"], v)
-            for g, v in hold["trajectory_shares"].items()
-        }
-        return figures
+        return protected_key_figures(self._employment, self._holders, year, region, scope, self.value, self.min_count)
 
     def situation_by_cohort(self, year: int, region: Region | str = FRANCE) -> pd.DataFrame:
         """`indicators.situation_by_cohort` of the report's holders, plus a `total` column (cohort size),

@@ -31,9 +31,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import atomic
-from .disclosure import NATIONAL_SCOPE, Masked, Protection, protect
+from .disclosure import NATIONAL_SCOPE, Masked, Protection, protect, protected_key_figures
 from .errors import ParameterError, UsageError
-from .indicators import holders_seen, key_figures
+from .indicators import holders_seen
 from .indicators import situation_by_cohort as _situation_by_cohort
 from .reference import FRANCE, Region, resolve_region
 
@@ -205,40 +205,10 @@ class StoredProtection:
             out.update({(kind, int(year), scope, *rest): v for rest, v in self._cells_of(group).items()})
         return out
 
-    def _share(self, numerator: object, base: object, exact: float | None) -> float | Masked | None:
-        for term in (base, numerator):
-            if isinstance(term, Masked):
-                return Masked(term.reason, self.min_count, share=True)
-        return exact
-
     def figures(self, year: int, region: Region | str = FRANCE) -> dict:
         """As `Protection.figures`: `key_figures` with every count its published cell."""
         year, region, scope = self._scope(year, region)
-        figures = key_figures(self._employment, self._holders, year, region)
-        jobs, hold = figures["jobs"], figures["holders"]
-        job = ("jobs", year, scope)
-        jobs["total"] = self.value((*job, "total"))
-        jobs["by_contract"] = {c: self.value((*job, "contract", c)) for c in jobs["by_contract"]}
-        jobs["by_role"] = {o: self.value((*job, "role", o)) for o in jobs["by_role"]}
-        jobs["facilitation"] = jobs["by_role"]["facilitation"]
-        jobs["facilitation_share"] = self._share(jobs["facilitation"], jobs["total"], jobs["facilitation_share"])
-        jobs["trend"] = {y: self.value(("jobs", int(y), scope, "total")) for y in jobs["trend"]}
-        if jobs["growth_since_first_year"] is not None:
-            first, last = jobs["trend"][str(jobs["first_year"])], jobs["trend"][str(year)]
-            jobs["growth_since_first_year"] = self._share(last, first, jobs["growth_since_first_year"])
-        base = ("holders", year, scope)
-        hold["n"] = self.value((*base, "n"))
-        hold["situation_counts"] = {s: self.value((*base, "situation", s)) for s in hold["situation_counts"]}
-        hold["situation_shares"] = {
-            s: self._share(hold["situation_counts"][s], hold["n"], v) for s, v in hold["situation_shares"].items()
-        }
-        hold["trajectory_n"] = self.value((*base, "trajectory_n"))
-        hold["trajectory_counts"] = {g: self.value((*base, "trajectory", g)) for g in hold["trajectory_counts"]}
-        hold["trajectory_shares"] = {
-            g: self._share(hold["trajectory_counts"][g], hold["trajectory_n"], v)
-            for g, v in hold["trajectory_shares"].items()
-        }
-        return figures
+        return protected_key_figures(self._employment, self._holders, year, region, scope, self.value, self.min_count)
 
     def situation_by_cohort(self, year: int, region: Region | str = FRANCE) -> pd.DataFrame:
         """As `Protection.situation_by_cohort`: holders per cohort and situation, plus `total`."""
