@@ -1,5 +1,5 @@
 """Disclosure control of the certification report: small counts, rates built on them, and
-secondary suppression audited with integer programming.
+secondary suppression checked with integer programming.
 
 What the report shows (each count a number of people):
 
@@ -16,33 +16,30 @@ Rules (`tlanalysis.disclosure` conventions, its public `Masked` values):
 * a **rate** is masked when its numerator or its base is;
 * **secondary**: complementary counts (`Masked("secondary")`, « secret », each holding at least k
   people, which a reader knows) are masked until no masked count can be pinned to one value by what a
-  reader knows: the shown counts, the labels (« < k »: 0..k-1; « secret »: ≥ k), and the structure
-  of the tables. That structure is modelled exactly, with the people as non-negative whole numbers
-  of groups ("atoms"): for a year of certification, the holders of each region by route × situation
-  class at 6 months × at 2 years (France is the sum of the regions); for a cohort, the presented
-  candidates by set of validated blocs, and the candidates validating each competency (between
-  those who validated its bloc and those presented; a bloc not validated misses a competency). Each
-  masked count's least and greatest possible values are found with `scipy.optimize.milp`; where they
-  meet, the cheapest shown count that frees it is masked too (detail before totals, national before
-  regional, small before large), and the audit runs again.
+  reader knows: the shown counts, the labels (« < k »: 0..k-1; « secret »: ≥ k), the structure of the
+  tables, **and the holder counts of the annual reports** (each report's holders, by situation, and
+  per cohort), which count the same people. The whole is one model of whole numbers of people
+  (`tlanalysis._certification_model`); pinned counts are found with HiGHS's MILP solver, made cheap by
+  keeping every solution found as a witness (`tlanalysis._certification_suppress`). Complements are
+  certification counts only: the annual report's masking is decided first (`tlanalysis.disclosure`)
+  and kept, and its masked counts must stay unpinned here too.
 
-One year of certification (all territories) or one cohort is a unit: the report of year Y shows the
-years of certification and the cohorts before Y, and a unit's masking does not depend on Y, so the
-reports of different years never show a count one of them masks. Not modelled: relations between a
-cohort's results and the holders of a year of certification (cohorts and years mix through resits),
-and figures of the annual report.
+A count's masking does not depend on the report year: the report of year Y shows the years of
+certification and the cohorts before Y, so reports of different years never show a count one of
+them masks. Not modelled: relations between a cohort's jury results and the years of certification
+of its holders beyond their number, the annual trajectory counts, and jobs (other people).
 """
 
 from __future__ import annotations
 
-import itertools
 import weakref
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ._certification_model import NATIONAL_SCOPE, build_unit
+from ._certification_suppress import Unit, audit_pinned, suppress
 from .certification import (
     DEFAULT_TARGET_JOBS,
     FOLLOW_UPS,
@@ -62,249 +59,8 @@ from .disclosure import SECONDARY, SMALL_COUNT, Masked, is_masked
 from .errors import UsageError
 from .indicators import share
 from .reference import FRANCE, Region, resolve_region
-from .schema import EMPLOYED_SITUATIONS, NEUTRALISED_SITUATIONS, NO_ANSWER
 
-NATIONAL_SCOPE = "FR"
-#: A count of a unit: (territory, measure) for a year of certification, the measure for a cohort.
 Key = Hashable
-#: Situation classes of a follow-up, disjoint: no answer, neutralised, in the target job, in another
-#: job, other respondents (job seeking, other situation).
-_CLASSES = ("no_answer", "neutralised", "target_job", "other_job", "other")
-#: Counts of a year of certification, per territory: (measure, cost tier); lower tiers are masked first.
-PROMOTION_MEASURES = (
-    ("certified", 3),
-    *((f"route_{r}", 0 if r != "vae" else 1) for r in ROUTES),
-    *((f"{m}_{s}", tier) for s in FOLLOW_UPS for m, tier in (("base", 2), ("employed", 1), ("target_job", 0))),
-)
-COHORT_MEASURES = ("presented", "certified", "partial")
-
-
-def _class_of(situations: pd.Series, target_jobs: tuple[str, ...]) -> np.ndarray:
-    values = situations.astype(object).to_numpy()
-    out = np.full(len(values), 4)
-    out[pd.isna(values) | (values == NO_ANSWER)] = 0
-    out[np.isin(values, NEUTRALISED_SITUATIONS)] = 1
-    out[np.isin(values, [j for j in EMPLOYED_SITUATIONS if j not in target_jobs])] = 3
-    out[np.isin(values, target_jobs)] = 2
-    return out
-
-
-@dataclass
-class _Unit:
-    """Counts (key -> coefficients over the atoms, value, cost) and extra constraints on the atoms."""
-
-    n_vars: int
-    cells: dict[Key, tuple[np.ndarray, int, tuple]] = field(default_factory=dict)
-    extra: list[tuple[np.ndarray, float, float]] = field(default_factory=list)  # lo <= row @ x <= hi
-
-
-def _system(unit: _Unit, masked: dict[Key, str], k: int):
-    """What a reader knows, as linear constraints on the atoms."""
-    from scipy.optimize import LinearConstraint
-
-    rows: list[np.ndarray] = []
-    lo: list[float] = []
-    hi: list[float] = []
-    for key, (vector, value, _) in unit.cells.items():
-        rows.append(vector)
-        reason = masked.get(key)
-        if reason is None:
-            lo.append(value)
-            hi.append(value)
-        elif reason == SMALL_COUNT:
-            lo.append(0)
-            hi.append(k - 1)
-        else:
-            lo.append(k)
-            hi.append(np.inf)
-    for vector, low, high in unit.extra:
-        rows.append(vector)
-        lo.append(low)
-        hi.append(high)
-    return LinearConstraint(np.array(rows, dtype=float), np.array(lo, dtype=float), np.array(hi, dtype=float))
-
-
-def _bounds_of(unit: _Unit, masked: dict[Key, str], k: int, target: Key, system=None) -> tuple[float, float]:
-    """The least and greatest value of the count `target` consistent with what a reader knows."""
-    from scipy.optimize import Bounds, milp
-
-    constraints = system if system is not None else _system(unit, masked, k)
-    objective = unit.cells[target][0].astype(float)
-    found = []
-    for sign in (1.0, -1.0):
-        result = milp(
-            sign * objective, constraints=constraints, integrality=np.ones(unit.n_vars), bounds=Bounds(0, np.inf)
-        )
-        if result.status == 3 or result.x is None:  # unbounded (or no finite optimum): not pinned
-            found.append(-sign * np.inf)
-        else:
-            found.append(float(objective @ np.round(result.x)))
-    return found[0], found[1]
-
-
-def pinned(unit: _Unit, masked: dict[Key, str], k: int, first: bool = False) -> list[Key]:
-    """Masked counts of the unit whose value a reader can work out exactly (only the first one if `first`)."""
-    system = _system(unit, masked, k)
-    out: list[Key] = []
-    seen: dict[bytes, tuple[float, float]] = {}  # counts with the same atoms have the same bounds
-    for key in sorted(masked, key=lambda key: unit.cells[key][2], reverse=True):
-        vector = unit.cells[key][0].tobytes()
-        if vector not in seen:
-            seen[vector] = _bounds_of(unit, masked, k, key, system)
-        low, high = seen[vector]
-        if high - low < 0.5:
-            out.append(key)
-            if first:
-                break
-    return out
-
-
-def _same_counts(unit: _Unit) -> dict[Key, list[Key]]:
-    """Counts with the same atoms are one figure (France = the only region): masked together."""
-    groups: dict[bytes, list[Key]] = {}
-    for key, (vector, _, _) in unit.cells.items():
-        groups.setdefault(vector.tobytes(), []).append(key)
-    return {key: members for members in groups.values() for key in members}
-
-
-def suppress(unit: _Unit, k: int) -> dict[Key, str]:
-    """Primary then secondary suppression of one unit (key -> reason)."""
-    masked = {key: SMALL_COUNT for key, (_, value, _) in unit.cells.items() if value < k} if k > 1 else {}
-    if not masked:
-        return masked
-    same = _same_counts(unit)
-
-    def with_mask(current: dict, key: Key) -> dict:
-        return {**current, **dict.fromkeys(same[key], SECONDARY)}
-
-    for _ in range(len(unit.cells) + 1):
-        exposed = pinned(unit, masked, k, first=True)
-        if not exposed:
-            return masked
-        target = exposed[0]
-        shown = sorted((key for key in unit.cells if key not in masked), key=lambda key: unit.cells[key][2])
-        related = [key for key in shown if (unit.cells[key][0] * unit.cells[target][0]).any()] or shown
-        if not related:
-            break
-        chosen = related[0]  # if no single complement frees it: the cheapest related count, and look again
-        for key in related:
-            low, high = _bounds_of(unit, with_mask(masked, key), k, target)
-            if high - low >= 0.5:
-                chosen = key
-                break
-        masked = with_mask(masked, chosen)
-    for key in unit.cells:  # could not be protected otherwise: nothing of the unit is shown
-        masked.setdefault(key, SECONDARY if unit.cells[key][1] >= k else SMALL_COUNT)
-    return masked
-
-
-# --- the two kinds of unit ---------------------------------------------------------------------
-
-
-def _promotion_unit(holders: pd.DataFrame, target_jobs: tuple[str, ...]) -> _Unit:
-    """The holders of one year of certification, all territories.
-
-    Atoms per region: the holders by route (3), by situation class at 6 months (5) and at 2 years (5),
-    three partitions of the same people. Any three such margins with the same total come from some
-    route × 6-month × 2-year table of whole numbers, so this is exactly what the counts let a reader
-    infer, with 13 unknowns per region instead of 75."""
-    regions = sorted(str(r) for r in holders["region_code"].astype(object).unique())
-    sizes = {"route": len(ROUTES), "6m": len(_CLASSES), "2y": len(_CLASSES)}
-    per_region = sum(sizes.values())
-    offsets = {"route": 0, "6m": sizes["route"], "2y": sizes["route"] + sizes["6m"]}
-    unit = _Unit(per_region * len(regions))
-    atoms = np.zeros(unit.n_vars, dtype=np.int64)
-    codes = holders["region_code"].astype(object).to_numpy()
-    for r_index, region in enumerate(regions):
-        mine = holders[codes == region]
-        base = r_index * per_region
-        route = mine["access_route"].astype(object).map({r: i for i, r in enumerate(ROUTES)}).to_numpy()
-        np.add.at(atoms, base + route.astype(int), 1)
-        np.add.at(atoms, base + offsets["6m"] + _class_of(mine["situation_6m"], target_jobs), 1)
-        np.add.at(atoms, base + offsets["2y"] + _class_of(mine["situation_2y"], target_jobs), 1)
-        for part in ("6m", "2y"):  # the same people in each partition
-            vector = np.zeros(unit.n_vars, dtype=np.int64)
-            vector[base : base + sizes["route"]] = 1
-            vector[base + offsets[part] : base + offsets[part] + sizes[part]] = -1
-            unit.extra.append((vector, 0, 0))
-
-    def selector(measure: str) -> np.ndarray:
-        local = np.zeros(per_region, dtype=np.int64)
-        if measure == "certified":
-            local[: sizes["route"]] = 1
-        elif measure.startswith("route_"):
-            local[ROUTES.index(measure[len("route_") :])] = 1
-        else:
-            name, suffix = measure.rsplit("_", 1)
-            classes = {
-                "base": (2, 3, 4),  # respondents − neutralised
-                "employed": (2, 3),
-                "target_job": (2,),
-            }[name]
-            local[[offsets[suffix] + c for c in classes]] = 1
-        return local
-
-    scopes = [NATIONAL_SCOPE, *regions]
-    for s_rank, scope in enumerate(scopes):
-        for measure, tier in PROMOTION_MEASURES:
-            vector = np.zeros(unit.n_vars, dtype=np.int64)
-            for r_index, region in enumerate(regions):
-                if scope in (NATIONAL_SCOPE, region):
-                    vector[r_index * per_region : (r_index + 1) * per_region] = selector(measure)
-            value = int(vector @ atoms)
-            unit.cells[(scope, measure)] = (vector, value, (tier, 0 if scope == NATIONAL_SCOPE else 1, value, s_rank))
-    return unit
-
-
-_PATTERNS = list(itertools.product((0, 1), repeat=3))
-
-
-def _cohort_unit(candidates: pd.DataFrame) -> _Unit:
-    """The presented candidates of one cohort (atoms: set of validated blocs; one count per competency)."""
-    bloc_ids = blocs()
-    codes = list(competency_blocs())
-    presented = candidates[candidates["presented"]]
-    unit = _Unit(len(_PATTERNS) + len(codes))
-    pattern_of = presented[[f"bloc_{b}" for b in bloc_ids]].astype(int).to_numpy()
-    atoms = np.zeros(unit.n_vars, dtype=np.int64)
-    for row in pattern_of:
-        atoms[_PATTERNS.index(tuple(row))] += 1
-    for i, code in enumerate(codes):
-        atoms[len(_PATTERNS) + i] = int(presented[code].sum())
-
-    def patterns(test) -> np.ndarray:
-        vector = np.zeros(unit.n_vars, dtype=np.int64)
-        for i, p in enumerate(_PATTERNS):
-            vector[i] = 1 if test(p) else 0
-        return vector
-
-    def cell(key, vector, tier):
-        unit.cells[key] = (vector, int(vector @ atoms), (tier, int(vector @ atoms), str(key)))
-
-    cell("presented", patterns(lambda p: True), 3)
-    cell("certified", patterns(lambda p: sum(p) == 3), 2)
-    cell("partial", patterns(lambda p: 0 < sum(p) < 3), 1)
-    for b_index, bloc in enumerate(bloc_ids):
-        cell(f"bloc_{bloc}", patterns(lambda p, b=b_index: p[b] == 1), 1)
-    everyone = patterns(lambda p: True)
-    for i, code in enumerate(codes):
-        vector = np.zeros(unit.n_vars, dtype=np.int64)
-        vector[len(_PATTERNS) + i] = 1
-        cell(f"competency_{code}", vector, 0)
-        b_index = bloc_ids.index(competency_blocs()[code])
-        with_bloc = patterns(lambda p, b=b_index: p[b] == 1)
-        unit.extra.append((vector - with_bloc, 0, np.inf))  # validated its bloc → validated the competency
-        unit.extra.append((vector - everyone, -np.inf, 0))  # at most the presented
-    for b_index, bloc in enumerate(bloc_ids):  # a bloc not validated misses one of its competencies
-        members = [i for i, c in enumerate(codes) if competency_blocs()[c] == bloc]
-        vector = np.zeros(unit.n_vars, dtype=np.int64)
-        vector[[len(_PATTERNS) + i for i in members]] = 1
-        size = len(members)
-        vector -= size * patterns(lambda p, b=b_index: p[b] == 1) + (size - 1) * patterns(
-            lambda p, b=b_index: p[b] == 0
-        )
-        unit.extra.append((vector, -np.inf, 0))
-    return unit
 
 
 # --- the protection -----------------------------------------------------------------------------
@@ -319,11 +75,16 @@ class CertificationProtection:
         assessments: pd.DataFrame | None,
         min_count: int = DEFAULT_MIN_COUNT,
         target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS,
+        annual=None,
     ) -> None:
+        """`annual`: the protection of the annual reports of the same data (a `Protection` or a
+        `StoredProtection`), whose holder counts a reader sees beside these; without it, only the
+        certification reports are modelled."""
         if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
             raise UsageError(f"min_count must be a whole number of at least 1, got {min_count!r}")
         self.min_count = int(min_count)
         self.target_jobs = check_target_jobs(target_jobs)
+        self._all_holders = holders
         self._holders = certified_holders(holders)
         self._candidates = candidate_results(assessments) if assessments is not None and len(assessments) else None
         if assessments is not None:
@@ -331,40 +92,44 @@ class CertificationProtection:
             self._cohort_region = {str(c): str(r) for c, r in cohort_region.items()}
         else:
             self._cohort_region = {}
-        self._units: dict[tuple, tuple[_Unit, dict[Key, str]]] = {}
+        if annual is not None and annual.min_count != self.min_count:
+            raise UsageError(f"the annual protection is for k = {annual.min_count}, not {self.min_count}")
+        self._annual_cells = (
+            {key: v for key, v in annual.published_cells().items() if key[0] == "holders"} if annual else None
+        )
+        self.with_annual = annual is not None
+        self._unit: Unit | None = None
+        self._masked: dict[Key, str] = {}
+        self.solves = 0
 
-    # -- units, computed when first asked for
+    # -- the protection, computed when first asked for
 
-    def _unit(self, kind: str, name) -> tuple[_Unit, dict[Key, str]]:
-        key = (kind, name)
-        if key not in self._units:
-            if kind == "promotion":
-                unit = _promotion_unit(self._holders[self._holders["certification_year"] == name], self.target_jobs)
-            else:
-                assert self._candidates is not None, "no jury results: no cohort unit"
-                unit = _cohort_unit(self._candidates[self._candidates["cohort"] == name])
-            self._units[key] = (unit, suppress(unit, self.min_count))
-        return self._units[key]
+    def _protected(self) -> tuple[Unit, dict[Key, str]]:
+        if self._unit is None:
+            unit = build_unit(self._all_holders, self._candidates, self.target_jobs, self._annual_cells)
+            masked, self.solves = suppress(unit, self.min_count) if self.min_count > 1 else ({}, 0)
+            self._unit, self._masked = unit, masked
+            self._annual_cells = None  # what building needed (a protection is pickled into build caches)
+            self._values = dict(zip(unit.keys, (unit.matrix() @ unit.truth).tolist(), strict=True))
+        return self._unit, self._masked
 
     def _count(self, kind: str, name, cell: Key) -> int | Masked:
-        unit, masked = self._unit(kind, name)
-        reason = masked.get(cell)
-        return Masked(reason, self.min_count) if reason else unit.cells[cell][1]
+        _, masked = self._protected()
+        key = (kind, name, *cell) if isinstance(cell, tuple) else (kind, name, cell)
+        reason = masked.get(key)
+        return Masked(reason, self.min_count) if reason else int(self._values[key])
+
+    def compute_all(self) -> CertificationProtection:
+        """Protect every count now, so that a build can do it once for all its certification reports and
+        hand the result to their kernels (`tlanalysis.data_cache`)."""
+        self._protected()
+        return self
 
     def _rate(self, numerator, base_terms: list, exact: float | None) -> float | Masked | None:
         for term in (*base_terms, numerator):
             if is_masked(term):
                 return Masked(term.reason, self.min_count, share=True)
         return exact
-
-    def compute_all(self) -> CertificationProtection:
-        """Protect every unit now (every year of certification, every cohort), so that a build can do it
-        once for all its certification reports and hand the result to their kernels (`tlanalysis.data_cache`)."""
-        for year in self.years():
-            self._unit("promotion", year)
-        for cohort in self.cohorts():
-            self._unit("cohort", cohort)
-        return self
 
     # -- what the report shows
 
@@ -445,20 +210,19 @@ class CertificationProtection:
 
     # -- audit (keys only, never a masked value)
 
-    def audit(self) -> list[tuple]:
-        """Masked counts of the units computed so far that a reader could still pin down (should be [])."""
-        return [
-            (kind, name, key)
-            for (kind, name), (unit, masked) in self._units.items()
-            for key in pinned(unit, masked, self.min_count)
-        ]
+    def audit(self) -> list[Key]:
+        """Masked counts a reader could still pin down (should be []), checked on a fresh model."""
+        unit, masked = self._protected()
+        return audit_pinned(unit, masked, self.min_count)
 
     def summary(self) -> dict[str, int]:
-        masked = [r for _, m in self._units.values() for r in m.values()]
+        unit, masked = self._protected()
+        own = [r for key, r in masked.items() if key not in unit.external]
         return {
-            "cells": sum(len(u.cells) for u, _ in self._units.values()),
-            SMALL_COUNT: masked.count(SMALL_COUNT),
-            SECONDARY: masked.count(SECONDARY),
+            "cells": sum(1 for key in unit.keys if key not in unit.external),
+            SMALL_COUNT: own.count(SMALL_COUNT),
+            SECONDARY: own.count(SECONDARY),
+            "annual_cells": len(unit.external),
         }
 
 
@@ -473,15 +237,20 @@ _CACHE: dict[tuple, tuple[weakref.ref, CertificationProtection]] = {}
 
 
 def protect_certification(
-    dataset, min_count: int = DEFAULT_MIN_COUNT, target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS
+    dataset, min_count: int = DEFAULT_MIN_COUNT, target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS, annual=None
 ) -> CertificationProtection:
-    """The protection of the certification figures of `dataset`, once per dataset object, k and target jobs."""
+    """The protection of the certification figures of `dataset`, once per dataset object, k and target jobs,
+    beside the annual reports' protection (`annual`, or `disclosure.protect(dataset, min_count)`)."""
     jobs = check_target_jobs(target_jobs)
     key = (id(dataset), int(min_count) if not isinstance(min_count, bool) else min_count, jobs)
     cached = _CACHE.get(key)
     if cached is not None and cached[0]() is dataset:
         return cached[1]
-    protection = CertificationProtection(dataset.holders, dataset.assessments, min_count, jobs)
+    if annual is None and len(dataset.employment):
+        from .disclosure import protect
+
+        annual = protect(dataset, min_count)
+    protection = CertificationProtection(dataset.holders, dataset.assessments, min_count, jobs, annual)
     _CACHE[key] = (weakref.ref(dataset), protection)
     return protection
 
