@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from browser import assert_page_ok, open_page
 from conftest import build
+from openpyxl import load_workbook
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from tlanalysis.certification import blocs, competency_blocs
@@ -241,7 +242,7 @@ def _page_text(path) -> str:
 
 @pytest.fixture(scope="module")
 def target_job_builds(tmp_path_factory):
-    """The same output folder built with the default target job, then with two: the JSON and
+    """The same output folder built with the default target job, then with two: the JSON, workbook and
     page of each build (read before the next one), and what each build said."""
     out = tmp_path_factory.mktemp("target-jobs") / "reports"
     kept = {}
@@ -251,6 +252,7 @@ def target_job_builds(tmp_path_factory):
             "stdout": result.stdout,
             "json": json.loads((out / f"{NA}.json").read_text(encoding="utf-8")),
             "page": _page_text(out / f"{NA}.html"),
+            "sources": {r[0]: r[1:] for r in load_workbook(out / f"{NA}.xlsx")["Sources"].iter_rows(values_only=True)},
             "parameters": nbformat.read(out / f"{NA}.ipynb", as_version=4).metadata.papermill.parameters,
         }
     kept["again"] = _built(out, "--target-job", "autre_coordination,facilitation").stdout
@@ -277,6 +279,9 @@ def test_target_jobs_change_the_figures_where_the_data_differ(target_job_builds)
         page = target_job_builds[name]["page"]
         assert f"Métier visé {jobs} Dossier de données" in page, name  # the title block
         assert f"dans le métier visé : {jobs}) ÷ base" in page and f"Métier visé : {jobs}." in page, name
+    assert two["sources"]["Métier visé"][0] == both
+    assert default["sources"]["Métier visé"][0] == "« En poste de facilitateur·rice »"
+    assert two["sources"]["Secret statistique"][0].startswith("k = 5 : ")
 
 
 @pytest.mark.slow

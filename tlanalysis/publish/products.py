@@ -4,9 +4,9 @@
   their labels, « < 5 » or « secret »), for scripts and for `tlanalysis diff`;
 * `--formats pdf`: `<slug>.pdf`, the page printed by headless Chromium (A4, page numbers);
 * `--formats png,svg`: `charts/<slug>-<chart>.png|svg`, every chart through one kaleido server;
-* `--formats xlsx`: `<slug>.xlsx`, the key figures for grant forms, one sheet per table.
+* `--formats xlsx`: `<slug>.xlsx`, the key figures for grant forms, one sheet per table and « Sources ».
 
-A certification report's JSON also records the target jobs its insertion rates in « le métier
+A certification report's JSON and XLSX also record the target jobs its insertion rates in « le métier
 visé » were computed for (`--target-job`).
 
 Figures come from the library, exactly as the notebook shows them. Browsers are started once
