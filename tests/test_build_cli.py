@@ -94,6 +94,14 @@ def test_bad_jobs(tmp_path, jobs):
     assert "--jobs" in stderr
 
 
+def test_unknown_target_job_names_it_and_the_valid_ones(tmp_path):
+    stderr = usage_error("--target-job", "facilitation,astronaute", tmp_path=tmp_path)
+    assert not (tmp_path / "out").exists()
+    assert "--target-job facilitation,astronaute: unknown target job astronaute" in stderr
+    assert "facilitation, autre_coordination, autre_emploi" in stderr
+    assert "unknown target job (none)" in usage_error("--target-job", ",", tmp_path=tmp_path)
+
+
 def test_missing_data_folder(tmp_path):
     stderr = usage_error("--data", tmp_path / "nowhere", tmp_path=tmp_path)
     assert "data folder not found" in stderr and "nowhere" in stderr
@@ -134,3 +142,5 @@ def test_help_lists_the_command():
     assert result.returncode == 0 and "build" in result.stdout
     result = run_tlanalysis("build", "--help")
     assert result.returncode == 0 and "--standalone" in result.stdout and "--force" in result.stdout
+    flat = " ".join(result.stdout.split())
+    assert "--target-job LIST" in flat and "autre_coordination" in flat and "rebuilds the certification reports" in flat

@@ -4,6 +4,8 @@ contract, the France Compétences dossier, and the input errors located by file,
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import json
 from pathlib import Path
 
@@ -172,7 +174,7 @@ def test_dossier_has_the_france_competences_labels_and_exact_figures(folder, tmp
     assert json.loads(result.stdout)["promotions"][0]["certified"] == 6  # stdout stays JSON
     assert [p.name for p in tmp_path.iterdir()] == ["dossier.xlsx"]  # written in place, atomically
     book = load_workbook(target)
-    assert book.sheetnames[0] == "France Compétences"
+    assert book.sheetnames == ["France Compétences", "Détail", "Sources"]
     sheet = book["France Compétences"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == (
@@ -191,6 +193,40 @@ def test_dossier_has_the_france_competences_labels_and_exact_figures(folder, tmp
     assert "Document de travail" in book.properties.title
     bad = run_cli("certification", "--data", folder, "--dossier", tmp_path)  # a folder, not a workbook
     assert bad.returncode == 2 and "xlsx" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_dossier_sources_sheet_names_the_files_definitions_target_jobs_and_status(folder, tmp_path):
+    paths = [tmp_path / "first.xlsx", tmp_path / "second.xlsx"]
+    for path in paths:
+        result = run_cli(
+            "certification", "--data", folder, "--target-job", "autre_coordination,facilitation", "--dossier", path
+        )
+        assert result.returncode == 0, result.stderr
+    assert paths[0].read_bytes() == paths[1].read_bytes()  # same data, same bytes
+    rows = list(load_workbook(paths[0])["Sources"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Élément", "Valeur", "Détail")
+    by_label = {row[0]: row[1:] for row in rows if row[0]}
+    status = by_label["Statut"][0]
+    assert "Document de travail" in status and "ne pas publier" in status and "chiffres exacts" in status
+    assert "Secret statistique" not in by_label  # exact figures: no disclosure rule to state
+    assert by_label["Champ"][1] == "France"
+    # where the figures come from: every data file with its SHA-256, and the date of the data
+    for name in ("employment.csv", "holders.csv", "assessments.csv"):
+        digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        assert by_label[name][:3] == (digest[:12], digest, name.removesuffix(".csv")), name
+    assert isinstance(by_label["Date des données"][0], datetime.datetime)
+    # the definitions, and what « le métier visé » meant for these figures
+    insertion = by_label["Taux d'insertion (France Compétences)"][0]
+    assert "÷ (répondants − neutralisés)" in insertion
+    assert by_label["Neutralisés"][1] == "poursuite_etudes, inapte, hors_marche_francais"
+    assert "« Poursuite d'études (alternance comprise) »" in by_label["Neutralisés"][0]
+    target = by_label["Métier visé"]
+    assert target[0] == "« En poste de facilitateur·rice » et « Autre poste de chargé·e de projet / coordinateur·rice »"
+    assert target[1].startswith("facilitation, autre_coordination ")
+    default = tmp_path / "default.xlsx"
+    assert run_cli("certification", "--data", folder, "--dossier", default).returncode == 0
+    rows = list(load_workbook(default)["Sources"].iter_rows(values_only=True))
+    assert {row[0]: row[1] for row in rows if row[0]}["Métier visé"] == "« En poste de facilitateur·rice »"
 
 
 def problems_of(folder: Path) -> dict:

@@ -3,18 +3,24 @@ pages (`tlanalysis build`, real papermill and nbconvert) opened in headless Chro
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
+import nbformat
 import numpy as np
 import pytest
 from browser import assert_page_ok, open_page
+from conftest import build
+from openpyxl import load_workbook
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from tlanalysis.certification import blocs, competency_blocs
 from tlanalysis.certification_disclosure import CertificationProtection
+from tlanalysis.config import SAMPLE_DATA_DIR
 from tlanalysis.dataset import load_dataset
 from tlanalysis.disclosure import SECONDARY, SMALL_COUNT, Masked, is_masked
+from tlanalysis.formatting import plain_spaces
 from tlanalysis.reference import FRANCE, find_region
 
 K = 5
@@ -219,3 +225,72 @@ def test_certification_pages_in_chromium(browser, real_site):
     assert "Suivi de la certification" in index.text
     certification_links = sorted(link.rsplit("/", 1)[-1] for link in index.links if "certification-" in link)
     assert certification_links == ["certification-75-nouvelle-aquitaine.html", "certification-france.html"]
+
+
+# --- the target jobs of the certification reports, through the real build ------------------------
+
+TWO_JOBS = "facilitation,autre_coordination"
+NA = "2019/certification-75-nouvelle-aquitaine"
+
+
+def _built(out, *args):
+    return build(out, "--year", 2019, "--region", "75", "--formats", "xlsx", *args, notebook=None, data=SAMPLE_DATA_DIR)
+
+
+def _page_text(path) -> str:
+    """The page's text, tags out, spaces plain and single."""
+    text = plain_spaces(html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))))
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def target_job_builds(tmp_path_factory):
+    """The same output folder built with the default target job, then with two: the JSON, workbook and
+    page of each build (read before the next one), and what each build said."""
+    out = tmp_path_factory.mktemp("target-jobs") / "reports"
+    kept = {}
+    for name, args in (("default", ()), ("two", ("--target-job", TWO_JOBS))):
+        result = _built(out, *args)
+        kept[name] = {
+            "stdout": result.stdout,
+            "json": json.loads((out / f"{NA}.json").read_text(encoding="utf-8")),
+            "page": _page_text(out / f"{NA}.html"),
+            "sources": {r[0]: r[1:] for r in load_workbook(out / f"{NA}.xlsx")["Sources"].iter_rows(values_only=True)},
+            "parameters": nbformat.read(out / f"{NA}.ipynb", as_version=4).metadata.papermill.parameters,
+        }
+    kept["again"] = _built(out, "--target-job", "autre_coordination,facilitation").stdout
+    return kept
+
+
+@pytest.mark.slow
+def test_target_jobs_change_the_figures_where_the_data_differ(target_job_builds):
+    default, two = target_job_builds["default"], target_job_builds["two"]
+    assert default["json"]["target_jobs"] == ["facilitation"]
+    assert two["json"]["target_jobs"] == ["facilitation", "autre_coordination"]
+    assert default["parameters"]["target_jobs"] == ["facilitation"]
+    assert two["parameters"]["target_jobs"] == ["facilitation", "autre_coordination"]
+    first, wider = default["json"]["figures"]["promotions"]["2016"], two["json"]["figures"]["promotions"]["2016"]
+    # NA 2016, 19 in the 6-month base: 9 facilitators, 3 more in another coordination job
+    assert (first["target_job_6m"], wider["target_job_6m"]) == (9, 12)
+    assert first["insertion_target_job_6m"] == pytest.approx(9 / 19) and wider["insertion_target_job_6m"] == 12 / 19
+    assert first["insertion_global_6m"] == wider["insertion_global_6m"] == 13 / 19  # not a target-job figure
+    assert first["certified"] == wider["certified"] == 27
+    assert "47,4 %" in default["page"] and "63,2 %" in two["page"] and "63,2 %" not in default["page"]
+    one = "« En poste de facilitateur·rice »"
+    both = "« En poste de facilitateur·rice » et « Autre poste de chargé·e de projet / coordinateur·rice »"
+    for name, jobs in (("default", one), ("two", both)):
+        page = target_job_builds[name]["page"]
+        assert f"Métier visé {jobs} Dossier de données" in page, name  # the title block
+        assert f"dans le métier visé : {jobs}) ÷ base" in page and f"Métier visé : {jobs}." in page, name
+    assert two["sources"]["Métier visé"][0] == both
+    assert default["sources"]["Métier visé"][0] == "« En poste de facilitateur·rice »"
+    assert two["sources"]["Secret statistique"][0].startswith("k = 5 : ")
+
+
+@pytest.mark.slow
+def test_changing_the_target_jobs_rebuilds_only_the_certification_reports(target_job_builds):
+    assert "2 built, 0 up to date" in target_job_builds["default"]["stdout"]
+    rebuilt = target_job_builds["two"]["stdout"]
+    assert "1 built, 1 up to date" in rebuilt  # the annual report does not use them
+    assert "built   2019 Nouvelle-Aquitaine (certification)" in rebuilt
+    assert "0 built, 2 up to date" in target_job_builds["again"]  # the same jobs, asked in another order

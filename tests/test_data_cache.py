@@ -64,3 +64,43 @@ def test_report_from_the_cache_is_the_same(data, cache):
     assert cached_params.dataset is not direct.dataset
     cached = report.ReportContext.from_parameters(cached_params)
     assert report.report_html(cached) == report.report_html(direct)
+
+
+JOBS = ("facilitation", "autre_coordination")
+
+
+def test_the_build_stores_the_certification_protection_of_its_target_jobs(data, tmp_path):
+    import pickle
+
+    from tlanalysis.publish.runner import DATA_CACHE_FILE, ensure_protection
+
+    ensure_protection(load_dataset(data), 5, tmp_path, certification=True, target_jobs=JOBS)
+    stored = pickle.loads((tmp_path / DATA_CACHE_FILE).read_bytes())["certification"]
+    assert (stored.min_count, stored.target_jobs) == (5, JOBS)
+
+
+def test_kernels_take_the_stored_certification_protection_only_for_its_target_jobs(data, tmp_path):
+    """A report asking for the build's target jobs (in any order) gets the protection stored with the data;
+    one asking for others computes its own. The stored one is marked (every year of certification one
+    earlier), so that the figures tell which protection a report used."""
+    from tlanalysis import params as params_module
+    from tlanalysis.certification_disclosure import CertificationProtection
+    from tlanalysis.report.certification import CertificationContext
+
+    dataset = load_dataset(data)
+    marked_holders = dataset.holders.assign(certification_year=dataset.holders["certification_year"] - 1)
+    marked = CertificationProtection(marked_holders, dataset.assessments, 5, JOBS)
+    cache = data_cache.write(tmp_path / data_cache.FILE_NAME, dataset, False, certification=marked)
+    real = CertificationProtection(dataset.holders, dataset.assessments, 5).promotions(2019, "75")
+    assert marked.promotions(2019, "75") != real
+
+    params_module._DATASETS.clear()
+    asked = ["autre_coordination", "facilitation"]
+    same_jobs = CertificationContext.from_parameters(
+        validate_parameters(2019, "75", data, data_cache=str(cache), target_jobs=asked)
+    )
+    assert same_jobs.target_jobs == JOBS
+    assert same_jobs.promotions() == marked.promotions(2019, "75")
+    other_jobs = CertificationContext.from_parameters(validate_parameters(2019, "75", data, data_cache=str(cache)))
+    assert other_jobs.dataset is same_jobs.dataset  # the cached data, but not its protection
+    assert other_jobs.promotions() == real

@@ -8,6 +8,7 @@ under CI (the CI variable set), where a missing tool is a failure (tests/tools.p
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import shutil
 import struct
@@ -460,26 +461,124 @@ def test_workbook_without_a_disclosure_module(monkeypatch):
         workbook._disclosure_is_masked.cache_clear()
 
 
-@pytest.mark.slow
-@pytest.mark.requires_tool("libreoffice")
-def test_workbook_opens_in_libreoffice(workbook_path, tmp_path):
-    """LibreOffice reads the file too (CI installs it; skipped elsewhere when it is not installed)."""
+# --- the certification workbooks -----------------------------------------------------------------
+
+TWO_JOBS = ["facilitation", "autre_coordination"]
+TWO_JOBS_FR = "« En poste de facilitateur·rice » et « Autre poste de chargé·e de projet / coordinateur·rice »"
+
+
+@pytest.fixture(scope="module")
+def certification_na_2019():
+    from tlanalysis.report.certification import CertificationContext
+
+    return CertificationContext.from_parameters(validate_parameters(2019, "Nouvelle-Aquitaine", target_jobs=TWO_JOBS))
+
+
+@pytest.fixture(scope="module")
+def certification_workbook(certification_na_2019, tmp_path_factory):
+    from tlanalysis.export.dossier import write_certification_workbook
+
+    folder = tmp_path_factory.mktemp("certification-xlsx")
+    return write_certification_workbook(certification_na_2019, folder / "certification-75-2019.xlsx")
+
+
+@pytest.fixture(scope="module")
+def dossier_workbook(tmp_path_factory):
+    from tlanalysis.certification import certification_figures
+    from tlanalysis.dataset import load_dataset
+    from tlanalysis.export.dossier import write_dossier
+    from tlanalysis.reference import FRANCE
+
+    ds = load_dataset()
+    figures = certification_figures(ds.holders, ds.assessments, FRANCE, TWO_JOBS)
+    return write_dossier(figures, tmp_path_factory.mktemp("dossier") / "dossier.xlsx", ds)
+
+
+def _sources_by_label(path: Path) -> dict[str, tuple]:
+    return {row[0]: row[1:] for row in _rows(openpyxl.load_workbook(path)["Sources"]) if row and row[0]}
+
+
+def test_certification_workbook_sources_sheet(certification_workbook, certification_na_2019, tmp_path):
+    from tlanalysis.config import SAMPLE_DATA_DIR
+    from tlanalysis.export.dossier import write_certification_workbook
+
+    wb = openpyxl.load_workbook(certification_workbook)
+    assert wb.sheetnames == ["Années de certification", "Promotions", "Sources"]
+    sources = _sources_by_label(certification_workbook)
+    title = "Certification et insertion en Nouvelle-Aquitaine — 2019"
+    assert sources["Rapport"][:2] == (title, "certification-75-2019")
+    assert sources["Champ"][1] == "Nouvelle-Aquitaine"
+    assert sources["Date des données"][:2] == (dt.datetime(2024, 3, 1), "1er mars 2024")
+    for name in ("employment.csv", "holders.csv", "assessments.csv"):  # hashed here, not by the library
+        digest = hashlib.sha256((SAMPLE_DATA_DIR / name).read_bytes()).hexdigest()
+        assert sources[name][:2] == (digest[:12], digest), name
+    rule = sources["Secret statistique"][0]
+    assert rule.startswith("k = 5 : ") and "« < 5 »" in rule and "« secret »" in rule
+    assert "--min-count" in sources["Secret statistique"][1]
+    assert "÷ (répondants − neutralisés)" in sources["Taux d'insertion (France Compétences)"][0]
+    assert sources["Neutralisés"][1] == "poursuite_etudes, inapte, hors_marche_francais"
+    assert "certifiés (les 3 blocs validés) ÷ présentés" in sources["Taux de réussite (Qualiopi, indicateur 3)"][0]
+    assert sources["Métier visé"][0] == TWO_JOBS_FR
+    assert sources["Métier visé"][1].startswith("facilitation, autre_coordination ")
+    assert "Données d'exemple fictives" in sources["Avertissement"][0]
+    notes = " ".join(str(r[0]) for r in _rows(wb["Années de certification"]) if r[0])
+    assert f"Métier visé : {TWO_JOBS_FR}" in notes and "feuille « Sources »" in notes
+    again = write_certification_workbook(certification_na_2019, tmp_path / "again.xlsx")
+    assert again.read_bytes() == certification_workbook.read_bytes()  # same data, same bytes
+
+
+def test_dossier_sources_sheet_states_its_status(dossier_workbook):
+    from tlanalysis.export.dossier import WORKING_DOCUMENT
+
+    assert openpyxl.load_workbook(dossier_workbook).sheetnames == ["France Compétences", "Détail", "Sources"]
+    sources = _sources_by_label(dossier_workbook)
+    assert sources["Statut"][0] == WORKING_DOCUMENT and "ne pas publier" in WORKING_DOCUMENT
+    assert "Secret statistique" not in sources and sources["Métier visé"][0] == TWO_JOBS_FR
+    assert "Taux de réussite (Qualiopi, indicateur 3)" not in sources  # the dossier shows no jury results
+
+
+def _libreoffice_sheets(path: Path, tmp_path: Path) -> dict[str, str]:
+    """Every sheet of a workbook as LibreOffice reads it (sheet name -> CSV text)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice
+    out = tmp_path / path.stem
     subprocess.run(
         [
             soffice,
             "--headless",
             f"-env:UserInstallation=file://{tmp_path}/profile",
             "--convert-to",
-            "csv",
+            # UTF-8 CSV, every sheet to its own file (token 12: -1), <name>-<sheet>.csv
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
             "--outdir",
-            str(tmp_path),
-            str(workbook_path),
+            str(out),
+            str(path),
         ],
         capture_output=True,
         timeout=180,
         check=True,
     )
-    first_sheet = (tmp_path / "75-2019.csv").read_text(encoding="utf-8", errors="replace")
-    assert "Indicateur" in first_sheet and "269" in first_sheet
+    sheets = {p.stem.removeprefix(f"{path.stem}-"): p.read_text(encoding="utf-8") for p in out.glob("*.csv")}
+    assert list(sheets) and set(sheets) == set(openpyxl.load_workbook(path).sheetnames)
+    return sheets
+
+
+@pytest.mark.slow
+@pytest.mark.requires_tool("libreoffice")
+def test_workbooks_open_in_libreoffice(workbook_path, certification_workbook, dossier_workbook, tmp_path):
+    """LibreOffice reads the files too, every sheet, « Sources » included (CI installs it; skipped
+    elsewhere when it is not installed)."""
+    from tlanalysis.config import SAMPLE_DATA_DIR
+
+    holders_hash = hashlib.sha256((SAMPLE_DATA_DIR / "holders.csv").read_bytes()).hexdigest()
+    annual = _libreoffice_sheets(workbook_path, tmp_path)
+    assert "Indicateur" in annual["Chiffres clés"] and "269" in annual["Chiffres clés"]
+    assert holders_hash in annual["Sources"] and "La Tribune Objectif Aquitaine" in annual["Sources"]
+    certification = _libreoffice_sheets(certification_workbook, tmp_path)
+    dossier = _libreoffice_sheets(dossier_workbook, tmp_path)
+    assert "Année d'obtention de la certification" in certification["Années de certification"]
+    assert "Nombre de certifiés à la suite d'un parcours VAE" in dossier["France Compétences"]
+    for name, sources in (("certification", certification["Sources"]), ("dossier", dossier["Sources"])):
+        assert holders_hash in sources and "Taux d'insertion (France Compétences)" in sources, name
+        assert TWO_JOBS_FR in sources, name
+    assert "k = 5" in certification["Sources"] and "Document de travail" in dossier["Sources"]

@@ -88,3 +88,25 @@ def test_render_and_min_count():
         validate_parameters(2019, "75", render="html")
     with pytest.raises(ParameterError, match="min_count"):
         validate_parameters(2019, "75", min_count=0)
+
+
+def test_target_jobs_as_a_list_or_a_comma_separated_text():
+    assert validate_parameters(2019, "75").target_jobs == ("facilitation",)
+    both = ("facilitation", "autre_coordination")
+    assert validate_parameters(2019, "75", target_jobs=["facilitation", "autre_coordination"]).target_jobs == both
+    # as `-p target_jobs autre_coordination,facilitation` gives it; the order asked does not matter
+    assert validate_parameters(2019, "75", target_jobs="autre_coordination, facilitation").target_jobs == both
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (["facilitation", "astronaute"], "unknown target job astronaute; expected one or more of facilitation"),
+        ([], r"unknown target job \(none\)"),
+        (3, "is not a list of situation codes"),
+        (["facilitation", 3], "is not a list of situation codes"),
+    ],
+)
+def test_bad_target_jobs_say_what_to_pass(value, expected):
+    with pytest.raises(ParameterError, match=f"target_jobs.*{expected}"):
+        validate_parameters(2019, "75", target_jobs=value)

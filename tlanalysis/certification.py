@@ -59,15 +59,18 @@ def blocs() -> list[str]:
 
 
 def check_target_jobs(target_jobs: Iterable[str]) -> tuple[str, ...]:
-    """The target jobs asked for, each one of the employment situations; else a UsageError."""
-    jobs = tuple(dict.fromkeys(str(j).strip() for j in target_jobs if str(j).strip()))
-    unknown = [j for j in jobs if j not in EMPLOYED_SITUATIONS]
-    if not jobs or unknown:
+    """The target jobs asked for, each one of the employment situations; else a UsageError.
+
+    In the order of `EMPLOYED_SITUATIONS` whatever the order asked: the target jobs are a set, and
+    the protection a build computes once is found again by them (`certification_disclosure.remember`)."""
+    asked = {str(j).strip() for j in target_jobs if str(j).strip()}
+    unknown = sorted(asked - set(EMPLOYED_SITUATIONS))
+    if not asked or unknown:
         raise UsageError(
             f"unknown target job {', '.join(unknown) or '(none)'}; expected one or more of "
             + ", ".join(EMPLOYED_SITUATIONS)
         )
-    return jobs
+    return tuple(j for j in EMPLOYED_SITUATIONS if j in asked)
 
 
 # --- insertion --------------------------------------------------------------------------------

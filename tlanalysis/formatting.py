@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TypeAlias
 
@@ -199,6 +200,15 @@ def role_label(value: str) -> str:
 
 def situation_label(value: str) -> str:
     return category_labels("holders", "situation").get(value, value)
+
+
+def situations_text(values: Iterable[str]) -> str:
+    """Situations in a French sentence, by their labels: « En poste de facilitateur·rice » et « Autre
+    emploi », as the follow-up columns name them (`situation_6m`). Says what « le métier visé » of the
+    certification follow-up is (its target jobs), or which situations are neutralised."""
+    names = category_labels("holders", "situation_6m")
+    labels = [f"« {names.get(v, v)} »" for v in values]
+    return ", ".join(labels[:-1]) + " et " + labels[-1] if len(labels) > 1 else "".join(labels)
 
 
 def status_label(value: str) -> str:

@@ -13,6 +13,7 @@ import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
+from .certification import DEFAULT_TARGET_JOBS, check_target_jobs
 from .charts import RENDERS
 from .config import DEFAULT_MIN_COUNT, SAMPLE_DATA_DIR
 from .dataset import Dataset, load_dataset
@@ -33,6 +34,8 @@ class ReportParameters:
     min_count: int = DEFAULT_MIN_COUNT
     #: The build's protection of every report of the data (`protection_store`); None: compute it.
     protection_file: Path | None = None
+    #: What « le métier visé » means in the certification report (situation codes, checked).
+    target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS
 
     @property
     def is_national(self) -> bool:
@@ -164,6 +167,22 @@ def _data_cache(value: object) -> Path | None:
     return path if path.is_file() else None
 
 
+def _target_jobs(value: object) -> tuple[str, ...]:
+    """The `target_jobs` parameter: a list of situation codes, or one text of them comma-separated
+    (`-p target_jobs facilitation,autre_coordination`), as `--target-job` takes them."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ParameterError(
+            f"target_jobs={value!r} is not a list of situation codes; pass e.g. "
+            "`-y 'target_jobs: [facilitation, autre_coordination]'`"
+        )
+    try:
+        return check_target_jobs(value)
+    except UsageError as exc:
+        raise ParameterError(f"target_jobs: {exc}") from None
+
+
 def validate_parameters(
     year: object,
     region: object,
@@ -174,6 +193,7 @@ def validate_parameters(
     mapping: object = None,
     protection_file: object = None,
     data_cache: object = None,
+    target_jobs: object = DEFAULT_TARGET_JOBS,
 ) -> ReportParameters:
     """Check the notebook's parameters, load the data and check it holds (year, region).
 
@@ -192,6 +212,8 @@ def validate_parameters(
       against the data when the report reads it; None or "" means compute the protection here;
     - data_cache: the validated data a build wrote (`tlanalysis.data_cache`), used only when every
       data file still has the content it was made from; otherwise the folder is read.
+    - target_jobs: the situations « le métier visé » means in the certification report (a list of
+      codes of `schema.EMPLOYED_SITUATIONS`, or one text of them comma-separated).
 
     Raises ParameterError (or DataError for invalid data files) with a message meant for the user.
     """
@@ -206,6 +228,7 @@ def validate_parameters(
     if not isinstance(drop_personal_columns, bool):
         raise ParameterError(f"drop_personal_columns={drop_personal_columns!r} must be True or False")
     protection = _protection_file(protection_file)
+    jobs = _target_jobs(target_jobs)
     dataset = _load_cached(folder, drop_personal_columns, _mapping_file(mapping), _data_cache(data_cache))
     try:
         selected = check_selection(dataset, year_value, region_text)
@@ -213,4 +236,4 @@ def validate_parameters(
         raise
     except UsageError as exc:
         raise ParameterError(str(exc)) from None
-    return ReportParameters(year_value, selected, folder, dataset, str(render), min_count_value, protection)
+    return ReportParameters(year_value, selected, folder, dataset, str(render), min_count_value, protection, jobs)

@@ -6,15 +6,23 @@ labels are those of a certification's published statistics (« Année d'obtentio
 certification », « Nombre de certifiés », ...). Rates are unrounded fractions of 1 with a percent
 format (Excel shows « 68,4 % », the cell holds the exact value); « n.d. » when the base is 0.
 Written atomically, dated by the data (same data, same bytes), like the report workbook.
+
+Both certification workbooks (this dossier, and the report's tables that `tlanalysis build --formats
+xlsx` writes) end with a « Sources » sheet, as the annual report's workbook does and through the same
+helper (`workbook.provenance_rows`): the data files with their SHA-256 and date, the definitions of
+the figures (France Compétences, Qualiopi), the target jobs used, and the workbook's status — exact
+figures not for publication here, k and the disclosure rule for the report's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from ..formatting import fmt_date
+from ..formatting import fmt_date, fmt_int, situations_text
+from ..schema import EMPLOYED_SITUATIONS, NEUTRALISED_SITUATIONS, NO_ANSWER
 from . import write_bytes_atomic
-from .workbook import EXAMPLE_NOTE, Sheet, workbook_bytes
+from .workbook import EXAMPLE_NOTE, SOURCES_WIDTHS, Sheet, provenance_rows, workbook_bytes
 
 #: Column label -> key of a `certification.promotions` entry, and the cell kind.
 FRANCE_COMPETENCES_COLUMNS = (
@@ -67,9 +75,69 @@ def _sheet(name: str, columns, promotions: list[dict], notes: list[str]) -> Shee
     )
 
 
+def definition_rows(target_jobs, jury: bool) -> list[list[object]]:
+    """The definitions of the figures, for a « Sources » sheet: insertion (France Compétences) and, with
+    `jury`, success and validation (Qualiopi); the target jobs by their labels and codes."""
+    rows: list[list[object]] = [
+        [
+            "Taux d'insertion (France Compétences)",
+            "personnes en emploi (taux global) ou dans le métier visé ÷ (répondants − neutralisés), "
+            "à 6 mois et à 2 ans, par année d'obtention de la certification",
+            "définitions des statistiques d'une certification publiées par France Compétences",
+        ],
+        [
+            "Répondants",
+            "titulaires dont la situation à 6 mois (ou à 2 ans) est connue ; les non-répondants sont exclus",
+            f"colonnes situation_6m, situation_2y ; « {NO_ANSWER} » ou vide : pas de réponse",
+        ],
+        [
+            "Neutralisés",
+            f"{situations_text(NEUTRALISED_SITUATIONS)} : retirés de la base",
+            ", ".join(NEUTRALISED_SITUATIONS),
+        ],
+        ["En emploi", situations_text(EMPLOYED_SITUATIONS), ", ".join(EMPLOYED_SITUATIONS)],
+        [
+            "Métier visé",
+            situations_text(target_jobs),
+            f"{', '.join(target_jobs)} (option --target-job, paramètre target_jobs du rapport)",
+        ],
+    ]
+    if jury:
+        rows += [
+            [
+                "Taux de réussite (Qualiopi, indicateur 3)",
+                "certifiés (les 3 blocs validés) ÷ présentés (au moins un résultat autre qu'« absent »), par promotion",
+                "résultats du jury (table assessments), rattrapages compris",
+            ],
+            [
+                "Validation d'un bloc",
+                "présentés ayant acquis toutes les compétences du bloc, à une session ou au rattrapage ÷ présentés",
+                "blocs et compétences : data/reference/certification.csv (RS5142)",
+            ],
+        ]
+    return rows
+
+
+def _sources(dataset, first: Sequence[Sequence[object]], then: Sequence[Sequence[object]]) -> Sheet:
+    rows = provenance_rows(dataset, dataset.data_date, first, then)
+    notes = [
+        "Chaque chiffre du classeur est calculé à partir des fichiers de données ci-dessus, selon ces définitions."
+    ]
+    return Sheet("Sources", ["Élément", "Valeur", "Détail"], ["text"] * 4, rows, notes=notes, widths=SOURCES_WIDTHS[:4])
+
+
+def dossier_sources_sheet(figures: dict, dataset) -> Sheet:
+    """« Sources » of the dossier: its status (working document, exact figures), the data, the definitions."""
+    first = [
+        ["Document", f"Statistiques de la certification — {figures['region']}", "tlanalysis certification --dossier"],
+        ["Statut", WORKING_DOCUMENT, "la version publiable, sous secret statistique, est le rapport de certification"],
+        ["Champ", "toutes les années d'obtention de la certification des données", figures["region"]],
+    ]
+    return _sources(dataset, first, definition_rows(figures["target_jobs"], jury=False))
+
+
 def dossier_sheets(figures: dict, dataset) -> list[Sheet]:
-    """« France Compétences » (the table as on a fiche) and « Détail » (the counts behind the rates)."""
-    jobs = ", ".join(figures["target_jobs"])
+    """« France Compétences » (the table as on a fiche), « Détail » (the counts behind the rates), « Sources »."""
     sources = "; ".join(f"{src.path.name} (SHA-256 {src.short_hash})" for src in dataset.sources.values())
     notes = [
         WORKING_DOCUMENT,
@@ -78,12 +146,13 @@ def dossier_sheets(figures: dict, dataset) -> list[Sheet]:
         "Taux d'insertion = personnes en emploi (ou dans le métier visé) ÷ (répondants − neutralisés). "
         "Neutralisés : poursuite d'études (alternance comprise), inaptes au travail, en emploi hors du "
         "marché du travail français. Les non-répondants sont exclus.",
-        f"En emploi : poste de facilitation, autre poste de coordination ou autre emploi. Métier visé : {jobs}.",
-        "n.d. : base nulle (aucun répondant non neutralisé).",
+        f"En emploi : {situations_text(EMPLOYED_SITUATIONS)}. Métier visé : {situations_text(figures['target_jobs'])}.",
+        "n.d. : base nulle (aucun répondant non neutralisé). Définitions et fichiers : feuille « Sources ».",
     ]
     return [
         _sheet("France Compétences", FRANCE_COMPETENCES_COLUMNS, figures["promotions"], notes),
         _sheet("Détail", _DETAIL_COLUMNS, figures["promotions"], notes[:2]),
+        dossier_sources_sheet(figures, dataset),
     ]
 
 
@@ -126,7 +195,11 @@ def write_certification_workbook(ctx, path: Path) -> Path:
         f"Secret statistique : « < {ctx.min_count} » moins de {ctx.min_count} personnes ; « secret » : masqué "
         "pour qu'aucun chiffre masqué ne puisse être recalculé. Taux : fractions de 1 au format pourcentage."
     )
-    notes = [note, *([EXAMPLE_NOTE] if ctx.dataset.is_example else [])]
+    notes = [
+        note,
+        f"Métier visé : {situations_text(ctx.target_jobs)}. Définitions et fichiers : feuille « Sources ».",
+        *([EXAMPLE_NOTE] if ctx.dataset.is_example else []),
+    ]
     sheets = [
         Sheet(
             "Années de certification",
@@ -136,6 +209,7 @@ def write_certification_workbook(ctx, path: Path) -> Path:
             notes=notes,
         ),
         Sheet("Promotions", COHORT_HEADERS, ["text", "count", "count", "count", *["share"] * 4], cohorts, notes=notes),
+        report_sources_sheet(ctx),
     ]
     data = workbook_bytes(
         sheets,
@@ -144,3 +218,26 @@ def write_certification_workbook(ctx, path: Path) -> Path:
         subject="Certification « Piloter un tiers-lieu » : certifiés, insertion, résultats du jury",
     )
     return write_bytes_atomic(Path(path), data)
+
+
+def report_sources_sheet(ctx) -> Sheet:
+    """« Sources » of a certification report's workbook: the report, the data, k and the disclosure
+    rule, the definitions (`ctx`: a `report.certification.CertificationContext`)."""
+    k = fmt_int(ctx.min_count)
+    first = [
+        ["Rapport", f"Certification et insertion {ctx.place} — {ctx.year}", ctx.slug],
+        [
+            "Champ",
+            f"années d'obtention de la certification et promotions antérieures à {ctx.year}",
+            "France entière" if ctx.region.is_national else ctx.region.name,
+        ],
+    ]
+    rule = [
+        "Secret statistique",
+        f"k = {k} : un nombre de personnes inférieur à {k} est noté « < {k} », un taux dont le numérateur ou "
+        "la base est masqué l'est aussi ; d'autres chiffres sont notés « secret » pour qu'aucun chiffre masqué "
+        "ne puisse être recalculé à partir des chiffres diffusés (vérifié par un programme linéaire en nombres "
+        "entiers)",
+        "seuil : option --min-count, paramètre min_count ; voir « Méthodes » du rapport",
+    ]
+    return _sources(ctx.dataset, first, [rule, *definition_rows(ctx.target_jobs, jury=True)])

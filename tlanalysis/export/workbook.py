@@ -37,6 +37,7 @@ import io
 import math
 import numbers
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -403,6 +404,43 @@ def _cohort_rows(table, min_count: int) -> tuple[list[list[object]], bool]:
     return rows, small
 
 
+#: Column widths of a « Sources » sheet (Élément, Valeur, Détail, then the blocks' further columns).
+SOURCES_WIDTHS = [44, 60, 66, 48, 18, 48]
+
+
+def provenance_rows(
+    dataset, data_date: dt.date, first: Sequence[Sequence[object]], then: Sequence[Sequence[object]]
+) -> list[list[object]]:
+    """The rows every « Sources » sheet has, around its own: the example-data warning, `first` (what
+    the workbook is), the date and folder of the data, `then` (definitions, rules), the tlanalysis
+    version; after an empty row, the data files with their SHA-256 and the table each one holds."""
+    from ..report import _version
+
+    warning: list[object] = ["Avertissement", EXAMPLE_NOTE, ""]
+    rows: list[list[object]] = [
+        *([warning] if dataset.is_example else []),
+        *(list(row) for row in first),
+        ["Date des données", Typed(dt.datetime.combine(data_date, dt.time()), "date"), fmt_date(data_date)],
+        [
+            "Dossier de données",
+            dataset.data_dir.name,
+            "données d'exemple livrées avec tlanalysis" if dataset.is_example else "",
+        ],
+        *(list(row) for row in then),
+        ["Produit avec", f"tlanalysis {_version()}", ""],
+        [],
+        [
+            Typed("Fichier de données", "header"),
+            Typed("Empreinte SHA-256 (courte)", "header"),
+            Typed("Empreinte SHA-256", "header"),
+            Typed("Table", "header"),
+        ],
+    ]
+    for name, source in dataset.sources.items():
+        rows.append([source.path.name, source.short_hash, source.sha256, name])
+    return rows
+
+
 def sources_sheet(ctx, data_date: dt.date) -> Sheet:
     """« Sources »: what the figures were computed from, and the published figures the report quotes."""
     from ..formatting import fmt_pct
@@ -411,37 +449,19 @@ def sources_sheet(ctx, data_date: dt.date) -> Sheet:
         from ..disclosure import MAX_PLACE_SHARE, MIN_PLACES
     except ImportError:
         MIN_PLACES, MAX_PLACE_SHARE = 3, 0.85
-    from ..report import _version, context_rows, published_value
+    from ..report import context_rows, published_value
 
-    ds = ctx.dataset
     k = fmt_int(ctx.min_count)
-    rows: list[list[object]] = [
-        ["Rapport", f"Emploi et certification — {ctx.territory} — {ctx.year}", ctx.slug],
-        ["Date des données", Typed(dt.datetime.combine(data_date, dt.time()), "date"), fmt_date(data_date)],
-        ["Dossier de données", ds.data_dir.name, "données d'exemple livrées avec tlanalysis" if ds.is_example else ""],
-        [
-            "Secret statistique",
-            f"effectifs de titulaires inférieurs à {k} notés « < {k} » ; emplois de moins de "
-            f"{fmt_int(MIN_PLACES)} tiers-lieux ou dont un tiers-lieu représente plus de "
-            f"{fmt_pct(MAX_PLACE_SHARE, 0)} notés « secret » ; parts de chiffres masqués et chiffres "
-            "qui permettraient de les retrouver par différence notés « secret »",
-            "voir « Méthodes et sources » du rapport",
-        ],
-        ["Produit avec", f"tlanalysis {_version()}", ""],
+    rule = [
+        "Secret statistique",
+        f"effectifs de titulaires inférieurs à {k} notés « < {k} » ; emplois de moins de "
+        f"{fmt_int(MIN_PLACES)} tiers-lieux ou dont un tiers-lieu représente plus de "
+        f"{fmt_pct(MAX_PLACE_SHARE, 0)} notés « secret » ; parts de chiffres masqués et chiffres "
+        "qui permettraient de les retrouver par différence notés « secret »",
+        "voir « Méthodes et sources » du rapport",
     ]
-    if ds.is_example:
-        rows.insert(0, ["Avertissement", EXAMPLE_NOTE, ""])
-    rows.append([])
-    rows.append(
-        [
-            Typed("Fichier de données", "header"),
-            Typed("Empreinte SHA-256 (courte)", "header"),
-            Typed("Empreinte SHA-256", "header"),
-            Typed("Table", "header"),
-        ]
-    )
-    for name, source in ds.sources.items():
-        rows.append([source.path.name, source.short_hash, source.sha256, name])
+    report = ["Rapport", f"Emploi et certification — {ctx.territory} — {ctx.year}", ctx.slug]
+    rows = provenance_rows(ctx.dataset, data_date, [report], [rule])
     published = context_rows(ctx)
     rows.append([])
     if published.empty:
@@ -473,9 +493,7 @@ def sources_sheet(ctx, data_date: dt.date) -> Sheet:
         "Les chiffres publiés sont cités avec leur précision d'origine ; ils ne sont pas calculés à partir "
         "des données de ce classeur."
     ]
-    return Sheet(
-        "Sources", ["Élément", "Valeur", "Détail"], ["text"] * 6, rows, notes=notes, widths=[44, 60, 66, 48, 18, 48]
-    )
+    return Sheet("Sources", ["Élément", "Valeur", "Détail"], ["text"] * 6, rows, notes=notes, widths=SOURCES_WIDTHS)
 
 
 def _is_nan(value: object) -> bool:
@@ -647,6 +665,7 @@ __all__ = [
     "Withheld",
     "key_figures_workbook",
     "masked_text",
+    "provenance_rows",
     "sources_sheet",
     "workbook_bytes",
     "workbook_sheets",

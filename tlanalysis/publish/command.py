@@ -92,6 +92,15 @@ from ..config import SAMPLE_DATA_DIR
     help="Ignore holders' columns that look like personal data instead of refusing the file.",
 )
 @click.option(
+    "--target-job",
+    "target_jobs",
+    default="facilitation",
+    show_default=True,
+    metavar="LIST",
+    help="Target job(s) of the certification reports' insertion rate in « le métier visé », comma-separated: "
+    "facilitation, autre_coordination, autre_emploi. Changing it rebuilds the certification reports.",
+)
+@click.option(
     "--diff",
     "diff_with",
     type=click.Path(path_type=Path, file_okay=False),
@@ -112,6 +121,7 @@ def build(
     formats: str,
     min_count: int,
     drop_personal_columns: bool,
+    target_jobs: str,
     diff_with: Path | None,
 ) -> None:
     """Execute the report notebook for every (year, region) and publish offline HTML with an index.
@@ -136,10 +146,16 @@ def build(
     never outlives the inputs it was built from) and the index shows the failure. Exit codes:
     0 all built, 1 invalid data or a report failed, 2 usage error, 130/143 interrupted.
     """
+    from ..certification import check_target_jobs
     from ..config import REPORT_NOTEBOOK
+    from ..errors import UsageError
     from .products import parse_formats
     from .runner import BuildOptions, run_build
 
+    try:
+        checked_jobs = check_target_jobs(target_jobs.split(","))
+    except UsageError as exc:
+        raise UsageError(f"--target-job {target_jobs}: {exc}") from None
     if diff_with is not None and not diff_with.is_dir():
         raise click.BadParameter(f"folder not found: {diff_with}", param_hint="--diff")
     options = BuildOptions(
@@ -155,6 +171,7 @@ def build(
         drop_personal_columns=drop_personal_columns,
         formats=parse_formats(formats),
         mapping=mapping.resolve() if mapping is not None else None,
+        target_jobs=checked_jobs,
     )
     try:
         run_build(options, echo=click.echo)

@@ -4,7 +4,10 @@
   their labels, « < 5 » or « secret »), for scripts and for `tlanalysis diff`;
 * `--formats pdf`: `<slug>.pdf`, the page printed by headless Chromium (A4, page numbers);
 * `--formats png,svg`: `charts/<slug>-<chart>.png|svg`, every chart through one kaleido server;
-* `--formats xlsx`: `<slug>.xlsx`, the key figures for grant forms, one sheet per table.
+* `--formats xlsx`: `<slug>.xlsx`, the key figures for grant forms, one sheet per table and « Sources ».
+
+A certification report's JSON and XLSX also record the target jobs its insertion rates in « le métier
+visé » were computed for (`--target-job`).
 
 Figures come from the library, exactly as the notebook shows them. Browsers are started once
 per worker and only when a format needs them. Every file is written atomically.
@@ -122,6 +125,7 @@ class ProductMaker:
             "example_data": ctx.dataset.is_example,
             "data_date": ctx.dataset.data_date.isoformat(),
             "min_count": ctx.min_count,
+            "target_jobs": list(ctx.target_jobs),
             "data_files": {name: src.short_hash for name, src in ctx.dataset.sources.items()},
             # keyed by year and cohort, so that `tlanalysis diff` names the figure that moved
             "figures": {

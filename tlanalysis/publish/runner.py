@@ -19,11 +19,12 @@ import signal
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import atomic
+from ..certification import DEFAULT_TARGET_JOBS, check_target_jobs
 from ..config import DEFAULT_MIN_COUNT, REPORT_NOTEBOOK
 from ..errors import TLAnalysisError, UsageError
 from .cache import STATE_FILE, BuildState, Inputs
@@ -82,6 +83,9 @@ class BuildOptions:
     #: Kinds of report (`plan.REPORT_KINDS`); None: all of them with the default notebook, only the
     #: annual report (run with `notebook`) with another one.
     kinds: tuple[str, ...] | None = None
+    #: What « le métier visé » means in the certification reports (`--target-job`): passed to each of
+    #: them and to their protection, computed once (`ensure_protection`).
+    target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS
 
 
 @dataclass
@@ -105,8 +109,10 @@ def report_parameters(
     drop_personal_columns: bool = False,
     mapping: Path | None = None,
     protection_file: Path | None = None,
+    target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS,
 ) -> dict:
-    """The papermill parameters of one report (also part of its fingerprint)."""
+    """The papermill parameters of one report (also part of its fingerprint: a certification report
+    is rebuilt when its target jobs change, an annual report does not depend on them)."""
     parameters = {
         "year": report.year,
         "region": report.region_name,
@@ -122,6 +128,8 @@ def report_parameters(
         parameters["protection_file"] = str(protection_file)
         # the build's validated data, beside its protection (see `ensure_protection`)
         parameters["data_cache"] = str(Path(protection_file).with_name(DATA_CACHE_FILE))
+    if report.kind == "certification":
+        parameters["target_jobs"] = list(target_jobs)
     return parameters
 
 
@@ -133,6 +141,7 @@ def ensure_protection(
     drop_personal_columns: bool = False,
     mapping: Path | None = None,
     certification: bool = False,
+    target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS,
 ) -> tuple[Path, float | None]:
     """The protection of every report of the data, computed once per build before the workers start
     and written to `OUT/.tlanalysis-protection.json`; kept when its key (data, k, version, library)
@@ -140,7 +149,7 @@ def ensure_protection(
     spent computing it (None when reused). The validated data is written beside it
     (`OUT/.tlanalysis-data.pickle`, see `tlanalysis.data_cache`), so that kernels do not validate
     the same files again; with `certification`, it carries the protection of the certification
-    reports too, computed here once rather than in each of their kernels."""
+    reports too (with their `target_jobs`), computed here once rather than in each of their kernels."""
     from .. import data_cache, protection_store
 
     started = time.monotonic()
@@ -148,7 +157,7 @@ def ensure_protection(
     if certification:
         from ..certification_disclosure import protect_certification
 
-        certification_protection = protect_certification(dataset, min_count).compute_all()
+        certification_protection = protect_certification(dataset, min_count, target_jobs).compute_all()
     data_cache.write(out_dir / DATA_CACHE_FILE, dataset, drop_personal_columns, mapping, certification_protection)
     certification_seconds = time.monotonic() - started
 
@@ -267,6 +276,8 @@ def _build(options: BuildOptions, echo) -> Summary:
     data_dir = check_data_dir(options.data_dir).resolve()
     if options.min_count < 1:
         raise UsageError("--min-count must be at least 1")
+    # the target jobs in their canonical order, or a UsageError naming the unknown code
+    options = replace(options, target_jobs=check_target_jobs(options.target_jobs))
     # invalid data: DataError (exit 1) before anything is written
     dataset = load_dataset(data_dir, options.drop_personal_columns, options.mapping)
     if any(f in options.formats for f in ("pdf", "png", "svg")):
@@ -291,7 +302,13 @@ def _build(options: BuildOptions, echo) -> Summary:
         fingerprints = {
             r.key: inputs[r.kind].fingerprint(
                 report_parameters(
-                    r, data_dir, options.min_count, options.drop_personal_columns, options.mapping, protection_file
+                    r,
+                    data_dir,
+                    options.min_count,
+                    options.drop_personal_columns,
+                    options.mapping,
+                    protection_file,
+                    options.target_jobs,
                 )
             )
             for r in reports
@@ -320,6 +337,7 @@ def _build(options: BuildOptions, echo) -> Summary:
                 options.drop_personal_columns,
                 options.mapping,
                 protection_file,
+                options.target_jobs,
             )
             from .site import write_index
 
@@ -335,6 +353,7 @@ def _build(options: BuildOptions, echo) -> Summary:
                 options.drop_personal_columns,
                 options.mapping,
                 certification=any(r.kind == "certification" for r in to_build),
+                target_jobs=options.target_jobs,
             )
             if summary.protection_seconds is None:
                 echo(f"protection of every report of the data: up to date ({PROTECTION_FILE})")
@@ -375,6 +394,7 @@ def _current_keys(
     drop_personal_columns: bool = False,
     mapping: Path | None = None,
     protection_file: Path | None = None,
+    target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS,
 ) -> set[str]:
     """Keys of the state whose fingerprint matches what the present inputs would give."""
     from ..selection import check_selection
@@ -390,7 +410,9 @@ def _current_keys(
             continue
         if report.kind not in inputs:
             continue
-        parameters = report_parameters(report, data_dir, min_count, drop_personal_columns, mapping, protection_file)
+        parameters = report_parameters(
+            report, data_dir, min_count, drop_personal_columns, mapping, protection_file, target_jobs
+        )
         if entry.get("fingerprint") == inputs[report.kind].fingerprint(parameters):
             current.add(key)
     return current
@@ -436,6 +458,7 @@ def _run_pool(
                 options.drop_personal_columns,
                 options.mapping,
                 out_dir / PROTECTION_FILE,
+                options.target_jobs,
             ),
             out_dir=str(out_dir),
             html=str(r.html_path(out_dir)),

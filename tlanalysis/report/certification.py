@@ -20,9 +20,10 @@ from ..certification import blocs, competency_blocs
 from ..certification_disclosure import CertificationProtection, protect_certification, unmasked_share
 from ..config import SAMPLE_DATA_DIR
 from ..disclosure import is_masked, masked_label
-from ..formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_year_span
+from ..formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_year_span, situations_text
 from ..params import ReportParameters
 from ..reference import certification
+from ..schema import EMPLOYED_SITUATIONS
 from .headline import example_banner_html
 from .html import Chart, Html, bullets, esc, h3, p, report_css, scroll, section, table_html
 
@@ -36,7 +37,7 @@ class CertificationContext:
 
     @classmethod
     def from_parameters(cls, params: ReportParameters) -> CertificationContext:
-        return cls(params, protect_certification(params.dataset, params.min_count))
+        return cls(params, protect_certification(params.dataset, params.min_count, params.target_jobs))
 
     @property
     def year(self) -> int:
@@ -57,6 +58,11 @@ class CertificationContext:
     @property
     def min_count(self) -> int:
         return self.params.min_count
+
+    @property
+    def target_jobs(self) -> tuple[str, ...]:
+        """The situations « le métier visé » means (parameter `target_jobs`, `build --target-job`)."""
+        return self.protection.target_jobs
 
     @property
     def slug(self) -> str:
@@ -107,6 +113,7 @@ def title_html(ctx: CertificationContext) -> Html:
             '<dl class="tl-meta">'
             f"<dt>Territoire</dt><dd>{esc('France entière' if ctx.region.is_national else ctx.region.name)}</dd>"
             f"<dt>Années de certification</dt><dd>{esc(fmt_year_span(years) if years else MISSING)}</dd>"
+            f"<dt>Métier visé</dt><dd>{esc(situations_text(ctx.target_jobs))}</dd>"
             f"<dt>Dossier de données</dt><dd>{esc(folder)}</dd>"
             f"<dt>Date des données</dt><dd>{esc(fmt_date(ds.data_date))}</dd>"
             f"<dt>Fichiers</dt><dd>{esc(files or MISSING)}</dd>"
@@ -175,7 +182,8 @@ def promotions_parts(ctx: CertificationContext) -> list[Html | Chart]:
     parts: list[Html | Chart] = [
         section(
             p(
-                "Taux d'insertion = personnes en emploi (ou dans le métier visé : facilitation) ÷ base ; base = "
+                "Taux d'insertion = personnes en emploi (ou dans le métier visé : "
+                f"{situations_text(ctx.target_jobs)}) ÷ base ; base = "
                 "répondants à l'enquête de suivi moins les « neutralisés » (poursuite d'études, alternance "
                 "comprise ; inaptitude au travail ; emploi hors du marché du travail français). Les "
                 "non-répondants sont exclus."
@@ -348,8 +356,8 @@ def methods_html(ctx: CertificationContext) -> Html:
                 "Base d'un taux d'insertion : répondants à l'enquête à 6 mois ou à 2 ans, moins les neutralisés "
                 "(poursuite d'études, alternance comprise ; inaptes au travail ; en emploi hors du marché du "
                 "travail français) ; les non-répondants sont exclus (définitions de France Compétences).",
-                "En emploi : poste de facilitation, autre poste de coordination, autre emploi. Métier visé : "
-                "facilitation.",
+                f"En emploi : {situations_text(EMPLOYED_SITUATIONS)}. Métier visé : "
+                f"{situations_text(ctx.target_jobs)}.",
                 "Taux de réussite : certifiés ÷ présentés (Qualiopi, indicateur 3).",
             ]
         ),
