@@ -19,7 +19,7 @@ from tlanalysis.certification import blocs, competency_blocs
 from tlanalysis.certification_disclosure import CertificationProtection
 from tlanalysis.config import SAMPLE_DATA_DIR
 from tlanalysis.dataset import load_dataset
-from tlanalysis.disclosure import SECONDARY, SMALL_COUNT, Masked, is_masked
+from tlanalysis.disclosure import SECONDARY, SMALL_COUNT, Masked, is_masked, protect
 from tlanalysis.formatting import plain_spaces
 from tlanalysis.reference import FRANCE, find_region
 
@@ -122,7 +122,8 @@ def promotion_attack(protection: CertificationProtection, before: int, scopes: l
 @pytest.fixture(scope="module")
 def sample_protection():
     dataset = load_dataset()
-    return dataset, CertificationProtection(dataset.holders, dataset.assessments, K)
+    # as the reports have it: beside the annual reports' protection (tests/test_certification_annual.py)
+    return dataset, CertificationProtection(dataset.holders, dataset.assessments, K, annual=protect(dataset, K))
 
 
 def test_no_masked_count_of_the_year_tables_can_be_pinned(sample_protection):

@@ -325,7 +325,8 @@ def suppress(unit: Unit, k: int) -> tuple[dict[Key, str], int]:
     earlier: list[np.ndarray] = []
     for integer in (False, True):
         audit = Audit(unit, masked, k, integer=integer)
-        audit.adopt(earlier) if integer else None
+        if integer:
+            audit.adopt([x for x in earlier if _satisfies(unit, audit, masked, x)])
         masked, resolved = _search(unit, audit, masked, same, locked)
         earlier = audit.witnesses
         solves += audit.solves
@@ -435,9 +436,36 @@ def _distances(unit: Unit, audit: Audit):
 
 
 def audit_pinned(unit: Unit, masked: dict[Key, str], k: int) -> list[Key]:
-    """Masked counts a reader can work out exactly (should be []), from a fresh whole-number model."""
+    """Masked counts a reader can work out exactly (should be []), from a fresh whole-number model
+    (seeded with the whole solutions of the linear relaxation, each checked against every constraint)."""
     if not masked:
         return []
+    relaxed = Audit(unit, masked, k, integer=False)
+    relaxed.spread(list(masked))
+    for key in masked:
+        relaxed.pinned(key)
     audit = Audit(unit, masked, k, integer=True)
+    audit.adopt([x for x in relaxed.witnesses if _satisfies(unit, audit, masked, x)])
     audit.spread(list(masked))
     return [key for key in masked if audit.pinned(key)[0]]
+
+
+def _satisfies(unit: Unit, audit: Audit, masked: dict[Key, str], x: np.ndarray) -> bool:
+    """Whether the rounded `x` is a table a reader could hold: every shown count, label and constraint."""
+    x = np.round(x)
+    if x.min() < 0:
+        return False
+    low, high = audit.values.copy(), audit.values.copy()
+    for key, reason in masked.items():
+        low[audit.index[key]], high[audit.index[key]] = audit._label(reason, 0.0)
+    values = audit.counts @ x
+    extra = audit.extra @ x
+    extra_low = np.array([lo for _, _, lo, _ in unit.extra], dtype=float)
+    extra_high = np.array([hi for _, _, _, hi in unit.extra], dtype=float)
+    tol = 1e-9
+    return bool(
+        np.all(values >= low - tol)
+        and np.all(values <= high + tol)
+        and np.all(extra >= extra_low - tol)
+        and np.all(extra <= extra_high + tol)
+    )

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import atomic
 from ..certification import DEFAULT_TARGET_JOBS, check_target_jobs
@@ -29,6 +30,10 @@ from ..config import DEFAULT_MIN_COUNT, REPORT_NOTEBOOK
 from ..errors import TLAnalysisError, UsageError
 from .cache import STATE_FILE, BuildState, Inputs
 from .plan import REPORT_KINDS, Report, plan_reports
+
+if TYPE_CHECKING:
+    from ..disclosure import Protection
+    from ..protection_store import StoredProtection
 
 LOCK_FILE = ".tlanalysis-build.lock"
 #: The protection of every report, computed once per build (`tlanalysis.protection_store.FILE_NAME`).
@@ -152,28 +157,35 @@ def ensure_protection(
     reports too (with their `target_jobs`), computed here once rather than in each of their kernels."""
     from .. import data_cache, protection_store
 
+    # The annual protection first: the certification one keeps its masking and models its holder counts.
+    path = out_dir / PROTECTION_FILE
+    key = protection_store.protection_key(dataset, min_count)
+    started = time.monotonic()
+    seconds: float | None = None
+    annual: StoredProtection | Protection
+    if not force and protection_store.stored_key(path) == key:
+        annual = protection_store.load(path, dataset, min_count)
+    else:
+        from threadpoolctl import threadpool_limits
+
+        # One BLAS thread, as in the kernels (see worker.init_worker): with one per core, the
+        # disclosure control's linear algebra ran 10x slower on a busy 2-core machine.
+        with threadpool_limits(limits=1, user_api="blas"):
+            computed = protection_store.compute(dataset, min_count)
+        protection_store.write(path, computed, key)
+        annual = computed
+        seconds = time.monotonic() - started
+
     started = time.monotonic()
     certification_protection = None
     if certification:
         from ..certification_disclosure import protect_certification
 
-        certification_protection = protect_certification(dataset, min_count, target_jobs).compute_all()
+        certification_protection = protect_certification(dataset, min_count, target_jobs, annual).compute_all()
     data_cache.write(out_dir / DATA_CACHE_FILE, dataset, drop_personal_columns, mapping, certification_protection)
-    certification_seconds = time.monotonic() - started
-
-    path = out_dir / PROTECTION_FILE
-    key = protection_store.protection_key(dataset, min_count)
-    if not force and protection_store.stored_key(path) == key:
-        return path, (certification_seconds if certification else None)
-    from threadpoolctl import threadpool_limits
-
-    started = time.monotonic()
-    # One BLAS thread, as in the kernels (see worker.init_worker): with one per core, the
-    # disclosure control's linear algebra ran 10x slower on a busy 2-core machine.
-    with threadpool_limits(limits=1, user_api="blas"):
-        protection = protection_store.compute(dataset, min_count)
-    protection_store.write(path, protection, key)
-    return path, time.monotonic() - started + certification_seconds
+    if certification:
+        seconds = (seconds or 0.0) + time.monotonic() - started
+    return path, seconds
 
 
 @contextmanager
