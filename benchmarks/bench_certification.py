@@ -1,67 +1,124 @@
-"""Certification figures and their disclosure control on the bundled sample.
+"""Disclosure control of the certification reports: CPU time as the data grow, beside a baseline.
 
-Times (CPU time, so that a loaded machine inflates them less) of: the exact figures of
-`tlanalysis certification`, and the protected tables of the heaviest certification report
-(France, every year of certification and cohort), with the number of integer programs solved.
-Usage: python benchmarks/bench_certification.py
+For the bundled sample and the national generator's first 1, 4 and 18 regions (`--quick`: up to 4),
+times in CPU seconds (a loaded machine inflates them less than wall time):
+
+* `annual`: the annual protection (`disclosure.protect`), which the certification one sits beside;
+* `certification`: the certification protection with the annual holder counts in its model (what a
+  build does), with its number of solves and its masking;
+* `alone`: the same without the annual counts (what it was before they were modelled);
+* `baseline`: the certification protection of a git revision (default `b58ea7a`, the per-unit MILP of
+  the first version), run from an export of that revision, in the same run, side by side.
+
+Each measurement runs in a fresh subprocess, current and baseline alternating, so that neither warms
+the other's caches. Usage: python benchmarks/bench_certification.py [--quick] [--audit] [--baseline REV]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
+from io import BytesIO
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results"
+BASELINE = "b58ea7a"
 
+_MEASURE = r"""
+import json, sys, time
+from pathlib import Path
+from tlanalysis.certification_disclosure import CertificationProtection
+from tlanalysis.dataset import load_dataset
+from tlanalysis.disclosure import protect
 
-def main() -> dict:
-    import scipy.optimize
-
-    from tlanalysis.certification import certification_figures
-    from tlanalysis.certification_disclosure import CertificationProtection
-    from tlanalysis.dataset import load_dataset
-
-    calls = {"milp": 0}
-    original = scipy.optimize.milp
-
-    def counted(*args, **kwargs):
-        calls["milp"] += 1
-        return original(*args, **kwargs)
-
-    scipy.optimize.milp = counted
-    try:
-        data = load_dataset()
+folder, mode, audit = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+data = load_dataset(folder)
+out = {}
+if mode == "current":
+    start = time.process_time()
+    annual = protect(data, 5)
+    out["annual_cpu_s"] = round(time.process_time() - start, 2)
+    for name, beside in (("certification", annual), ("alone", None)):
         start = time.process_time()
-        certification_figures(data.holders, data.assessments)
-        exact = time.process_time() - start
-        start = time.process_time()
-        protection = CertificationProtection(data.holders, data.assessments)
-        years = protection.promotions()
-        promotions = time.process_time() - start
-        start = time.process_time()
-        cohorts = protection.cohort_results()
-        cohort_time = time.process_time() - start
-        start = time.process_time()
-        assert protection.audit() == []
-        audit = time.process_time() - start
-    finally:
-        scipy.optimize.milp = original
-    result = {
-        "exact_figures_cpu_s": round(exact, 3),
-        "protected_years_cpu_s": round(promotions, 3),
-        "protected_cohorts_cpu_s": round(cohort_time, 3),
-        "audit_cpu_s": round(audit, 3),
-        "years": len(years),
-        "cohorts": len(cohorts),
-        "milp_calls": calls["milp"],
-        **protection.summary(),
-    }
-    print(json.dumps(result, indent=1))
+        p = CertificationProtection(data.holders, data.assessments, 5, annual=beside).compute_all()
+        out[name + "_cpu_s"] = round(time.process_time() - start, 2)
+        out[name] = {**p.summary(), "solves": p.solves}
+        if audit and beside is not None:
+            start = time.process_time()
+            out["audit_pinned"] = len(p.audit())
+            out["audit_cpu_s"] = round(time.process_time() - start, 2)
+else:
+    start = time.process_time()
+    p = CertificationProtection(data.holders, data.assessments, 5).compute_all()
+    out["baseline_cpu_s"] = round(time.process_time() - start, 2)
+    out["baseline"] = p.summary()
+print(json.dumps(out))
+"""
+
+
+def _export(revision: str, into: Path) -> Path:
+    """The package of `revision` (git archive), to run the baseline from."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "tlanalysis", "data/reference", "pyproject.toml"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def _measure(folder: Path, mode: str, path: Path, audit: bool) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(path), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(folder), mode, "1" if audit else "0"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=path,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """`argv`: the options (none when run from benchmarks/run.py)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="up to 4 regions")
+    parser.add_argument("--audit", action="store_true", help="also time the whole-number audit")
+    parser.add_argument("--baseline", default=BASELINE, help=f"git revision to compare with (default {BASELINE})")
+    args = parser.parse_args([] if argv is None else argv)
+    from tlanalysis.config import SAMPLE_DATA_DIR
+    from tlanalysis.sample import write_national
+
+    results: dict = {"baseline_revision": args.baseline, "runs": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        baseline = _export(args.baseline, Path(tmp) / "baseline")
+        folders = [("sample", Path(SAMPLE_DATA_DIR))]
+        for n in (1, 4) if args.quick else (1, 4, 18):
+            folder = Path(tmp) / f"national-{n}"
+            write_national(folder, n_regions=n)
+            folders.append((f"national {n} regions", folder))
+        for name, folder in folders:
+            started = time.monotonic()
+            row = {"data": name, **_measure(folder, "current", ROOT, args.audit)}
+            row.update(_measure(folder, "baseline", baseline, False))
+            row["baseline_over_certification"] = round(row["baseline_cpu_s"] / max(row["certification_cpu_s"], 1e-3), 2)
+            row["certification_over_alone"] = round(row["certification_cpu_s"] / max(row["alone_cpu_s"], 1e-3), 2)
+            row["wall_s"] = round(time.monotonic() - started, 1)
+            print(json.dumps(row), flush=True)
+            results["runs"].append(row)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "certification.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    return result
+    (RESULTS / "certification.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return results
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

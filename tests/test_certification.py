@@ -125,8 +125,12 @@ def test_insertion_rates_by_year_of_certification(default_output):
         "neutralised_2y",
         "insertion_global_2y",
         "insertion_target_job_2y",
+        "employed_2y",
+        "target_job_2y",
     ]
-    assert set(out) == {"region", "promotions", "assessments"}
+    assert (p["employed_2y"], p["target_job_2y"]) == (3, 2)
+    assert set(out) == {"region", "target_jobs", "promotions", "assessments"}
+    assert out["target_jobs"] == ["facilitation"]
 
 
 def test_target_jobs_and_region(folder):

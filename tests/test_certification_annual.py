@@ -7,7 +7,7 @@ certified of a year are the sum of those splits, and the annual report gives eac
 from __future__ import annotations
 
 import pytest
-from test_certification_report import K, Attacker, promotion_attack
+from test_certification_report import Attacker, K, promotion_attack
 
 from tlanalysis.certification_disclosure import CertificationProtection
 from tlanalysis.dataset import load_dataset

@@ -81,11 +81,15 @@ class _Builder:
         self.truth: list[int] = []
         self.unit = Unit(np.zeros(0, dtype=np.int64))
         self._seen: dict[bytes, Hashable] = {}
+        self.regions: list[str | None] = []
+        self.region: str | None = None
 
     def atoms(self, values) -> np.ndarray:
+        """New atoms with their true values, in the current `region` (None: several or none)."""
         values = [int(v) for v in values]
         start = len(self.truth)
         self.truth.extend(values)
+        self.regions.extend([self.region] * len(values))
         return np.arange(start, start + len(values), dtype=np.int64)
 
     def count(self, key: Hashable, atoms: np.ndarray, cost: float, external: str | bool | None = False) -> None:
@@ -113,6 +117,7 @@ class _Builder:
 
     def done(self) -> Unit:
         self.unit.truth = np.asarray(self.truth, dtype=np.int64)
+        self.unit.regions = np.asarray(self.regions, dtype=object)
         return self.unit
 
 
@@ -143,6 +148,7 @@ def build_unit(
     c_region, c_year = region[has_year], year[has_year]
     for r, y in sorted(set(zip(c_region.tolist(), c_year.tolist(), strict=True))):
         mine = (c_region == r) & (c_year == y)
+        b.region = r
         parts = {"route": b.atoms(np.bincount(routes[mine], minlength=len(ROUTES)))}
         for s in FOLLOW_UPS:
             parts[s] = b.atoms(np.bincount(classes[s][mine], minlength=len(CLASSES)))
@@ -158,6 +164,7 @@ def build_unit(
     for block in blocks:
         r, cy, c = block
         mine = (region == r) & (cohort_year == cy) & (cohort == c)
+        b.region = r
         by_situation = b.atoms([(situation[mine] == s).sum() for s in SITUATIONS])
         block_situation[block] = by_situation
         years = [y for (rr, y) in promotion_atoms if rr == r and y >= cy]
@@ -236,6 +243,8 @@ def _cohort_counts(b: _Builder, cohort: str, candidates: pd.DataFrame, n_holders
     bloc_ids = blocs()
     codes = list(competency_blocs())
     presented = candidates[candidates["presented"]]
+    home = {r for (r, _, c) in block_situation if c == cohort}
+    b.region = next(iter(home)) if len(home) == 1 else None
     pattern_of = [tuple(row) for row in presented[[f"bloc_{x}" for x in bloc_ids]].astype(int).to_numpy()]
     patterns = b.atoms([pattern_of.count(p) for p in _PATTERNS])
     competencies = b.atoms([int(presented[code].sum()) for code in codes])

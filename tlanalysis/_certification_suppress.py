@@ -41,6 +41,8 @@ class Unit:
     #: counts whose status another report decides (key -> reason, None when shown): never complements
     external: dict[Key, str | None] = field(default_factory=dict)
     extra: list[tuple[np.ndarray, np.ndarray, float, float]] = field(default_factory=list)  # idx, coef, lo, hi
+    #: the region each atom belongs to (None: several), for questions asked of one region first
+    regions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
 
     def matrix(self) -> sparse.csr_matrix:
         indptr = np.cumsum([0, *(r.size for r in self.rows)])
@@ -91,6 +93,7 @@ class Audit:
         self.moved = np.zeros(n_cells, dtype=bool)  # some witness gives the count another value
         self._n, self._objective = n_vars, False
         self.witnesses: list[np.ndarray] = []
+        self._outside_of: dict[str, np.ndarray] = {}
         self.solves = 0
         self.set_masked(masked)
 
@@ -142,6 +145,21 @@ class Audit:
         if self._objective:
             highs.changeColsCost(self._n, np.arange(self._n, dtype=np.int32), np.zeros(self._n))
             self._objective = False
+        outside = self._outside(i) if self.integer else None
+        if outside is not None and outside.size:
+            # First within the count's region, every other atom held at its true value: a solution there
+            # is a solution of the whole (far smaller for the solver); only a failure asks the whole.
+            truth = self.unit.truth[outside].astype(float)
+            highs.changeColsBounds(outside.size, outside.astype(np.int32), truth, truth)
+            highs.changeRowBounds(i, *bound)
+            status = self._run()
+            x = self._solution() if status == highspy.HighsModelStatus.kOptimal else None
+            highs.changeColsBounds(
+                outside.size, outside.astype(np.int32), np.zeros(outside.size), np.full(outside.size, _INF)
+            )
+            highs.changeRowBounds(i, low, high)
+            if x is not None:
+                return True, x
         highs.changeRowBounds(i, *bound)
         status = self._run()
         x = self._solution() if status == highspy.HighsModelStatus.kOptimal else None  # before any change
@@ -151,6 +169,19 @@ class Audit:
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"certification disclosure audit: HiGHS ended with {highs.modelStatusToString(status)}")
         return True, x
+
+    def _outside(self, i: int) -> np.ndarray | None:
+        """Atoms outside the one region count i lies in (None when it spans several)."""
+        regions = self.unit.regions
+        if regions.size == 0:
+            return None
+        mine = {r for r in regions[self.counts.indices[self.counts.indptr[i] : self.counts.indptr[i + 1]]] if r}
+        if len(mine) != 1:
+            return None
+        region = next(iter(mine))
+        if region not in self._outside_of:
+            self._outside_of[region] = np.flatnonzero((regions != region) & (regions != None))  # noqa: E711
+        return self._outside_of[region]
 
     def _run(self) -> highspy.HighsModelStatus:
         """Solve; once more from scratch when a warm start leaves no status (seen with the dual simplex)."""

@@ -249,14 +249,19 @@ PROMOTION_KEYS = (
     "neutralised_2y",
     "insertion_global_2y",
     "insertion_target_job_2y",
+    # beyond the issue's list: the counts behind the 2-year rates, as for 6 months
+    "employed_2y",
+    "target_job_2y",
 )
 COHORT_KEYS = ("cohort", "presented", "certified", "partial", "success_rate", "blocs")
 
 
 def json_view(figures: dict) -> dict:
-    """`certification_figures` reduced to the published JSON contract (exactly these keys)."""
+    """`certification_figures` reduced to the JSON of `tlanalysis certification --json`: the issue's keys
+    in its order, then the target jobs used and the counts behind the 2-year rates."""
     return {
         "region": figures["region"],
+        "target_jobs": figures["target_jobs"],
         "promotions": [{k: p[k] for k in PROMOTION_KEYS} for p in figures["promotions"]],
         "assessments": {
             "cohorts": [{k: c[k] for k in COHORT_KEYS} for c in figures["assessments"]["cohorts"]],

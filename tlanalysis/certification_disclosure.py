@@ -240,12 +240,15 @@ def protect_certification(
     dataset, min_count: int = DEFAULT_MIN_COUNT, target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS, annual=None
 ) -> CertificationProtection:
     """The protection of the certification figures of `dataset`, once per dataset object, k and target jobs,
-    beside the annual reports' protection (`annual`, or `disclosure.protect(dataset, min_count)`)."""
+    beside the annual reports' protection (`annual`, or a function giving it, called only when this one
+    must be computed; by default `disclosure.protect(dataset, min_count)`)."""
     jobs = check_target_jobs(target_jobs)
     key = (id(dataset), int(min_count) if not isinstance(min_count, bool) else min_count, jobs)
     cached = _CACHE.get(key)
     if cached is not None and cached[0]() is dataset:
         return cached[1]
+    if callable(annual):
+        annual = annual()
     if annual is None and len(dataset.employment):
         from .disclosure import protect
 

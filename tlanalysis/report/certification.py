@@ -37,7 +37,14 @@ class CertificationContext:
 
     @classmethod
     def from_parameters(cls, params: ReportParameters) -> CertificationContext:
-        return cls(params, protect_certification(params.dataset, params.min_count, params.target_jobs))
+        """The build's protection when it handed one over (data cache), else computed here beside the
+        annual reports' protection (the build's file when given: never recomputed in a kernel)."""
+        from .context import protection_of
+
+        def annual():
+            return protection_of(params) if len(params.dataset.employment) else None
+
+        return cls(params, protect_certification(params.dataset, params.min_count, params.target_jobs, annual))
 
     @property
     def year(self) -> int:
