@@ -3,8 +3,9 @@
 For 1, 2, 4, 8 and 18 regions of `tlanalysis.sample.make_national` (every report of the data
 protected together, k = 5), each run in a fresh process pinned to one core, it measures the time of
 `Protection(employment, holders, 5)` (wall and CPU seconds) and prints the growth of CPU time next
-to the growth of cells (equal ratios = linear). The first algorithm (SVD span checks and bounds propagation, kept in
-benchmarks/_disclosure_v1.py for this comparison only) is run only up to 6 regions: it grows with
+to the growth of cells (equal ratios = linear). The first algorithm (SVD span checks and bounds
+propagation: `tlanalysis/disclosure.py` of git revision 01fcfbd, taken from the history at run time
+and run on today's helpers) is run only up to 6 regions: it grows with
 about the cube of the cells (628 s for 18 regions, issue 7). On the same data, both print the
 information lost: cells suppressed, complements, share of the published total suppressed (sum of
 the masked cells' values over the sum of all cells' values), national key figures masked (jobs,
@@ -17,15 +18,19 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "results"
 SIZES = (1, 2, 4, 8, 18)
+#: The last revision with the first algorithm in tlanalysis/disclosure.py.
+FIRST_ALGORITHM = "01fcfbd"
 OLD_SIZES = (1, 2, 4, 6)  # the first algorithm: 21.5 s at 6 regions, 38.7 s at 8, 628 s at 18 (issue 7)
 OLD_TIMEOUT_S = 300
 REPEATS = 3
@@ -74,14 +79,27 @@ print(json.dumps({
 """
 
 
-def run(n_regions: int, algorithm: str, repeats: int) -> dict | None:
+def first_algorithm(into: Path) -> Path:
+    """Write the first algorithm's module (`_disclosure_v1`) into `into`, from git history, with its
+    package-relative imports pointed at today's `tlanalysis` (same helpers, same data types)."""
+    source = subprocess.run(
+        ["git", "-C", str(HERE.parent), "show", f"{FIRST_ALGORITHM}:tlanalysis/disclosure.py"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    (into / "_disclosure_v1.py").write_text(re.sub(r"^from \.", "from tlanalysis.", source, flags=re.M))
+    return into
+
+
+def run(n_regions: int, algorithm: str, repeats: int, module_dir: Path = HERE) -> dict | None:
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
     runs = []
     for _ in range(repeats):
         try:
             out = subprocess.run(
-                [*pin, sys.executable, "-c", CHILD, str(n_regions), algorithm, str(HERE)],
+                [*pin, sys.executable, "-c", CHILD, str(n_regions), algorithm, str(module_dir)],
                 check=True,
                 env=env,
                 capture_output=True,
@@ -112,8 +130,9 @@ def main(argv: list[str] | None = None) -> None:
     sizes = (1, 4, 18) if quick else SIZES
     new = [run(n, "v2", 1 if quick else REPEATS) for n in sizes]
     old = []
+    baseline = first_algorithm(Path(tempfile.mkdtemp(prefix="tlanalysis-bench-")))
     for n in (1, 4) if quick else OLD_SIZES:
-        result = run(n, "v1", 1)
+        result = run(n, "v1", 1, baseline)
         if result is None:
             print(f"first algorithm: {n} regions did not finish in {OLD_TIMEOUT_S} s; larger sizes not run")
             break
@@ -124,7 +143,11 @@ def main(argv: list[str] | None = None) -> None:
     for row, growth in zip(new, _growth(new), strict=True):
         us = 1e6 * row["cpu_s"] / row["cells"]
         print(f"{row['regions']:>7} {row['cells']:>6} {row['time_s']:>7.2f} {row['cpu_s']:>7.2f} {us:>11.0f}  {growth}")
-    print("\nFirst algorithm (benchmarks/_disclosure_v1.py), only up to", max(r["regions"] for r in old), "regions:")
+    print(
+        f"\nFirst algorithm (tlanalysis/disclosure.py of {FIRST_ALGORITHM}), only up to",
+        max(r["regions"] for r in old),
+        "regions:",
+    )
     print(f"{'regions':>7} {'cells':>6} {'wall s':>7} {'CPU s':>7}  growth of CPU time")
     for row, growth in zip(old, _growth(old), strict=True):
         print(f"{row['regions']:>7} {row['cells']:>6} {row['time_s']:>7.2f} {row['cpu_s']:>7.2f}  {growth}")

@@ -172,7 +172,49 @@ def protected_key_figures(
     return figures
 
 
-class Protection:
+class PublishedReports:
+    """What every protection answers the same way from its report list and `value(key)`: which reports
+    exist, the checked scope of one, its key figures and the national report's jobs per region (a
+    `Protection`, and a `protection_store.StoredProtection` read from a build's file)."""
+
+    min_count: int
+    _reports: list[tuple[int, str]]
+    _employment: pd.DataFrame
+    _holders: pd.DataFrame
+
+    def value(self, key: tuple) -> int | Masked:
+        raise NotImplementedError
+
+    @property
+    def reports(self) -> list[tuple[int, Region]]:
+        """Every (year, region) report protected together; FRANCE for the national ones."""
+        return [(y, FRANCE if s == NATIONAL_SCOPE else resolve_region(s)) for y, s in self._reports]
+
+    def _scope(self, year: int, region: Region | str) -> tuple[int, Region, str]:
+        if isinstance(region, str):
+            region = resolve_region(region)
+        scope = NATIONAL_SCOPE if region.is_national else region.code
+        if (int(year), scope) not in set(self._reports):
+            raise UsageError(
+                f"no report for {region.name} in {year}: reports exist for the survey years with "
+                "employment data of each region, and for France each survey year"
+            )
+        return int(year), region, scope
+
+    def figures(self, year: int, region: Region | str = FRANCE) -> dict:
+        """`key_figures(employment, holders, year, region)` with every figure that may not be shown masked."""
+        year, region, scope = self._scope(year, region)
+        return protected_key_figures(self._employment, self._holders, year, region, scope, self.value, self.min_count)
+
+    def jobs_by_region(self, year: int) -> dict[str, int | Masked]:
+        """Jobs of the year per region code with data (the regions table of the national report)."""
+        year, _, _ = self._scope(year, FRANCE)
+        return {
+            s: self.value(("jobs", year, s, "total")) for y, s in self._reports if y == year and s != NATIONAL_SCOPE
+        }
+
+
+class Protection(PublishedReports):
     """The figures of every report of a dataset, with disclosure control applied (see the module doc).
 
     Build it with `protect(dataset, min_count)`. Its outputs never contain the value of a
@@ -194,22 +236,6 @@ class Protection:
 
     # -- what is published
 
-    @property
-    def reports(self) -> list[tuple[int, Region]]:
-        """Every (year, region) report protected together; FRANCE for the national ones."""
-        return [(y, FRANCE if s == NATIONAL_SCOPE else resolve_region(s)) for y, s in self._reports]
-
-    def _scope(self, year: int, region: Region | str) -> tuple[int, Region, str]:
-        if isinstance(region, str):
-            region = resolve_region(region)
-        scope = NATIONAL_SCOPE if region.is_national else region.code
-        if (int(year), scope) not in set(self._reports):
-            raise UsageError(
-                f"no report for {region.name} in {year}: reports exist for the survey years with "
-                "employment data of each region, and for France each survey year"
-            )
-        return int(year), region, scope
-
     def value(self, key: tuple) -> int | Masked:
         """One published count by its key, e.g. ("holders", 2019, "75", "situation", "autre")."""
         cid = self._model.keys[key]
@@ -217,11 +243,6 @@ class Protection:
             return 0
         reason = self._masked.get(cid)
         return Masked(reason, self.min_count) if reason else self._model.values[cid]
-
-    def figures(self, year: int, region: Region | str = FRANCE) -> dict:
-        """`key_figures(employment, holders, year, region)` with every figure that may not be shown masked."""
-        year, region, scope = self._scope(year, region)
-        return protected_key_figures(self._employment, self._holders, year, region, scope, self.value, self.min_count)
 
     def situation_by_cohort(self, year: int, region: Region | str = FRANCE) -> pd.DataFrame:
         """`indicators.situation_by_cohort` of the report's holders, plus a `total` column (cohort size),
@@ -244,13 +265,6 @@ class Protection:
             for cohort_year, cohort in rows
         ]
         return pd.DataFrame(values, index=index, columns=pd.Index(columns, name=empty.columns.name), dtype=object)
-
-    def jobs_by_region(self, year: int) -> dict[str, int | Masked]:
-        """Jobs of the year per region code with data (the regions table of the national report)."""
-        year, _, _ = self._scope(year, FRANCE)
-        return {
-            s: self.value(("jobs", year, s, "total")) for y, s in self._reports if y == year and s != NATIONAL_SCOPE
-        }
 
     def published_cells(self) -> dict[tuple, int | Masked]:
         """Every published count of every report by its key, with its shown value or its `Masked` value
@@ -306,6 +320,7 @@ __all__ = [
     "SMALL_COUNT",
     "Masked",
     "Protection",
+    "PublishedReports",
     "is_masked",
     "masked_label",
     "plottable",

@@ -31,11 +31,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import atomic
-from .disclosure import NATIONAL_SCOPE, Masked, Protection, protect, protected_key_figures
-from .errors import ParameterError, UsageError
+from .disclosure import NATIONAL_SCOPE, Masked, Protection, PublishedReports, protect
+from .errors import ParameterError
 from .indicators import holders_seen
 from .indicators import situation_by_cohort as _situation_by_cohort
-from .reference import FRANCE, Region, resolve_region
+from .reference import FRANCE, Region
 
 #: Version of the file layout.
 FORMAT = 1
@@ -154,7 +154,7 @@ def stored_key(path: Path) -> dict | None:
     return key if isinstance(key, dict) else None
 
 
-class StoredProtection:
+class StoredProtection(PublishedReports):
     """What reports use of a `Protection`, from a protection file and the report's data.
 
     The figures are made as `Protection` makes them — the structure of `key_figures` of the data,
@@ -177,22 +177,6 @@ class StoredProtection:
             self._decoded[group] = cells
         return cells
 
-    @property
-    def reports(self) -> list[tuple[int, Region]]:
-        """Every (year, region) report protected together; FRANCE for the national ones."""
-        return [(y, FRANCE if s == NATIONAL_SCOPE else resolve_region(s)) for y, s in self._reports]
-
-    def _scope(self, year: int, region: Region | str) -> tuple[int, Region, str]:
-        if isinstance(region, str):
-            region = resolve_region(region)
-        scope = NATIONAL_SCOPE if region.is_national else region.code
-        if (int(year), scope) not in set(self._reports):
-            raise UsageError(
-                f"no report for {region.name} in {year}: reports exist for the survey years with "
-                "employment data of each region, and for France each survey year"
-            )
-        return int(year), region, scope
-
     def value(self, key: tuple) -> int | Masked:
         """One published count by its key, e.g. ("holders", 2019, "75", "situation", "autre")."""
         return self._cells_of(_group(key))[tuple(key[3:])]
@@ -204,11 +188,6 @@ class StoredProtection:
             kind, year, scope = group.split("|")
             out.update({(kind, int(year), scope, *rest): v for rest, v in self._cells_of(group).items()})
         return out
-
-    def figures(self, year: int, region: Region | str = FRANCE) -> dict:
-        """As `Protection.figures`: `key_figures` with every count its published cell."""
-        year, region, scope = self._scope(year, region)
-        return protected_key_figures(self._employment, self._holders, year, region, scope, self.value, self.min_count)
 
     def situation_by_cohort(self, year: int, region: Region | str = FRANCE) -> pd.DataFrame:
         """As `Protection.situation_by_cohort`: holders per cohort and situation, plus `total`."""
@@ -223,13 +202,6 @@ class StoredProtection:
             for cohort_year, cohort in table.index
         ]
         return pd.DataFrame(rows, index=table.index, columns=pd.Index(columns, name=table.columns.name), dtype=object)
-
-    def jobs_by_region(self, year: int) -> dict[str, int | Masked]:
-        """Jobs of the year per region code with data (the regions table of the national report)."""
-        year, _, _ = self._scope(year, FRANCE)
-        return {
-            s: self.value(("jobs", year, s, "total")) for y, s in self._reports if y == year and s != NATIONAL_SCOPE
-        }
 
     @property
     def unresolved(self) -> list[tuple]:
