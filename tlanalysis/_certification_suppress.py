@@ -149,26 +149,28 @@ class Audit:
         if outside is not None and outside.size:
             # First within the count's region, every other atom held at its true value: a solution there
             # is a solution of the whole (far smaller for the solver); only a failure asks the whole.
-            truth = self.unit.truth[outside].astype(float)
-            highs.changeColsBounds(outside.size, outside.astype(np.int32), truth, truth)
-            highs.changeRowBounds(i, *bound)
-            status = self._run()
-            x = self._solution() if status == highspy.HighsModelStatus.kOptimal else None
-            highs.changeColsBounds(
-                outside.size, outside.astype(np.int32), np.zeros(outside.size), np.full(outside.size, _INF)
-            )
-            highs.changeRowBounds(i, low, high)
+            columns, truth = outside.astype(np.int32), self.unit.truth[outside].astype(float)
+            highs.changeColsBounds(columns.size, columns, truth, truth)
+            status, x = self._solve_with(i, bound, (low, high))
+            highs.changeColsBounds(columns.size, columns, np.zeros(columns.size), np.full(columns.size, _INF))
             if x is not None:
                 return True, x
-        highs.changeRowBounds(i, *bound)
-        status = self._run()
-        x = self._solution() if status == highspy.HighsModelStatus.kOptimal else None  # before any change
-        highs.changeRowBounds(i, low, high)
+        status, x = self._solve_with(i, bound, (low, high))
         if status == highspy.HighsModelStatus.kInfeasible:
             return False, None
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"certification disclosure audit: HiGHS ended with {highs.modelStatusToString(status)}")
         return True, x
+
+    def _solve_with(
+        self, i: int, bound: tuple[float, float], restore: tuple[float, float]
+    ) -> tuple[highspy.HighsModelStatus, np.ndarray | None]:
+        """Solve with count i held within `bound`, then give it back its range: (status, the solution)."""
+        self.highs.changeRowBounds(i, *bound)
+        status = self._run()
+        x = self._solution() if status == highspy.HighsModelStatus.kOptimal else None  # read before any change
+        self.highs.changeRowBounds(i, *restore)
+        return status, x
 
     def _outside(self, i: int) -> np.ndarray | None:
         """Atoms outside the one region count i lies in (None when it spans several)."""
@@ -206,8 +208,6 @@ class Audit:
                 if keep:
                     self.add_witness(x)
             if free:
-                if x is None and keep:
-                    self.moved[self.index[key]] = True  # unbounded: valid under any later masking too
                 return False, found
         return True, found
 
