@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -91,6 +92,19 @@ class BuildOptions:
     #: What « le métier visé » means in the certification reports (`--target-job`): passed to each of
     #: them and to their protection, computed once (`ensure_protection`).
     target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS
+
+    def parameters(self, report: Report, data_dir: Path, protection_file: Path | None) -> dict:
+        """The papermill parameters of `report` in this build (`report_parameters` with its options):
+        one place for the fingerprints, the up-to-date check of the index, and the workers' tasks."""
+        return report_parameters(
+            report,
+            data_dir,
+            self.min_count,
+            self.drop_personal_columns,
+            self.mapping,
+            protection_file,
+            self.target_jobs,
+        )
 
 
 @dataclass
@@ -312,18 +326,7 @@ def _build(options: BuildOptions, echo) -> Summary:
         by_key = {r.key: r for r in reports}
         protection_file = out_dir / PROTECTION_FILE
         fingerprints = {
-            r.key: inputs[r.kind].fingerprint(
-                report_parameters(
-                    r,
-                    data_dir,
-                    options.min_count,
-                    options.drop_personal_columns,
-                    options.mapping,
-                    protection_file,
-                    options.target_jobs,
-                )
-            )
-            for r in reports
+            r.key: inputs[r.kind].fingerprint(options.parameters(r, data_dir, protection_file)) for r in reports
         }
         to_build = [
             r
@@ -341,15 +344,7 @@ def _build(options: BuildOptions, echo) -> Summary:
 
         def finish() -> None:
             current = _current_keys(
-                state,
-                inputs,
-                dataset,
-                data_dir,
-                options.min_count,
-                options.drop_personal_columns,
-                options.mapping,
-                protection_file,
-                options.target_jobs,
+                state, inputs, dataset, lambda report: options.parameters(report, data_dir, protection_file)
             )
             from .site import write_index
 
@@ -398,15 +393,7 @@ def _build(options: BuildOptions, echo) -> Summary:
 
 
 def _current_keys(
-    state: BuildState,
-    inputs: dict[str, Inputs],
-    dataset,
-    data_dir: Path,
-    min_count: int,
-    drop_personal_columns: bool = False,
-    mapping: Path | None = None,
-    protection_file: Path | None = None,
-    target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS,
+    state: BuildState, inputs: dict[str, Inputs], dataset, parameters_of: Callable[[Report], dict]
 ) -> set[str]:
     """Keys of the state whose fingerprint matches what the present inputs would give."""
     from ..selection import check_selection
@@ -422,10 +409,7 @@ def _current_keys(
             continue
         if report.kind not in inputs:
             continue
-        parameters = report_parameters(
-            report, data_dir, min_count, drop_personal_columns, mapping, protection_file, target_jobs
-        )
-        if entry.get("fingerprint") == inputs[report.kind].fingerprint(parameters):
+        if entry.get("fingerprint") == inputs[report.kind].fingerprint(parameters_of(report)):
             current.add(key)
     return current
 
@@ -463,15 +447,7 @@ def _run_pool(
             key=r.key,
             title=r.title,
             notebook=str((notebooks or {}).get(r.kind, notebook)),
-            parameters=report_parameters(
-                r,
-                data_dir,
-                options.min_count,
-                options.drop_personal_columns,
-                options.mapping,
-                out_dir / PROTECTION_FILE,
-                options.target_jobs,
-            ),
+            parameters=options.parameters(r, data_dir, out_dir / PROTECTION_FILE),
             out_dir=str(out_dir),
             html=str(r.html_path(out_dir)),
             ipynb=str(r.notebook_path(out_dir)),
