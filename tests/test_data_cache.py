@@ -28,8 +28,10 @@ def cache(data, tmp_path):
 
 
 def test_cached_dataset_is_the_validated_one(data, cache):
-    direct, cached = load_dataset(data), data_cache.load(cache, data, False)
-    assert cached is not None
+    direct, loaded = load_dataset(data), data_cache.load(cache, data, False)
+    assert loaded is not None
+    cached, certification = loaded
+    assert certification is None  # written without the certification protection
     pd.testing.assert_frame_equal(cached.employment, direct.employment, check_exact=True)
     pd.testing.assert_frame_equal(cached.holders, direct.holders, check_exact=True)
     assert cached.sources == direct.sources and cached.is_example == direct.is_example

@@ -3,17 +3,11 @@
 Data flow: load → validate → compute (indicators) → present (notebooks) → publish (build).
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .dataset import Dataset, load_dataset
 from .errors import DataError, Problem, TLAnalysisError, UsageError
 from .indicators import key_figures
+from .provenance import VERSION as __version__
 from .reference import FRANCE, Region, resolve_region
-
-try:
-    __version__ = version("tlanalysis")
-except PackageNotFoundError:  # running from a checkout that was not installed
-    __version__ = "0+unknown"
 
 __all__ = [
     "FRANCE",

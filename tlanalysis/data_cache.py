@@ -13,7 +13,6 @@ the build writes it to.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from pathlib import Path
 
@@ -28,8 +27,7 @@ def _listing(data_dir: Path) -> list[tuple[str, int, int]]:
 
 
 def _key(data_dir: Path, sources: dict, drop_personal_columns: bool, mapping: Path | None) -> dict:
-    from . import __version__
-    from .publish.cache import package_version, sources_hash
+    from .provenance import VERSION, library_hash, package_version
 
     return {
         "data_dir": str(Path(data_dir).resolve()),
@@ -37,8 +35,8 @@ def _key(data_dir: Path, sources: dict, drop_personal_columns: bool, mapping: Pa
         "sources": {name: [str(Path(s.path).resolve()), s.sha256] for name, s in sorted(sources.items())},
         "drop_personal_columns": bool(drop_personal_columns),
         "mapping": str(Path(mapping).resolve()) if mapping is not None else None,
-        "tlanalysis": __version__,
-        "library": sources_hash(),
+        "tlanalysis": VERSION,
+        "library": library_hash(),
         "pandas": package_version("pandas"),
     }
 
@@ -62,9 +60,11 @@ def write(
 
 
 def load(path: Path, data_dir: Path, drop_personal_columns: bool, mapping: Path | None = None):
-    """The `Dataset` of `data_dir` from the cache, or None when the cache is not that of the files
-    now in the folder (then the caller reads the folder)."""
+    """The `Dataset` of `data_dir` from the cache and the certification protection stored with it (or
+    None), or None when the cache is not that of the files now in the folder (then the caller reads
+    the folder)."""
     from .dataset import SourceFile
+    from .provenance import file_sha256
 
     try:
         with open(path, "rb") as handle:
@@ -72,17 +72,10 @@ def load(path: Path, data_dir: Path, drop_personal_columns: bool, mapping: Path 
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             return None
         dataset = document["dataset"]
-        sources = {
-            name: SourceFile(src.path, hashlib.sha256(Path(src.path).read_bytes()).hexdigest())
-            for name, src in dataset.sources.items()
-        }
+        sources = {name: SourceFile(src.path, file_sha256(src.path)) for name, src in dataset.sources.items()}
         current = _key(data_dir, sources, drop_personal_columns, mapping)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError):
         return None
     if document.get("key") != current:
         return None
-    if document.get("certification") is not None:
-        from .certification_disclosure import remember
-
-        remember(dataset, document["certification"])
-    return dataset
+    return dataset, document.get("certification")

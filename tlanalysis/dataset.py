@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from .errors import DataError, UsageError
 from .join import join_columns
 from .load import RawTable, find_table_source, has_table_source, read_table
 from .mapping import TableMapping, find_mapping, read_mapping
+from .provenance import data_fingerprint, file_sha256
 from .schema import ASSESSMENTS, EMPLOYMENT, HOLDERS
 
 
@@ -56,6 +56,12 @@ class Dataset:
                 pass
         stamps = [src.path.stat().st_mtime for src in self.sources.values() if src.path.is_file()]
         return dt.datetime.fromtimestamp(max(stamps), dt.UTC).date() if stamps else dt.date(1970, 1, 1)
+
+    @property
+    def fingerprint(self) -> str:
+        """The content hash of the data this was read from (every source file's SHA-256): what a
+        stored protection or cached data is keyed by."""
+        return data_fingerprint({name: source.sha256 for name, source in self.sources.items()})
 
     @property
     def years(self) -> list[int]:
@@ -136,7 +142,7 @@ def load_dataset(
 
 
 def _source(path: Path) -> SourceFile:
-    return SourceFile(path, hashlib.sha256(path.read_bytes()).hexdigest())
+    return SourceFile(path, file_sha256(path))
 
 
 def _read(data_dir: Path, table, table_mapping: TableMapping | None, sources: dict[str, SourceFile]) -> RawTable:

@@ -121,7 +121,13 @@ def _load_cached(
         if data_cache is not None:
             from .data_cache import load
 
-            dataset = load(data_cache, folder, drop_personal_columns, mapping)
+            cached = load(data_cache, folder, drop_personal_columns, mapping)
+            if cached is not None:
+                dataset, certification = cached
+                if certification is not None:
+                    from .certification_disclosure import remember
+
+                    remember(dataset, certification)
         _DATASETS[key] = dataset or load_dataset(folder, drop_personal_columns, mapping)
     return _DATASETS[key]
 

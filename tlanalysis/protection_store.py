@@ -22,7 +22,6 @@ never used silently. A notebook run without `protection_file` computes the prote
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -35,6 +34,7 @@ from .disclosure import NATIONAL_SCOPE, Masked, Protection, PublishedReports, pr
 from .errors import ParameterError
 from .indicators import holders_seen
 from .indicators import situation_by_cohort as _situation_by_cohort
+from .provenance import VERSION, library_hash
 from .reference import FRANCE, Region
 
 #: Version of the file layout.
@@ -50,22 +50,13 @@ class StaleProtectionError(ParameterError):
     """A protection file that is not the protection of the data, k and library at hand."""
 
 
-def data_fingerprint(dataset) -> str:
-    """Content hash of the data a `Dataset` was read from (its source files' SHA-256)."""
-    sources = {name: source.sha256 for name, source in sorted(dataset.sources.items())}
-    return hashlib.sha256(json.dumps(sources, sort_keys=True).encode("ascii")).hexdigest()
-
-
 def protection_key(dataset, min_count: int) -> dict:
     """What a protection depends on: the data, k, the package version and the library's content."""
-    from . import __version__
-    from .publish.cache import sources_hash
-
     return {
-        "data": data_fingerprint(dataset),
+        "data": dataset.fingerprint,
         "min_count": int(min_count),
-        "tlanalysis": __version__,
-        "library": sources_hash(),
+        "tlanalysis": VERSION,
+        "library": library_hash(),
     }
 
 
@@ -74,7 +65,7 @@ def compute(dataset, min_count: int) -> Protection:
     log = os.environ.get(LOG_VARIABLE)
     if log:
         with open(log, "a", encoding="utf-8") as handle:
-            handle.write(f"{os.getpid()} {data_fingerprint(dataset)} {int(min_count)}\n")
+            handle.write(f"{os.getpid()} {dataset.fingerprint} {int(min_count)}\n")
     return protect(dataset, min_count)
 
 
@@ -252,7 +243,6 @@ __all__ = [
     "StaleProtectionError",
     "StoredProtection",
     "compute",
-    "data_fingerprint",
     "load",
     "protection_key",
     "write",

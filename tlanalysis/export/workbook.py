@@ -414,7 +414,7 @@ def provenance_rows(
     """The rows every « Sources » sheet has, around its own: the example-data warning, `first` (what
     the workbook is), the date and folder of the data, `then` (definitions, rules), the tlanalysis
     version; after an empty row, the data files with their SHA-256 and the table each one holds."""
-    from ..report import _version
+    from ..provenance import VERSION
 
     warning: list[object] = ["Avertissement", EXAMPLE_NOTE, ""]
     rows: list[list[object]] = [
@@ -427,7 +427,7 @@ def provenance_rows(
             "données d'exemple livrées avec tlanalysis" if dataset.is_example else "",
         ],
         *(list(row) for row in then),
-        ["Produit avec", f"tlanalysis {_version()}", ""],
+        ["Produit avec", f"tlanalysis {VERSION}", ""],
         [],
         [
             Typed("Fichier de données", "header"),

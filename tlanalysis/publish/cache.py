@@ -17,68 +17,15 @@ Nothing here imports papermill, nbconvert or plotly: the no-op path stays fast.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .. import atomic
-from ..config import PACKAGE_DIR, PUBLISHED_DIR, REFERENCE_DIR
+from ..provenance import VERSION, file_sha256, folder_hash, json_sha256, library_hash, package_version
 
 STATE_FILE = ".tlanalysis-build.json"
 STATE_FORMAT = 1
-
-
-def _hash_files(paths: list[Path], root: Path, digest) -> None:
-    for path in sorted(paths):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-
-
-def data_hash(data_dir: Path) -> str:
-    """Content hash of the files of a data folder (names and bytes)."""
-    digest = hashlib.sha256()
-    files = [p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))]
-    _hash_files(files, data_dir, digest)
-    return digest.hexdigest()
-
-
-def _library_files() -> list[Path]:
-    """The package's files: sources and whatever data or templates sit next to them (not caches,
-    not the `_bundled` copies of the top-level folders, which are hashed on their own)."""
-    files = []
-    for path in PACKAGE_DIR.rglob("*"):
-        parts = path.relative_to(PACKAGE_DIR).parts
-        if (
-            path.is_file()
-            and parts[0] != "_bundled"
-            and "__pycache__" not in parts
-            and not any(part.startswith(".") for part in parts)
-            and path.suffix not in (".pyc", ".pyo")
-        ):
-            files.append(path)
-    return files
-
-
-@lru_cache(maxsize=1)
-def sources_hash() -> str:
-    """Content hash of the library: its sources (and files beside them) and the reference data it reads."""
-    digest = hashlib.sha256()
-    _hash_files(_library_files(), PACKAGE_DIR, digest)
-    for folder in (REFERENCE_DIR, PUBLISHED_DIR):
-        if folder.is_dir():
-            digest.update(folder.name.encode())
-            _hash_files([p for p in folder.iterdir() if p.is_file()], folder, digest)
-    return digest.hexdigest()
-
-
-def package_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "unknown"
 
 
 @dataclass(frozen=True)
@@ -94,22 +41,17 @@ class Inputs:
 
     @classmethod
     def collect(cls, notebook: Path, data_dir: Path, mode: str) -> Inputs:
-        from .. import __version__
-
         return cls(
-            notebook_sha256=hashlib.sha256(notebook.read_bytes()).hexdigest(),
-            data_sha256=data_hash(data_dir),
-            sources_sha256=sources_hash(),
-            tlanalysis_version=__version__,
+            notebook_sha256=file_sha256(notebook),
+            data_sha256=folder_hash(data_dir),
+            sources_sha256=library_hash(),
+            tlanalysis_version=VERSION,
             mode=mode,
             tools=f"plotly {package_version('plotly')}; nbconvert {package_version('nbconvert')}",
         )
 
     def fingerprint(self, parameters: dict) -> str:
-        payload = json.dumps(
-            {"inputs": self.__dict__, "parameters": parameters}, sort_keys=True, ensure_ascii=True, default=str
-        )
-        return hashlib.sha256(payload.encode("ascii")).hexdigest()
+        return json_sha256({"inputs": self.__dict__, "parameters": parameters})
 
 
 def file_stamp(path: Path) -> dict | None:

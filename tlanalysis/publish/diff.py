@@ -8,12 +8,12 @@ the reports do).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
+from ..provenance import file_sha256
 
 
 @dataclass
@@ -72,10 +72,6 @@ def _figures(html: Path) -> dict[str, object]:
     return _flatten(json.loads(html.with_suffix(".json").read_text(encoding="utf-8")).get("figures", {}))
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def compare_builds(old_dir: Path, new_dir: Path) -> BuildDiff:
     old, new = _reports(Path(old_dir)), _reports(Path(new_dir))
     diff = BuildDiff(added=sorted(set(new) - set(old)), removed=sorted(set(old) - set(new)))
@@ -86,7 +82,7 @@ def compare_builds(old_dir: Path, new_dir: Path) -> BuildDiff:
             for path in sorted(set(before) | set(after))
             if before.get(path) != after.get(path)
         ]
-        page_changed = _digest(old[key]) != _digest(new[key])
+        page_changed = file_sha256(old[key]) != file_sha256(new[key])
         if moved or page_changed:
             diff.changed.append(ReportChange(key, page_changed, moved))
         else:

@@ -13,10 +13,10 @@ notebook outputs do not carry (`include_plotlyjs=False`) — is put once in <hea
 from __future__ import annotations
 
 import copy
-import hashlib
 from pathlib import Path
 
 from .. import atomic
+from ..provenance import text_sha256
 
 TEMPLATE_NAME = "tlanalysis_report.html.j2"
 TEMPLATE = """{%- extends 'index.html.j2' -%}
@@ -46,7 +46,7 @@ def plotly_js_version(path: Path) -> str:
     for token in head.split():
         if token.startswith("v") and token[1:2].isdigit():
             return token[1:]
-    from .cache import package_version
+    from ..provenance import package_version
 
     return "py" + package_version("plotly")
 
@@ -105,7 +105,7 @@ class Exporter:
 
     def _css_link(self, name: str, source: str) -> str:
         stem = Path(name).stem
-        digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+        digest = text_sha256(source)[:12]
         asset = f"nbconvert-{stem}-{digest}.css"
         target = self.assets_dir / asset
         if not target.is_file():  # content-addressed: concurrent writers write the same bytes

@@ -245,11 +245,11 @@ _MAP_START, _MAP_END = "<!-- carte ", "<!-- /carte -->"
 def _map_html(out_dir: Path, inputs: dict) -> str:
     """The map of the index. Drawing it needs plotly, which a no-op build must not import: the map of
     the index already on disk is kept when it was made from the same inputs and library."""
-    from .cache import sources_hash
+    from ..provenance import library_hash
 
     digest = hashlib.sha256(
         json.dumps({**inputs, "values": {k: str(v) for k, v in inputs["values"].items()}}, sort_keys=True).encode()
-        + sources_hash().encode()
+        + library_hash().encode()
     ).hexdigest()[:16]
     start = f"{_MAP_START}{digest} -->"
     try:

@@ -53,7 +53,6 @@ from .holders import (
 )
 from .html import Card, Chart, Html, esc, report_css, table_html
 from .masking import CHART_NOTE
-from .methods import _version as _version  # re-exported for the workbook
 from .methods import certification_html, disclosure_rules, methods_html
 from .notebook import (
     SECTIONS,

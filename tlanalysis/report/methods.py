@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..disclosure import MAX_PLACE_SHARE, MIN_PLACES
 from ..formatting import fmt_int, fmt_pct
+from ..provenance import VERSION
 from ..reference import certification
 from .context import ReportContext
 from .headline import example_banner_html
@@ -164,17 +165,8 @@ def methods_html(ctx: ReportContext | None = None) -> Html:
         )
         if ctx.dataset.is_example:
             parts.append(example_banner_html())
-    parts.append(p(f"Produit avec tlanalysis {_version()}.", "tl-note"))
+    parts.append(p(f"Produit avec tlanalysis {VERSION}.", "tl-note"))
     return section(*parts)
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("tlanalysis")
-    except PackageNotFoundError:
-        return "(version inconnue)"
 
 
 __all__ = ["certification_html", "disclosure_rules", "methods_html"]
