@@ -34,9 +34,9 @@ BASELINE = "b58ea7a"
 _MEASURE = r"""
 import json, sys, time
 from pathlib import Path
-from tlanalysis.certification_disclosure import CertificationProtection
-from tlanalysis.dataset import load_dataset
-from tlanalysis.disclosure import protect
+from tlanalysis.protect.certification import CertificationProtection
+from tlanalysis.validate.dataset import load_dataset
+from tlanalysis.protect.annual import protect
 
 folder, mode, audit = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 data = load_dataset(folder)

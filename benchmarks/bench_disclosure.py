@@ -39,11 +39,11 @@ CHILD = r"""
 import importlib, json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
-from tlanalysis.load import RawTable
+from tlanalysis.load.tables import RawTable
 from tlanalysis.reference import FRANCE
 from tlanalysis.sample import make_national
 from tlanalysis.schema import EMPLOYMENT, HOLDERS
-from tlanalysis.validate import validate_table
+from tlanalysis.validate.table import validate_table
 
 def tidy(frame, table):
     raw = frame.astype("string")
@@ -53,7 +53,7 @@ def tidy(frame, table):
 n, algorithm = int(sys.argv[1]), sys.argv[2]
 employment, holders = make_national(n)
 employment, holders = tidy(employment, EMPLOYMENT), tidy(holders, HOLDERS)
-module = importlib.import_module("_disclosure_v1" if algorithm == "v1" else "tlanalysis.disclosure")
+module = importlib.import_module("_disclosure_v1" if algorithm == "v1" else "tlanalysis.protect.annual")
 start, cpu = time.perf_counter(), time.process_time()
 p = module.Protection(employment, holders, 5)
 elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu

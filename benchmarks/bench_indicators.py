@@ -22,8 +22,8 @@ RESULTS = Path(__file__).parent / "results"
 
 CHILD = r"""
 import json, resource, sys, time
-from tlanalysis.dataset import load_dataset
-from tlanalysis.indicators import key_figures
+from tlanalysis.validate.dataset import load_dataset
+from tlanalysis.compute.indicators import key_figures
 from tlanalysis.reference import FRANCE, resolve_region
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()

@@ -2,7 +2,7 @@
 
 Writes an employment sheet of 2k, 20k and 100k rows with openpyxl (as analysts' exports are),
 then reads it through pandas with calamine and openpyxl; the same for .ods (2k and 20k rows,
-written with odfpy) with calamine and odf. Cells are read as `tlanalysis.load` reads them. The
+written with odfpy) with calamine and odf. Cells are read as `tlanalysis.load.tables` reads them. The
 ratios decide the engine `load.py` uses for each format. Usage: python benchmarks/bench_load.py
 """
 

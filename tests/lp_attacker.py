@@ -1,4 +1,4 @@
-"""An attacker by linear programming, written independently of `tlanalysis.disclosure`.
+"""An attacker by linear programming, written independently of `tlanalysis.protect.annual`.
 
 It reads every figure the reports publish, through the public API the reports use
 (`Protection.figures`, `Protection.situation_by_cohort`, `Protection.jobs_by_region`): key
@@ -30,8 +30,8 @@ from scipy import sparse
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
-from tlanalysis.disclosure import is_masked
-from tlanalysis.indicators import CONTRACTS, ROLES, SITUATIONS
+from tlanalysis.compute.indicators import CONTRACTS, ROLES, SITUATIONS
+from tlanalysis.protect.masked import is_masked
 from tlanalysis.schema import HOLDERS
 
 STATUSES = HOLDERS.column("status_at_entry").allowed_values
@@ -40,7 +40,7 @@ TOLERANCE = 1e-6
 
 
 def trajectory_group(status: str, situation: str, created: bool, changed: bool) -> str | None:
-    """The trajectory group, from the definitions in tlanalysis/indicators.py's docstring."""
+    """The trajectory group, from the definitions in tlanalysis/compute/indicators.py's docstring."""
     employed = situation in EMPLOYED
     if status == "demandeur_emploi":
         return "demandeur_emploi_vers_actif" if employed else None

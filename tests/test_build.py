@@ -91,10 +91,11 @@ def test_index_shows_only_protected_figures(fixture_site):
     from test_disclosure_rendered import chart_numbers, page_numbers, plotted_charts
 
     from tlanalysis import load_dataset
-    from tlanalysis.compare import change_since
-    from tlanalysis.disclosure import is_masked, protect
-    from tlanalysis.formatting import fmt_int, fmt_pct, plain_spaces
+    from tlanalysis.protect.annual import protect
+    from tlanalysis.protect.compare import change_since
+    from tlanalysis.protect.masked import is_masked
     from tlanalysis.reference import FRANCE, find_region
+    from tlanalysis.report.formatting import fmt_int, fmt_pct, plain_spaces
 
     protection = protect(load_dataset(), 5)
     allowed = {"5", "2021", "2020", str(len(SLUGS_2021))}

@@ -14,8 +14,8 @@ import nbformat
 import pytest
 from conftest import build, marked_env
 
-from tlanalysis import protection_store
 from tlanalysis.config import REPORT_NOTEBOOK, SAMPLE_DATA_DIR
+from tlanalysis.protect import store as protection_store
 
 pytestmark = pytest.mark.slow
 
@@ -87,6 +87,6 @@ def test_protection_is_computed_once_and_reused(tmp_path):
     assert "4 built, 0 up to date" in changed.stdout
     assert "protection of every report of the data: computed in" in changed.stdout
     assert len(computed(log)) == 2
-    from tlanalysis.dataset import load_dataset
+    from tlanalysis.validate.dataset import load_dataset
 
     assert protection_store.stored_key(stored) == protection_store.protection_key(load_dataset(data), 5)

@@ -299,8 +299,8 @@ def test_cross_row_errors_name_file_row_and_column(tmp_path):
 def test_sample_assessments_agree_with_the_holders():
     """The bundled NA cohorts: every training holder is certified by the jury in their certification year
     (resits included), and the jury certified nobody else."""
-    from tlanalysis.certification import candidate_results
-    from tlanalysis.dataset import load_dataset
+    from tlanalysis.compute.certification import candidate_results
+    from tlanalysis.validate.dataset import load_dataset
 
     data = load_dataset()
     candidates = candidate_results(data.assessments).set_index("candidate_id")

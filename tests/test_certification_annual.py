@@ -9,10 +9,11 @@ from __future__ import annotations
 import pytest
 from test_certification_report import Attacker, K, promotion_attack
 
-from tlanalysis.certification_disclosure import CertificationProtection
-from tlanalysis.dataset import load_dataset
-from tlanalysis.disclosure import is_masked, protect
+from tlanalysis.protect.annual import protect
+from tlanalysis.protect.certification import CertificationProtection
+from tlanalysis.protect.masked import is_masked
 from tlanalysis.reference import FRANCE, find_region
+from tlanalysis.validate.dataset import load_dataset
 
 ALL_YEARS = 9999
 

@@ -15,13 +15,14 @@ from conftest import build
 from openpyxl import load_workbook
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from tlanalysis.certification import blocs, competency_blocs
-from tlanalysis.certification_disclosure import CertificationProtection
+from tlanalysis.compute.certification import blocs, competency_blocs
 from tlanalysis.config import SAMPLE_DATA_DIR
-from tlanalysis.dataset import load_dataset
-from tlanalysis.disclosure import SECONDARY, SMALL_COUNT, Masked, is_masked, protect
-from tlanalysis.formatting import plain_spaces
+from tlanalysis.protect.annual import protect
+from tlanalysis.protect.certification import CertificationProtection
+from tlanalysis.protect.masked import SECONDARY, SMALL_COUNT, Masked, is_masked
 from tlanalysis.reference import FRANCE, find_region
+from tlanalysis.report.formatting import plain_spaces
+from tlanalysis.validate.dataset import load_dataset
 
 K = 5
 ROUTES = ("formation", "vae", "candidat_libre")

@@ -8,9 +8,9 @@ import plotly.io as pio
 import pytest
 
 import tlanalysis as tl
-from tlanalysis import charts
-from tlanalysis.formatting import PLOTLY_SEPARATORS, plain_spaces
-from tlanalysis.indicators import holders_seen, situation_by_cohort
+from tlanalysis.compute.indicators import holders_seen, situation_by_cohort
+from tlanalysis.report import charts
+from tlanalysis.report.formatting import PLOTLY_SEPARATORS, plain_spaces
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,12 @@ import shutil
 import pandas as pd
 import pytest
 
-from tlanalysis import data_cache, report
+from tlanalysis import report
 from tlanalysis.config import SAMPLE_DATA_DIR
-from tlanalysis.dataset import load_dataset
 from tlanalysis.errors import ParameterError
-from tlanalysis.params import validate_parameters
+from tlanalysis.report.params import validate_parameters
+from tlanalysis.validate import cache as data_cache
+from tlanalysis.validate.dataset import load_dataset
 
 
 @pytest.fixture()
@@ -59,7 +60,7 @@ def test_other_options_or_broken_files_are_not_used(data, cache, tmp_path):
 
 def test_report_from_the_cache_is_the_same(data, cache):
     direct = report.ReportContext.from_parameters(validate_parameters(2019, "75", data, render="report"))
-    from tlanalysis import params as params_module
+    from tlanalysis.report import params as params_module
 
     params_module._DATASETS.clear()  # or the folder's dataset read just above is reused
     cached_params = validate_parameters(2019, "75", data, render="report", data_cache=str(cache))
@@ -85,8 +86,8 @@ def test_kernels_take_the_stored_certification_protection_only_for_its_target_jo
     """A report asking for the build's target jobs (in any order) gets the protection stored with the data;
     one asking for others computes its own. The stored one is marked (every year of certification one
     earlier), so that the figures tell which protection a report used."""
-    from tlanalysis import params as params_module
-    from tlanalysis.certification_disclosure import CertificationProtection
+    from tlanalysis.protect.certification import CertificationProtection
+    from tlanalysis.report import params as params_module
     from tlanalysis.report.certification import CertificationContext
 
     dataset = load_dataset(data)

@@ -1,4 +1,4 @@
-"""Statistical disclosure control (tlanalysis.disclosure).
+"""Statistical disclosure control (tlanalysis.protect.annual).
 
 Unit tests of each rule, and an ATTACKER written independently of the implementation:
 it reads every number the protected reports show (`Protection.figures`,
@@ -31,14 +31,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tlanalysis import load_dataset
-from tlanalysis.dataset import Dataset
-from tlanalysis.disclosure import Masked, Protection, is_masked, masked_label, plottable, protect
+from tlanalysis.compute.indicators import CONTRACTS, ROLES, SITUATIONS, TRAJECTORIES, key_figures
 from tlanalysis.errors import UsageError
-from tlanalysis.indicators import CONTRACTS, ROLES, SITUATIONS, TRAJECTORIES, key_figures
-from tlanalysis.load import RawTable
+from tlanalysis.load.tables import RawTable
+from tlanalysis.protect.annual import Protection, protect
+from tlanalysis.protect.masked import Masked, is_masked, masked_label, plottable
 from tlanalysis.reference import FRANCE, find_region
 from tlanalysis.schema import EMPLOYMENT, HOLDERS
-from tlanalysis.validate import validate_table
+from tlanalysis.validate.dataset import Dataset
+from tlanalysis.validate.table import validate_table
 
 STATUSES = HOLDERS.column("status_at_entry").allowed_values
 EMPLOYED = ("facilitation", "autre_coordination", "autre_emploi")
@@ -117,7 +118,7 @@ def _is_prime(p: int) -> bool:
 
 
 def _group(status: str, situation: str, created: bool, changed: bool) -> str | None:
-    """Trajectory group, from the definitions in tlanalysis/indicators.py's docstring."""
+    """Trajectory group, from the definitions in tlanalysis/compute/indicators.py's docstring."""
     employed = situation in EMPLOYED
     if status == "demandeur_emploi":
         return "demandeur_emploi_vers_actif" if employed else None

@@ -26,12 +26,13 @@ from test_disclosure import (
 )
 
 from tlanalysis import load_dataset
-from tlanalysis.disclosure import Masked, Protection, is_masked
-from tlanalysis.indicators import SITUATIONS
+from tlanalysis.compute.indicators import SITUATIONS
+from tlanalysis.protect.annual import Protection
+from tlanalysis.protect.masked import Masked, is_masked
 from tlanalysis.reference import FRANCE
 from tlanalysis.sample import make_national
 from tlanalysis.schema import EMPLOYMENT, HOLDERS
-from tlanalysis.validate import validate_table
+from tlanalysis.validate.table import validate_table
 
 
 def audit(employment, holders, k: int = 5, exact: bool = True) -> LPAttacker:
@@ -127,7 +128,7 @@ def test_the_sample_resists_the_lp_attacker():
 def _tidy(frame, table):
     from pathlib import Path
 
-    from tlanalysis.load import RawTable
+    from tlanalysis.load.tables import RawTable
 
     raw = frame.astype("string")
     raw.index = raw.index + 2

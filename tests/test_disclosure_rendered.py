@@ -37,11 +37,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tlanalysis import charts, load_dataset, report
-from tlanalysis.dataset import Dataset, SourceFile
-from tlanalysis.disclosure import Protection, is_masked
+from tlanalysis import load_dataset, report
+from tlanalysis.compute.indicators import CONTRACTS, ROLES, SITUATIONS, TRAJECTORIES, holders_seen, key_figures, share
+from tlanalysis.compute.indicators import situation_by_cohort as raw_cohort_table
 from tlanalysis.export.workbook import Withheld, workbook_sheets
-from tlanalysis.formatting import (
+from tlanalysis.load.tables import RawTable
+from tlanalysis.protect.annual import Protection
+from tlanalysis.protect.masked import is_masked
+from tlanalysis.reference import FRANCE, find_region
+from tlanalysis.report import charts
+from tlanalysis.report.formatting import (
     CONTRACT_SHORT,
     fmt_date,
     fmt_int,
@@ -53,14 +58,11 @@ from tlanalysis.formatting import (
     status_label,
     trajectory_label,
 )
-from tlanalysis.indicators import CONTRACTS, ROLES, SITUATIONS, TRAJECTORIES, holders_seen, key_figures, share
-from tlanalysis.indicators import situation_by_cohort as raw_cohort_table
-from tlanalysis.load import RawTable
-from tlanalysis.params import ReportParameters
-from tlanalysis.reference import FRANCE, find_region
+from tlanalysis.report.params import ReportParameters
 from tlanalysis.report.published_figures import typeset
 from tlanalysis.schema import EMPLOYMENT, HOLDERS
-from tlanalysis.validate import validate_table
+from tlanalysis.validate.dataset import Dataset, SourceFile
+from tlanalysis.validate.table import validate_table
 
 STATUSES = HOLDERS.column("status_at_entry").allowed_values
 CHECKED_SECTIONS = ("title", "key_figures", "employment", "regions", "holders", "methods", "appendix")
@@ -501,7 +503,7 @@ def check_tables(ctx, e: Expected, sections: dict[str, str]) -> None:
 
 
 def _contract_label(key: str) -> str:
-    from tlanalysis.formatting import contract_label
+    from tlanalysis.report.formatting import contract_label
 
     return contract_label(key)
 
@@ -564,7 +566,7 @@ def check_charts(ctx, e: Expected, sections: dict[str, str]) -> None:
             ):
                 (group,) = [
                     g
-                    for g, (status, outcome) in charts._TRAJECTORY_FLOWS.items()
+                    for g, (status, outcome) in charts.builders._TRAJECTORY_FLOWS.items()
                     if html.escape(status_label(status), quote=False) == labels[s] and outcome == labels[t]
                 ]
                 count = hold["trajectory_counts"][group]

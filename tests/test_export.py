@@ -13,8 +13,6 @@ import re
 import shutil
 import struct
 import subprocess
-import sys
-import types
 import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
@@ -26,9 +24,10 @@ from tools import require_tool
 
 from tlanalysis.errors import TLAnalysisError
 from tlanalysis.export import ExportError, find_chromium
-from tlanalysis.formatting import plain_spaces
-from tlanalysis.params import validate_parameters
+from tlanalysis.protect.masked import SECONDARY, SMALL_COUNT, Masked
 from tlanalysis.report import ReportContext, employment_charts
+from tlanalysis.report.formatting import plain_spaces
+from tlanalysis.report.params import validate_parameters
 
 DATA_DATE = dt.date(2022, 5, 4)
 DATE_FR = "4 mai 2022"
@@ -372,68 +371,47 @@ def test_workbook_keeps_the_secret_of_small_groups(tmp_path):
     assert "Régions" in wb.sheetnames and _rows(wb["Régions"])[0] == ("Région", "Code INSEE", "Emplois", "Part")
 
 
-def test_workbook_writes_values_the_disclosure_module_masks(monkeypatch, tmp_path):
-    """A masked marker from `tlanalysis.disclosure` is written as its text, never as a number."""
+def test_workbook_writes_masked_values_as_their_label(tmp_path):
+    """A masked figure (`tlanalysis.protect.masked.Masked`) is written as its text, never as a number."""
     from tlanalysis.export import workbook
 
-    class Suppressed:
-        def __str__(self) -> str:
-            return "< 5"
-
-    fake = types.ModuleType("tlanalysis.disclosure")
-    fake.is_masked = lambda value: isinstance(value, Suppressed)
-    monkeypatch.setitem(sys.modules, "tlanalysis.disclosure", fake)
-    workbook._disclosure_is_masked.cache_clear()
-    try:
-        sheet = workbook.Sheet(
-            "Test",
-            ["Libellé", "Nombre", "Part"],
-            ["text", "count", "share"],
-            [["a", Suppressed(), 0.5], ["b", 12, Suppressed()]],
-        )
-        data = workbook.workbook_bytes([sheet], data_date=DATA_DATE, title="test")
-    finally:
-        workbook._disclosure_is_masked.cache_clear()
+    small, secret = Masked(SMALL_COUNT), Masked(SECONDARY)
+    sheet = workbook.Sheet(
+        "Test",
+        ["Libellé", "Nombre", "Part"],
+        ["text", "count", "share"],
+        [["a", small, 0.5], ["b", 12, Masked(SECONDARY, share=True)], ["c", secret, None]],
+    )
+    data = workbook.workbook_bytes([sheet], data_date=DATA_DATE, title="test")
     (tmp_path / "t.xlsx").write_bytes(data)
     rows = _rows(openpyxl.load_workbook(tmp_path / "t.xlsx")["Test"])
-    assert rows[1] == ("a", "< 5", 0.5) and rows[2] == ("b", 12, "< 5")
+    assert rows[1] == ("a", "< 5", 0.5) and rows[2] == ("b", 12, "secret") and rows[3][:2] == ("c", "secret")
 
 
-def test_workbook_takes_masked_figures_as_they_come(monkeypatch, na_2019, tmp_path):
-    """Figures protected by `tlanalysis.disclosure` hold masked text anywhere: nothing derived from one
+def test_workbook_takes_masked_figures_as_they_come(na_2019, tmp_path):
+    """Figures protected by `tlanalysis.protect.annual` hold masked text anywhere: nothing derived from one
     (a share on a masked base, a total) is computed, and no masked figure becomes a number."""
-    from tlanalysis.export import workbook
-
-    class Suppressed(str):
-        pass
-
-    fake = types.ModuleType("tlanalysis.disclosure")
-    fake.is_masked = lambda value: isinstance(value, Suppressed)
-    monkeypatch.setitem(sys.modules, "tlanalysis.disclosure", fake)
-    workbook._disclosure_is_masked.cache_clear()
     # Raw figures and cohort table of the report, masked here by hand with the fake module's marker.
-    from tlanalysis.indicators import holders_seen, key_figures, situation_by_cohort
+    from tlanalysis.compute.indicators import holders_seen, key_figures, situation_by_cohort
+    from tlanalysis.export import workbook
 
     ds = na_2019.dataset
     figures = key_figures(ds.employment, ds.holders, 2019, na_2019.region)
     raw_cohorts = situation_by_cohort(holders_seen(ds.holders, 2019, na_2019.region))
     jobs, hold = figures["jobs"], figures["holders"]
-    jobs["total"] = jobs["trend"]["2019"] = jobs["facilitation_share"] = Suppressed("secret")
-    jobs["growth_since_first_year"] = Suppressed("secret")
-    jobs["by_contract"]["CDD"] = Suppressed("secret")
-    hold["n"] = Suppressed("< 5")
-    hold["situation_counts"]["autre"] = Suppressed("< 5")
+    jobs["total"] = jobs["trend"]["2019"] = jobs["facilitation_share"] = Masked(SECONDARY)
+    jobs["growth_since_first_year"] = Masked(SECONDARY)
+    jobs["by_contract"]["CDD"] = Masked(SECONDARY)
+    hold["n"] = Masked(SMALL_COUNT)
+    hold["situation_counts"]["autre"] = Masked(SMALL_COUNT)
     cohorts = raw_cohorts.astype(object)  # as `Protection.situation_by_cohort` gives it
     cohorts["total"] = raw_cohorts.sum(axis=1).astype(object)
-    cohorts.iloc[0, 0] = Suppressed("secret")
-    cohorts.iloc[1, -1] = Suppressed("< 5")
-    try:
-        ctx = ReportContext(na_2019.params, figures)
-        wb = openpyxl.load_workbook(
-            workbook.key_figures_workbook(ctx, tmp_path / "m.xlsx", data_date=DATA_DATE, cohort_table=cohorts)
-        )
-    finally:
-        workbook._disclosure_is_masked.cache_clear()
+    cohorts.iloc[0, 0] = Masked(SECONDARY)
+    cohorts.iloc[1, -1] = Masked(SMALL_COUNT)
+    ctx = ReportContext(na_2019.params, figures)
+    wb = openpyxl.load_workbook(
+        workbook.key_figures_workbook(ctx, tmp_path / "m.xlsx", data_date=DATA_DATE, cohort_table=cohorts)
+    )
     key = _by_label(wb["Chiffres clés"])
     assert key["Emplois recensés en 2019"] == "secret" and key["Emplois en CDI"] == 195
     assert key["Titulaires de la certification suivis"] == "< 5"
@@ -447,18 +425,6 @@ def test_workbook_takes_masked_figures_as_they_come(monkeypatch, na_2019, tmp_pa
     promotions = _rows(wb["Promotions"])
     assert promotions[1][:3] == ("NA-2015-1", 2015, "secret") and promotions[1][-1] == 28
     assert promotions[2][-1] == "< 5" and set(promotions[2][2:-1]) == {"secret"}  # no detail for a hidden size
-
-
-def test_workbook_without_a_disclosure_module(monkeypatch):
-    from tlanalysis.export import workbook
-
-    monkeypatch.setitem(sys.modules, "tlanalysis.disclosure", None)  # import fails as if absent
-    workbook._disclosure_is_masked.cache_clear()
-    try:
-        assert workbook.masked_text(3) is None
-        assert workbook.masked_text(workbook.Withheld("< 5")) == "< 5"
-    finally:
-        workbook._disclosure_is_masked.cache_clear()
 
 
 # --- the certification workbooks -----------------------------------------------------------------
@@ -484,10 +450,10 @@ def certification_workbook(certification_na_2019, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def dossier_workbook(tmp_path_factory):
-    from tlanalysis.certification import certification_figures
-    from tlanalysis.dataset import load_dataset
+    from tlanalysis.compute.certification import certification_figures
     from tlanalysis.export.dossier import write_dossier
     from tlanalysis.reference import FRANCE
+    from tlanalysis.validate.dataset import load_dataset
 
     ds = load_dataset()
     figures = certification_figures(ds.holders, ds.assessments, FRANCE, TWO_JOBS)

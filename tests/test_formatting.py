@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tlanalysis.formatting import (
+from tlanalysis.report.formatting import (
     MISSING,
     NBSP,
     NNBSP,

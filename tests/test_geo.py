@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tlanalysis.geo import GEOJSON_PATH, inset_boxes, regions_geojson
 from tlanalysis.reference import regions
+from tlanalysis.reference.boundaries import GEOJSON_PATH, inset_boxes, regions_geojson
 
 ROOT = Path(__file__).resolve().parents[1]
 OVERSEAS = {"01", "02", "03", "04", "06"}

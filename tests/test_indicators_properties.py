@@ -7,11 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tlanalysis.indicators import CONTRACTS, ROLES, SITUATIONS, key_figures, trajectory_groups
-from tlanalysis.load import RawTable
+from tlanalysis.compute.indicators import CONTRACTS, ROLES, SITUATIONS, key_figures, trajectory_groups
+from tlanalysis.load.tables import RawTable
 from tlanalysis.reference import FRANCE, find_region, regions
 from tlanalysis.schema import EMPLOYMENT, HOLDERS
-from tlanalysis.validate import validate_table
+from tlanalysis.validate.table import validate_table
 
 CODES = ["75", "76", "04", "53"]
 STATUSES = HOLDERS.column("status_at_entry").allowed_values

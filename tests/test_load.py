@@ -8,8 +8,8 @@ import pytest
 from openpyxl import Workbook
 from test_validate_cli import EMPLOYMENT, HOLDERS, make_data
 
-from tlanalysis.dataset import load_dataset
 from tlanalysis.errors import DataError
+from tlanalysis.validate.dataset import load_dataset
 
 FRENCH = (
     "Année;Région;Tiers-lieu;Type de contrat;Intitulé du poste;Nombre\r\n"

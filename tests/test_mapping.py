@@ -12,12 +12,12 @@ from _cli import run_cli
 from openpyxl import Workbook
 from test_validate_cli import HOLDERS, snapshot
 
-from tlanalysis.dataset import load_dataset
 from tlanalysis.errors import DataError
-from tlanalysis.geography import commune_departement, departements, find_departement
-from tlanalysis.params import validate_parameters
 from tlanalysis.reference import regions
-from tlanalysis.templates import census_example
+from tlanalysis.reference.geography import commune_departement, departements, find_departement
+from tlanalysis.report.params import validate_parameters
+from tlanalysis.validate.dataset import load_dataset
+from tlanalysis.validate.templates import census_example
 
 
 def _folder(tmp_path: Path, files: dict[str, str], holders: bool = True) -> Path:
@@ -249,8 +249,8 @@ def test_header_row_beyond_the_file_and_a_missing_mapping_parameter(tmp_path):
 
 def test_wide_margins_reach_the_reports_exactly_through_disclosure(tmp_path):
     """The signed pairs of the wide layout keep every published margin exact after disclosure control."""
-    from tlanalysis.disclosure import Protection
-    from tlanalysis.indicators import key_figures
+    from tlanalysis.compute.indicators import key_figures
+    from tlanalysis.protect.annual import Protection
     from tlanalysis.reference import resolve_region
 
     mapping = (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tlanalysis import charts
-from tlanalysis.disclosure import Masked
-from tlanalysis.formatting import fmt_int, plain_spaces
+from tlanalysis.protect.masked import Masked
 from tlanalysis.reference import regions
+from tlanalysis.report import charts
+from tlanalysis.report.formatting import fmt_int, plain_spaces
 
 VALUES = {"75": 1234, "53": 120, "76": Masked("secondary"), "04": 12, "11": 300, "06": None}
 HOVER = {c: f"Région {c}<br>{fmt_int(v)} emplois" for c, v in VALUES.items()}
@@ -34,7 +34,7 @@ def test_values_masked_and_missing_regions(figure):
     assert dict(zip(data.locations, data.z, strict=True)) == {"04": 12, "11": 300, "53": 120, "75": 1234}
     assert list(masked.locations) == ["76"] and masked.showscale is False
     assert {c for c, _ in masked.colorscale} == {0, 1} and {col for _, col in masked.colorscale} == {
-        charts.MASKED_COLOUR
+        charts.maps.MASKED_COLOUR
     }
     assert "secret" in masked.customdata[0][0]
     assert "06" in empty.locations and "76" not in empty.locations
@@ -43,10 +43,10 @@ def test_values_masked_and_missing_regions(figure):
 
 
 def test_no_base_layer_and_the_source_credited(figure):
-    assert figure.layout.geo.visible is False and tuple(figure.layout.geo.lonaxis.range) == charts.MAP_LON_RANGE
+    assert figure.layout.geo.visible is False and tuple(figure.layout.geo.lonaxis.range) == charts.maps.MAP_LON_RANGE
     assert "IGN Admin Express" in figure.layout.annotations[-1].text
     markup = charts.chart_html(figure, "chart-map")
-    assert markup.startswith(charts.GEO_OFFLINE_SCRIPT)
+    assert markup.startswith(charts.display.GEO_OFFLINE_SCRIPT)
     assert "cdn" not in markup.lower() and "https://" not in markup.replace("https://github.com", "")
 
 

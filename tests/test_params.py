@@ -6,7 +6,7 @@ import pytest
 
 from tlanalysis.config import SAMPLE_DATA_DIR
 from tlanalysis.errors import ParameterError, UsageError
-from tlanalysis.params import validate_parameters
+from tlanalysis.report.params import validate_parameters
 
 
 def test_integer_region_explains_the_lost_leading_zero():

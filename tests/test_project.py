@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tlanalysis.templates import render_markdown
+from tlanalysis.validate.templates import render_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,7 +58,7 @@ def test_readme_opens_with_the_build_and_test_commands():
     assert test in (ROOT / ".ci" / "run").read_text(), ".ci/run must run the README's test command verbatim"
 
 
-CHECK_COMMAND = "ruff check . && ruff format --check . && mypy"
+CHECK_COMMAND = "ruff check . && ruff format --check . && mypy && lint-imports"
 
 
 def test_readme_check_command_runs_on_ci_before_the_tests():

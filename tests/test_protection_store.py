@@ -12,13 +12,15 @@ import shutil
 import pandas as pd
 import pytest
 
-from tlanalysis import protection_store, report
+from tlanalysis import report
 from tlanalysis.config import SAMPLE_DATA_DIR
-from tlanalysis.dataset import load_dataset
-from tlanalysis.disclosure import Masked, protect
 from tlanalysis.errors import ParameterError
-from tlanalysis.params import validate_parameters
-from tlanalysis.protection_store import StaleProtectionError
+from tlanalysis.protect import store as protection_store
+from tlanalysis.protect.annual import protect
+from tlanalysis.protect.masked import Masked
+from tlanalysis.protect.store import StaleProtectionError
+from tlanalysis.report.params import validate_parameters
+from tlanalysis.validate.dataset import load_dataset
 
 
 def _mask(value: Masked) -> tuple:

@@ -11,7 +11,7 @@ import pytest
 
 from tlanalysis.config import PUBLISHED_DIR, REFERENCE_DIR
 from tlanalysis.errors import UsageError
-from tlanalysis.published import (
+from tlanalysis.reference.published import (
     COLUMNS,
     QUALIFIERS,
     SEED_SOURCE_URL,

@@ -6,10 +6,10 @@ import html
 
 import pytest
 
-from tlanalysis import charts
-from tlanalysis.disclosure import Masked, plottable
-from tlanalysis.formatting import fmt_int, fmt_number, fmt_pct, fmt_pct_more_than, plain_spaces
+from tlanalysis.protect.masked import Masked, plottable
+from tlanalysis.report import charts
 from tlanalysis.report.appendix import _Hole, _holed
+from tlanalysis.report.formatting import fmt_int, fmt_number, fmt_pct, fmt_pct_more_than, plain_spaces
 from tlanalysis.report.masking import cohorts_phrase, legend, share_of, year_span
 
 SMALL, SECONDARY, RULE = Masked("small_count", 5), Masked("secondary", 5), Masked("business_rule", 5)

@@ -19,10 +19,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tlanalysis import charts, report
+from tlanalysis import report
 from tlanalysis.config import REPORT_NOTEBOOK, SAMPLE_DATA_DIR
-from tlanalysis.formatting import plain_spaces
-from tlanalysis.params import validate_parameters
+from tlanalysis.report import charts
+from tlanalysis.report.formatting import plain_spaces
+from tlanalysis.report.params import validate_parameters
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -215,7 +216,7 @@ def test_reconciliation_appendix(na_2019):
 
 def test_reconciliation_never_compares_a_masked_figure(na_2019, monkeypatch):
     """A masked computed figure is shown masked and not compared: « concorde » would say where it lies."""
-    from tlanalysis.disclosure import Masked
+    from tlanalysis.protect.masked import Masked
 
     figures = copy.deepcopy(na_2019.figures)
     figures["jobs"]["by_contract"]["CDI"] = Masked("business_rule")

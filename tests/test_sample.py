@@ -167,7 +167,7 @@ def test_national_subset_is_the_full_data_restricted(national):
 
 
 def test_national_folder_is_valid_input(tmp_path):
-    from tlanalysis.dataset import load_dataset
+    from tlanalysis.validate.dataset import load_dataset
 
     write_national(tmp_path / "national", n_regions=2)
     dataset = load_dataset(tmp_path / "national")

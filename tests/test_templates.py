@@ -3,8 +3,8 @@
 from _cli import run_cli
 from openpyxl import load_workbook
 
-from tlanalysis.dataset import load_dataset
 from tlanalysis.schema import TABLES
+from tlanalysis.validate.dataset import load_dataset
 
 
 def test_templates_are_readable_inputs_with_allowed_values(tmp_path):
@@ -32,7 +32,7 @@ def test_template_mapping_file_changes_nothing_and_documents_every_key(tmp_path)
     import re
     import tomllib
 
-    from tlanalysis.mapping import _TABLE_KEYS
+    from tlanalysis.load.mapping import _TABLE_KEYS
 
     assert run_cli("template", tmp_path).returncode == 0
     text = (tmp_path / "tlanalysis.toml").read_text(encoding="utf-8")

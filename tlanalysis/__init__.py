@@ -1,13 +1,40 @@
 """tlanalysis: validated data, tested indicators and offline reports for tiers-lieux networks.
 
-Data flow: load → validate → compute (indicators) → present (notebooks) → publish (build).
+The subpackages are the stages of the data flow, each importing only those before it (import-linter
+contracts in pyproject.toml):
+
+    reference  regions, départements, the certification's structure, published figures
+    load       survey exports read as text cells (any layout through a mapping file)
+    validate   validated tidy tables: the `Dataset` every command and notebook starts from
+    compute    indicators, pure functions
+    protect    statistical disclosure control of every published figure
+    report     French presentation: report contexts, sections, charts, formatting
+    export     PDF, chart images, workbooks for funders
+    publish    the build: plan, execute the notebooks, write the site
+    cli        the `tlanalysis` command
+
+Beside them: `config` (paths), `errors`, `schema` (the input contract), `provenance` (version and
+content hashes), `atomic` (complete files only), `textmatch`, `sample` (the example data).
 """
 
-from .dataset import Dataset, load_dataset
+from . import _compat
+from .compute.indicators import key_figures
 from .errors import DataError, Problem, TLAnalysisError, UsageError
-from .indicators import key_figures
 from .provenance import VERSION as __version__
 from .reference import FRANCE, Region, resolve_region
+from .validate.dataset import Dataset, load_dataset
+
+_compat.install()  # the module paths of 0.1 (tlanalysis.charts, tlanalysis.indicators, ...) still import
+
+
+def __getattr__(name: str) -> object:
+    """`tl.indicators`, `tl.charts`…: the modules of 0.1 as attributes, through their aliases."""
+    if f"{__name__}.{name}" in _compat.MOVED:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "FRANCE",

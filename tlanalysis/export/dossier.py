@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..formatting import fmt_date, fmt_int, situations_text
+from ..report.formatting import fmt_date, fmt_int, situations_text
 from ..schema import EMPLOYED_SITUATIONS, NEUTRALISED_SITUATIONS, NO_ANSWER
 from . import write_bytes_atomic
 from .workbook import EXAMPLE_NOTE, SOURCES_WIDTHS, Sheet, provenance_rows, workbook_bytes

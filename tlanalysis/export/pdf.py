@@ -242,7 +242,7 @@ class PdfPrinter:
 def html_to_pdf(html_path: Path, pdf_path: Path, *, title: str, date_fr: str, browser=None) -> Path:
     """Print one report's HTML page to an A4 PDF with a footer « <title> — <date_fr> … Page X / Y ».
 
-    `date_fr` is the data's date written in French (`tlanalysis.formatting.fmt_date`), shown as given.
+    `date_fr` is the data's date written in French (`tlanalysis.report.formatting.fmt_date`), shown as given.
     `browser`: a `PdfPrinter` (or a Playwright `Browser`) to reuse; without one, a browser is started
     and closed for this page alone (about 1 s more). Returns `pdf_path`.
     """

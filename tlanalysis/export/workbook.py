@@ -15,9 +15,9 @@ reader's locale, so `0.0%` is « 54,5 % » in a French Excel:
 * a figure that cannot be computed (its base is zero) is the text « n.d. », as in the report.
 
 Disclosure: figures are written as the context gives them — a `tlanalysis.report.ReportContext` holds
-the figures protected by `tlanalysis.disclosure` (`protect(...).figures(year, region)`), its protected
+the figures protected by `tlanalysis.protect.annual` (`protect(...).figures(year, region)`), its protected
 cohort table (`ctx.cohort_table`) and, for France, its protected jobs per region (`ctx.jobs_by_region`),
-and these are the defaults here. A value that `tlanalysis.disclosure.is_masked` says is masked is written
+and these are the defaults here. A value that `tlanalysis.protect.masked.is_masked` says is masked is written
 as its text (« < 5 », « secret »), and a share or total that would be derived from it is « secret » as
 well; the disclosure module is imported lazily. A rule of its own is applied on top for contexts built
 otherwise (no share on fewer than `min_count` holders, cohorts of fewer than `min_count` holders without
@@ -32,18 +32,18 @@ the zip entries carry that date too, so the same data gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import io
 import math
 import numbers
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..formatting import (
+from ..compute.indicators import TRAJECTORIES, jobs_by, jobs_of_year, share
+from ..protect.masked import is_masked
+from ..report.formatting import (
     MISSING,
     SITUATION_SHORT,
     contract_label,
@@ -54,7 +54,6 @@ from ..formatting import (
     situation_label,
     trajectory_label,
 )
-from ..indicators import TRAJECTORIES, jobs_by, jobs_of_year, share
 from . import ExportError, write_bytes_atomic
 
 # --- cell kinds and number formats ---------------------------------------------------------------
@@ -110,35 +109,18 @@ class Sheet:
     widths: list[int] | None = None
 
 
-# --- the disclosure hook -------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _disclosure_is_masked():
-    """`tlanalysis.disclosure.is_masked`, or None while that module does not exist."""
-    name = f"{__package__.rsplit('.', 1)[0]}.disclosure"
-    try:
-        disclosure = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
-    return getattr(disclosure, "is_masked", None)
-
-
 def masked_text(value: object) -> str | None:
     """The text to write instead of `value` when it is withheld, or None when it is a figure to write."""
     if isinstance(value, Withheld):
         return value.text
-    is_masked = _disclosure_is_masked()
-    if is_masked is not None and value is not None and is_masked(value):
-        return str(value) if type(value).__str__ is not object.__str__ else SECRET
+    if is_masked(value):
+        return value.label
     return None
 
 
 # --- content: pure functions of the report context -----------------------------------------------
 #
-# Figures are taken as the context gives them. Once `tlanalysis.disclosure` protects them, any count or
+# Figures are taken as the context gives them. Protected by `tlanalysis.protect`, any count or
 # share may be a masked value (a `str` such as « < 5 »): nothing here adds, divides or compares a figure
 # without checking `_hidden` first, and a value derived from a hidden one is hidden too. Such a figure is
 # typed `Any`: a number, a masked text or None, told apart at run time by `_hidden`.
@@ -443,10 +425,10 @@ def provenance_rows(
 
 def sources_sheet(ctx, data_date: dt.date) -> Sheet:
     """« Sources »: what the figures were computed from, and the published figures the report quotes."""
-    from ..formatting import fmt_pct
+    from ..report.formatting import fmt_pct
 
     try:  # the disclosure module is optional here (see the module doc)
-        from ..disclosure import MAX_PLACE_SHARE, MIN_PLACES
+        from ..protect.annual import MAX_PLACE_SHARE, MIN_PLACES
     except ImportError:
         MIN_PLACES, MAX_PLACE_SHARE = 3, 0.85
     from ..report import context_rows, published_value

@@ -29,7 +29,7 @@ from ..config import CERTIFICATION_NOTEBOOK, NATIONAL, REPORT_NOTEBOOK
 from ..errors import UsageError
 
 if TYPE_CHECKING:  # the dataset module imports pandas; only needed for annotations here
-    from ..dataset import Dataset
+    from ..validate.dataset import Dataset
 
 
 def slugify(text: str) -> str:
@@ -107,7 +107,7 @@ def plan_reports(
     """The reports asked for, checked against the data; raises UsageError listing what is valid."""
     from ..reference import FRANCE, resolve_region
     from ..reference import regions as reference_regions
-    from ..selection import check_selection
+    from ..validate.selection import check_selection
 
     years, regions = list(years), list(regions)
     data_years = dataset.years
@@ -157,7 +157,7 @@ def plan_reports(
 
 def _certification_reports(dataset: Dataset, annual: set[Report]) -> set[Report]:
     """The certification report of each planned (year, region) whose data has something to show."""
-    from ..certification_disclosure import has_certification_data
+    from ..protect.certification import has_certification_data
     from ..reference import FRANCE, resolve_region
 
     return {

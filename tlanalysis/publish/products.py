@@ -66,9 +66,9 @@ class ProductMaker:
 
     def make(self, parameters: dict, html: Path, title: str) -> list[Path]:
         """Make every product of one report; returns the files written."""
-        from ..formatting import fmt_date
-        from ..params import validate_parameters
         from ..report import ReportContext
+        from ..report.formatting import fmt_date
+        from ..report.params import validate_parameters
 
         params = validate_parameters(**parameters)
         from .plan import kind_of_slug
@@ -112,8 +112,8 @@ class ProductMaker:
     def _certification(self, params, html: Path, title: str) -> list[Path]:
         """The products of a certification report: its protected figures (JSON, XLSX), PDF, chart images."""
         from ..export.dossier import write_certification_workbook
-        from ..formatting import fmt_date
         from ..report.certification import CertificationContext, report_charts
+        from ..report.formatting import fmt_date
 
         ctx = CertificationContext.from_parameters(params)
         paths = product_paths(html, self.formats)

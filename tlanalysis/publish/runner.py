@@ -26,20 +26,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import atomic
-from ..certification import DEFAULT_TARGET_JOBS, check_target_jobs
+from ..compute.certification import DEFAULT_TARGET_JOBS, check_target_jobs
 from ..config import DEFAULT_MIN_COUNT, REPORT_NOTEBOOK
 from ..errors import TLAnalysisError, UsageError
 from .cache import STATE_FILE, BuildState, Inputs
 from .plan import REPORT_KINDS, Report, plan_reports
 
 if TYPE_CHECKING:
-    from ..disclosure import Protection
-    from ..protection_store import StoredProtection
+    from ..protect.annual import Protection
+    from ..protect.store import StoredProtection
 
 LOCK_FILE = ".tlanalysis-build.lock"
-#: The protection of every report, computed once per build (`tlanalysis.protection_store.FILE_NAME`).
+#: The protection of every report, computed once per build (`tlanalysis.protect.store.FILE_NAME`).
 PROTECTION_FILE = ".tlanalysis-protection.json"
-#: The data the build validated, for its kernels (`tlanalysis.data_cache.FILE_NAME`).
+#: The data the build validated, for its kernels (`tlanalysis.validate.cache.FILE_NAME`).
 DATA_CACHE_FILE = ".tlanalysis-data.pickle"
 
 
@@ -166,10 +166,11 @@ def ensure_protection(
     and written to `OUT/.tlanalysis-protection.json`; kept when its key (data, k, version, library)
     still matches (incremental builds), recomputed with `force`. Returns the file and the seconds
     spent computing it (None when reused). The validated data is written beside it
-    (`OUT/.tlanalysis-data.pickle`, see `tlanalysis.data_cache`), so that kernels do not validate
+    (`OUT/.tlanalysis-data.pickle`, see `tlanalysis.validate.cache`), so that kernels do not validate
     the same files again; with `certification`, it carries the protection of the certification
     reports too (with their `target_jobs`), computed here once rather than in each of their kernels."""
-    from .. import data_cache, protection_store
+    from ..protect import store as protection_store
+    from ..validate import cache as data_cache
 
     # The annual protection first: the certification one keeps its masking and models its holder counts.
     path = out_dir / PROTECTION_FILE
@@ -193,7 +194,7 @@ def ensure_protection(
     started = time.monotonic()
     certification_protection = None
     if certification:
-        from ..certification_disclosure import protect_certification
+        from ..protect.certification import protect_certification
 
         certification_protection = protect_certification(dataset, min_count, target_jobs, annual).compute_all()
     data_cache.write(out_dir / DATA_CACHE_FILE, dataset, drop_personal_columns, mapping, certification_protection)
@@ -290,7 +291,7 @@ def run_build(options: BuildOptions, echo=print) -> Summary:
 
 
 def _build(options: BuildOptions, echo) -> Summary:
-    from ..dataset import check_data_dir, load_dataset
+    from ..validate.dataset import check_data_dir, load_dataset
 
     started = time.monotonic()
     notebook = Path(options.notebook).resolve()
@@ -396,7 +397,7 @@ def _current_keys(
     state: BuildState, inputs: dict[str, Inputs], dataset, parameters_of: Callable[[Report], dict]
 ) -> set[str]:
     """Keys of the state whose fingerprint matches what the present inputs would give."""
-    from ..selection import check_selection
+    from ..validate.selection import check_selection
 
     current = set()
     for key, entry in state.reports.items():

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import atomic
-from ..compare import change_since, previous_year
 from ..config import DEFAULT_MIN_COUNT, NATIONAL
-from ..disclosure import SECONDARY, SECRET, SMALL_COUNT, Masked, is_masked
+from ..protect.compare import change_since, previous_year
+from ..protect.masked import SECONDARY, SECRET, SMALL_COUNT, Masked, is_masked
 from .cache import BuildState, file_stamp
 
 ASSETS = "assets"
@@ -186,7 +186,7 @@ def _key_figures_html(out_dir: Path, built: list[_Built]) -> str:
     figures = national[-1].figures(out_dir) if national else None
     if figures is None:
         return ""
-    from ..formatting import fmt_int, fmt_pct
+    from ..report.formatting import fmt_int, fmt_pct
 
     year, jobs, holders = national[-1].year, figures["jobs"], figures["holders"]
     trend = {int(y): n for y, n in jobs.get("trend", {}).items()}
@@ -216,7 +216,7 @@ def _key_figures_html(out_dir: Path, built: list[_Built]) -> str:
 
 def _map_inputs(out_dir: Path, built: list[_Built]) -> dict | None:
     """What the map shows: each region's jobs in its latest report, its hover text and the link to it."""
-    from ..formatting import fmt_int
+    from ..report.formatting import fmt_int
 
     latest: dict[str, _Built] = {}
     for b in built:
@@ -258,7 +258,7 @@ def _map_html(out_dir: Path, inputs: dict) -> str:
         existing = ""
     if start in existing:
         return existing[existing.index(start) : existing.index(_MAP_END, existing.index(start)) + len(_MAP_END)]
-    from .. import charts
+    from ..report import charts
 
     figure = charts.regions_map(
         inputs["values"],

@@ -1,6 +1,6 @@
 """« Annexe : chiffres calculés et chiffres publiés »: what the data give back of what was published.
 
-`tlanalysis.reconcile.comparisons` finds the published figures of the same indicator, year and
+`tlanalysis.compute.reconcile.comparisons` finds the published figures of the same indicator, year and
 territory as the report, and compares them with raw computed values. The appendix shows the
 *protected* computed value instead (the report's own figure, read from `ctx.figures` with the same
 reader `reconcile.COMPUTED`), and for a masked one neither its value nor whether it matches: « concorde »
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..disclosure import Masked, is_masked
-from ..formatting import fmt_int, fmt_pct
-from ..reconcile import COMPUTED, STRUCTURE, Comparison, comparisons
+from ..compute.reconcile import COMPUTED, STRUCTURE, Comparison, comparisons
+from ..protect.masked import Masked, is_masked
 from .context import ReportContext
+from .formatting import fmt_int, fmt_pct
 from .html import Html, p, section, table_html
 from .published_figures import published_value, typeset
 

@@ -1,6 +1,6 @@
 """The certification report: France Compétences statistics per year of certification, results per
 cohort, and a competency × cohort heatmap — every count and rate through
-`tlanalysis.certification_disclosure` (« < 5 », « secret »), every number through `formatting`.
+`tlanalysis.protect.certification` (« < 5 », « secret »), every number through `formatting`.
 
 The report of year Y covers the years of certification and the cohorts before Y (the follow-up of
 year Y speaks about them), for France or one region. The notebook
@@ -15,17 +15,18 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .. import charts
-from ..certification import blocs, competency_blocs
-from ..certification_disclosure import CertificationProtection, protect_certification, unmasked_share
+from ..compute.certification import blocs, competency_blocs
 from ..config import SAMPLE_DATA_DIR
-from ..disclosure import is_masked, masked_label
-from ..formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_year_span, situations_text
-from ..params import ReportParameters
+from ..protect.certification import CertificationProtection, protect_certification, unmasked_share
+from ..protect.masked import is_masked, masked_label
 from ..reference import certification
 from ..schema import EMPLOYED_SITUATIONS
+from . import charts
+from .formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_year_span, situations_text
 from .headline import example_banner_html
 from .html import Chart, Html, bullets, esc, h3, p, report_css, scroll, section, table_html
+from .params import ReportParameters
+from .wording import in_territory
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,7 +78,8 @@ class CertificationContext:
 
     @property
     def place(self) -> str:
-        return "en France" if self.region.is_national else f"en {self.region.name}"
+        """The territory in a sentence: « en Nouvelle-Aquitaine », « à La Réunion », « en France »."""
+        return in_territory(self.region)
 
     def promotions(self) -> list[dict]:
         return self.protection.promotions(self.year, self.region)

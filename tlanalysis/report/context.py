@@ -1,7 +1,7 @@
 """`ReportContext`: everything one report shows, computed once from checked parameters.
 
-Every figure comes from `tlanalysis.disclosure`: `protect(dataset, min_count)` protects all the
-reports of the dataset together (in a build, once: read here from its `protection_store` file), and
+Every figure comes from `tlanalysis.protect.annual`: `protect(dataset, min_count)` protects all the
+reports of the dataset together (in a build, once: read here from its `protect.store` file), and
 the context keeps its `figures(year, region)` (the structure of `indicators.key_figures`, masked
 values inside), its cohort table and, for France, its jobs per region.
 Nothing here reads a raw count: a report built from a context cannot show a masked figure unless a
@@ -15,14 +15,14 @@ from functools import cached_property
 
 import pandas as pd
 
-from .. import charts, protection_store
-from ..dataset import Dataset
-from ..disclosure import Masked, Protection, is_masked
-from ..params import ReportParameters
+from ..protect import store as protection_store
+from ..protect.annual import Protection
+from ..protect.masked import Masked, is_masked
 from ..reference import Region, regions
-
-#: How each region is introduced in a sentence (« en Bretagne », « à La Réunion »).
-_PREPOSITION = {"04": "à", "06": "à", "32": "dans les", "44": "dans le"}
+from ..validate.dataset import Dataset
+from . import charts
+from .params import ReportParameters
+from .wording import in_territory, territory_name
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,13 +74,11 @@ class ReportContext:
     @property
     def place(self) -> str:
         """The territory in a sentence: « en Nouvelle-Aquitaine », « à La Réunion », « en France »."""
-        if self.is_national:
-            return "en France"
-        return f"{_PREPOSITION.get(self.region.code, 'en')} {self.region.name}"
+        return in_territory(self.region)
 
     @property
     def territory(self) -> str:
-        return "France entière" if self.is_national else self.region.name
+        return territory_name(self.region)
 
     def chart_id(self, name: str) -> str:
         return charts.chart_id(self.slug, name)

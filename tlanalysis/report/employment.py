@@ -6,10 +6,10 @@ it is « secret », and charts draw only what is shown (`plottable`), shares ove
 
 from __future__ import annotations
 
-from .. import charts
-from ..disclosure import plottable
-from ..formatting import Figure, contract_label, fmt_int, fmt_pct, role_label
+from ..protect.masked import plottable
+from . import charts
 from .context import ReportContext
+from .formatting import Figure, contract_label, fmt_int, fmt_pct, role_label
 from .html import Chart, Html, join, p, section, table_html
 from .masking import any_masked, chart_note, legend, share_of, shown
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..dataset import Dataset
-from ..indicators import key_figures
+from ..compute.indicators import key_figures
 from ..reference import FRANCE, Region, regions
+from ..validate.dataset import Dataset
 
 
 def indicator_overview(dataset: Dataset) -> pd.DataFrame:
@@ -14,7 +14,7 @@ def indicator_overview(dataset: Dataset) -> pd.DataFrame:
     explore or plot. Shares are fractions of 1.
 
     These are the raw figures, *without* disclosure control: for analysts who may see the data, never
-    for a published report (reports take their figures from `tlanalysis.disclosure.protect`)."""
+    for a published report (reports take their figures from `tlanalysis.protect.annual.protect`)."""
     records = []
     territories = [FRANCE] + [
         Region(r.code, r.name, r.iso_3166_2) for r in regions().itertuples() if r.code in dataset.region_years()

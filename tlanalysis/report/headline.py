@@ -7,10 +7,10 @@ Each key figure says where it comes from: a letter after its label points to a n
 from __future__ import annotations
 
 from ..config import SAMPLE_DATA_DIR
-from ..disclosure import Masked, is_masked
-from ..formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_pct_more_than
-from ..published import published_for
+from ..protect.masked import Masked, is_masked
+from ..reference.published import published_for
 from .context import ReportContext
+from .formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_pct_more_than
 from .html import Card, Html, cards_html, esc, h3, notes_html, p, report_css, section
 from .masking import cohorts_phrase, legend, shown
 from .published_figures import headline_context, headline_label, published_value, source_text

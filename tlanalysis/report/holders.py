@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import charts
-from ..disclosure import is_masked, plottable
-from ..formatting import SITUATION_SHORT, fmt_int, fmt_pct, situation_label, trajectory_label
-from ..indicators import TRAJECTORIES
+from ..compute.indicators import TRAJECTORIES
+from ..protect.masked import is_masked, plottable
+from . import charts
 from .context import ReportContext
+from .formatting import SITUATION_SHORT, fmt_int, fmt_pct, situation_label, trajectory_label
 from .headline import withheld_note
 from .html import Chart, Html, esc, join, p, scroll, section, table_html
 from .masking import any_masked, chart_note, legend, share_of, shown, year_span

@@ -1,6 +1,6 @@
-"""How sections handle masked figures (`tlanalysis.disclosure.Masked`): shares, legends, notes.
+"""How sections handle masked figures (`tlanalysis.protect.masked.Masked`): shares, legends, notes.
 
-A section never unwraps a masked figure: it writes it with `tlanalysis.formatting` (which writes
+A section never unwraps a masked figure: it writes it with `tlanalysis.report.formatting` (which writes
 its label, « < 5 » or « secret »), derives nothing from it (a share of a masked count is masked),
 and charts only `plottable` data with `CHART_NOTE` under the chart.
 """
@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 from typing_extensions import TypeIs
 
-from ..disclosure import SMALL_COUNT, Masked, is_masked
-from ..formatting import fmt_int
-from ..indicators import share
+from ..compute.indicators import share
+from ..protect.masked import SMALL_COUNT, Masked, is_masked
+from .formatting import fmt_int
 from .html import Html, p
 
 #: Under every chart that leaves out a masked value.

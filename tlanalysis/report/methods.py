@@ -3,11 +3,11 @@ disclosure rules as in docs/disclosure.md, presentation rules, sources)."""
 
 from __future__ import annotations
 
-from ..disclosure import MAX_PLACE_SHARE, MIN_PLACES
-from ..formatting import fmt_int, fmt_pct
+from ..protect.annual import MAX_PLACE_SHARE, MIN_PLACES
 from ..provenance import VERSION
 from ..reference import certification
 from .context import ReportContext
+from .formatting import fmt_int, fmt_pct
 from .headline import example_banner_html
 from .html import Html, bullets, esc, h3, p, section
 
@@ -132,8 +132,8 @@ def disclosure_rules(ctx: ReportContext | None = None) -> list[str]:
 
 
 def methods_html(ctx: ReportContext | None = None) -> Html:
-    """Every definition used in the report, in French (they follow tlanalysis.indicators and docs/indicators.md),
-    the disclosure rules (docs/disclosure.md) and the sources."""
+    """Every definition used in the report, in French (they follow tlanalysis.compute.indicators and
+    docs/indicators.md), the disclosure rules (docs/disclosure.md) and the sources."""
     items = "".join(f"<dt>{esc(term)}</dt><dd>{esc(text)}</dd>" for term, text in _DEFINITIONS)
     rules = [
         "Les parts sont arrondies à la décimale la plus proche (au plus une décimale, « ,0 » omis) ; une part "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .. import charts
+from . import charts
 from .appendix import reconciliation_html
 from .context import ReportContext
 from .employment import employment_parts

@@ -9,8 +9,8 @@ import re
 
 import pandas as pd
 
-from ..formatting import MISSING, fmt_date, fmt_number
 from .context import ReportContext
+from .formatting import MISSING, fmt_date, fmt_number
 from .html import Html, esc, p, section, table_html
 
 _QUALIFIER_PREFIX = {"exact": "", "about": "environ ", "estimate": "environ ", "more_than": "plus de "}
@@ -67,7 +67,7 @@ def _source_cell(row) -> Html:
 def context_rows(ctx: ReportContext) -> pd.DataFrame:
     """Published context figures for the report's territory (none if the published file is missing)."""
     try:
-        from ..published import context_figures
+        from ..reference.published import context_figures
 
         rows = context_figures(None if ctx.is_national else ctx.region.code)
         return rows.sort_values(["year", "label_fr"], kind="stable").reset_index(drop=True)

@@ -6,7 +6,7 @@ regional report shows. What is derived here is derived from shown figures only: 
 region's previous survey year is masked (« secret ») when either year's count is, and « n.d. » when
 the region has no earlier year; a region's share of the national jobs is masked when either is.
 
-The calculations (`region_figures`, `ranked_by_jobs`; `tlanalysis.compare.change_since`) are pure
+The calculations (`region_figures`, `ranked_by_jobs`; `tlanalysis.protect.compare.change_since`) are pure
 functions; the rest writes them.
 """
 
@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import charts
-from ..compare import change_since, previous_year, ranked
-from ..disclosure import Masked, Protection, is_masked
-from ..formatting import fmt_int, fmt_pct
-from ..protection_store import StoredProtection
+from ..protect.annual import Protection
+from ..protect.compare import change_since, previous_year, ranked
+from ..protect.masked import Masked, is_masked
+from ..protect.store import StoredProtection
 from ..reference import FRANCE, Region
+from . import charts
 from .context import ReportContext
+from .formatting import fmt_int, fmt_pct
 from .html import Chart, Html, esc, join, p, scroll, section, table_html
 from .masking import legend, share_of, shown
 

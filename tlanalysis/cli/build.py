@@ -1,0 +1,196 @@
+"""`tlanalysis build`: the click command. Heavy imports stay inside the function."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..config import SAMPLE_DATA_DIR
+
+
+@click.command()
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=SAMPLE_DATA_DIR,
+    show_default="bundled example data",
+    help="Folder holding employment.csv|xlsx and holders.csv|xlsx.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=None,
+    help="Mapping file saying how to read the folder's files (default: DATA/tlanalysis.toml if present).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("reports"),
+    show_default=True,
+    help="Output folder (created if needed).",
+)
+@click.option(
+    "--year",
+    "years",
+    type=int,
+    multiple=True,
+    metavar="YEAR",
+    help="Survey year to build (repeatable). Default: every year in the data.",
+)
+@click.option(
+    "--region",
+    "regions",
+    multiple=True,
+    metavar="REGION",
+    help="Region name or INSEE code, or 'France' for the national report (repeatable). "
+    "Default: every region with data, plus France.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Reports built in parallel.  [default: number of CPU cores]",
+)
+@click.option("--force", is_flag=True, help="Rebuild every selected report, even those that are up to date.")
+@click.option(
+    "--standalone",
+    is_flag=True,
+    help="Self-contained pages (plotly.js and styles inlined in each, to send by e-mail) "
+    "instead of pages sharing OUT/assets/.",
+)
+@click.option(
+    "--notebook",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Report notebook to execute (parameters: year, region, data_dir, render, min_count); with "
+    "another notebook than the bundled annual report, only that one is built (no certification report).  "
+    "[default: the bundled annual report]",
+)
+@click.option(
+    "--formats",
+    default="html",
+    show_default=True,
+    metavar="LIST",
+    help="Comma-separated products: html, pdf (A4, page numbers), png and svg (every chart), "
+    "xlsx (key figures workbook). A JSON of the key figures is always written.",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Smallest number of holders a published figure may rest on (statistical disclosure).",
+)
+@click.option(
+    "--drop-personal-columns",
+    is_flag=True,
+    help="Ignore holders' columns that look like personal data instead of refusing the file.",
+)
+@click.option(
+    "--target-job",
+    "target_jobs",
+    default="facilitation",
+    show_default=True,
+    metavar="LIST",
+    help="Target job(s) of the certification reports' insertion rate in « le métier visé », comma-separated: "
+    "facilitation, autre_coordination, autre_emploi. Changing it rebuilds the certification reports.",
+)
+@click.option(
+    "--diff",
+    "diff_with",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    metavar="OLD_DIR",
+    help="After building, list the reports and key figures that differ from the earlier build in OLD_DIR.",
+)
+def build(
+    data_dir: Path,
+    mapping: Path | None,
+    out_dir: Path,
+    years: tuple[int, ...],
+    regions: tuple[str, ...],
+    jobs: int | None,
+    force: bool,
+    standalone: bool,
+    notebook: Path | None,
+    formats: str,
+    min_count: int,
+    drop_personal_columns: bool,
+    target_jobs: str,
+    diff_with: Path | None,
+) -> None:
+    """Execute the report notebook for every (year, region) and publish offline HTML with an index.
+
+    \b
+    Layout of the output folder:
+      OUT/index.html                  region × year table linking every report
+      OUT/<year>/<slug>.html          the report (e.g. 2019/75-nouvelle-aquitaine.html, 2019/france.html)
+      OUT/<year>/<slug>.ipynb         the executed notebook, kept for audit
+      OUT/<year>/<slug>.failed.ipynb  the executed notebook of a report that failed
+      OUT/<year>/certification-<slug>.html  the certification report (certification_report.ipynb),
+                                      where the data has certification data before that year
+      OUT/assets/                     plotly.js and style sheets shared by the pages
+      OUT/.tlanalysis-build.json      what each report was built from (incremental builds)
+
+    Selection: with --year only, the national report and every region with data that year;
+    with --region only, every year of those regions; with both, every pair (each must be in
+    the data). Reports whose notebook, parameters, data files and library are unchanged, and
+    whose files are intact, are skipped (--force rebuilds them).
+
+    A report that fails does not stop the others; its earlier page, if any, is removed (a page
+    never outlives the inputs it was built from) and the index shows the failure. Exit codes:
+    0 all built, 1 invalid data or a report failed, 2 usage error, 130/143 interrupted.
+    """
+    from ..compute.certification import check_target_jobs
+    from ..config import REPORT_NOTEBOOK
+    from ..errors import UsageError
+    from ..publish.products import parse_formats
+    from ..publish.runner import BuildOptions, run_build
+
+    try:
+        checked_jobs = check_target_jobs(target_jobs.split(","))
+    except UsageError as exc:
+        raise UsageError(f"--target-job {target_jobs}: {exc}") from None
+    if diff_with is not None and not diff_with.is_dir():
+        raise click.BadParameter(f"folder not found: {diff_with}", param_hint="--diff")
+    options = BuildOptions(
+        data_dir=data_dir,
+        out_dir=out_dir,
+        years=years,
+        regions=regions,
+        jobs=jobs,
+        force=force,
+        standalone=standalone,
+        notebook=notebook or REPORT_NOTEBOOK,
+        min_count=min_count,
+        drop_personal_columns=drop_personal_columns,
+        formats=parse_formats(formats),
+        mapping=mapping.resolve() if mapping is not None else None,
+        target_jobs=checked_jobs,
+    )
+    try:
+        run_build(options, echo=click.echo)
+    finally:
+        if diff_with is not None:
+            from ..publish.diff import compare_builds, describe
+
+            click.echo(f"compared with {diff_with}: " + describe(compare_builds(diff_with, out_dir)))
+
+
+@click.command()
+@click.argument("old_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("new_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("reports"))
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+def diff(old_dir: Path, new_dir: Path, as_json: bool) -> None:
+    """List the reports and key figures that differ between two builds (NEW_DIR: reports/)."""
+    import json
+
+    from ..publish.diff import compare_builds, describe
+
+    result = compare_builds(old_dir, new_dir)
+    click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if as_json else describe(result))

@@ -1,0 +1,502 @@
+"""Secondary suppression of the certification figures, checked with integer programming.
+
+A `Unit` is what a reader knows as linear constraints on whole numbers ≥ 0 (atoms, see
+`tlanalysis.protect.certification_model`): each published count is a sum of atoms whose value is either
+shown (an equality) or masked (its label's range: « < k » is 0..k-1, « secret » is ≥ k), and the
+meaning of the tables adds further constraints. A masked count is *pinned* when every whole-number
+solution gives it its true value; it is safe when some solution gives it another value.
+
+The search is `Unit`-wide MILP with HiGHS (one model, whose row bounds change as counts are masked),
+made cheap by **witnesses**: each solution the solver returns is a table of whole numbers consistent
+with what a reader knows, and every masked count whose value differs there is safe; masking more
+counts only loosens the constraints, so a witness stays valid for the rest of the suppression.
+Only the masked counts no witness moves need their own solve (the largest value, then the least).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+from scipy import sparse
+
+from .annual_suppress import _new_highs
+
+SMALL_COUNT, SECONDARY = "small_count", "secondary"
+Key = Hashable
+_INF = highspy.kHighsInf
+_MOVE = 1e-6  # a slack below this is 0 (HiGHS works to about 1e-7)
+
+
+@dataclass
+class Unit:
+    """Published counts over atoms, and the constraints of the tables' meaning."""
+
+    truth: np.ndarray  # the true atoms (one solution)
+    keys: list[Key] = field(default_factory=list)
+    rows: list[np.ndarray] = field(default_factory=list)  # atoms summed by each count
+    costs: list[float] = field(default_factory=list)  # of masking each count as a complement
+    #: counts whose status another report decides (key -> reason, None when shown): never complements
+    external: dict[Key, str | None] = field(default_factory=dict)
+    extra: list[tuple[np.ndarray, np.ndarray, float, float]] = field(default_factory=list)  # idx, coef, lo, hi
+    #: the region each atom belongs to (None: several), for questions asked of one region first
+    regions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+
+    def matrix(self) -> sparse.csr_matrix:
+        indptr = np.cumsum([0, *(r.size for r in self.rows)])
+        indices = np.concatenate(self.rows) if self.rows else np.zeros(0, dtype=np.int64)
+        return sparse.csr_matrix((np.ones(indices.size), indices, indptr), shape=(len(self.rows), self.truth.size))
+
+
+class Audit:
+    """One HiGHS model of a unit under a masking; answers whether a masked count is pinned."""
+
+    def __init__(self, unit: Unit, masked: dict[Key, str], k: int, integer: bool = True) -> None:
+        self.unit, self.k, self.integer = unit, k, integer
+        self.index = {key: i for i, key in enumerate(unit.keys)}
+        self.counts = unit.matrix()
+        self.values = self.counts @ unit.truth.astype(float)
+        n_cells, n_vars = self.counts.shape
+        extra = sparse.csr_matrix(
+            (
+                np.concatenate([c for _, c, _, _ in unit.extra]) if unit.extra else np.zeros(0),
+                np.concatenate([i for i, _, _, _ in unit.extra]) if unit.extra else np.zeros(0, dtype=np.int64),
+                np.cumsum([0, *(i.size for i, _, _, _ in unit.extra)]),
+            ),
+            shape=(len(unit.extra), n_vars),
+        )
+        self.extra = extra
+        matrix = sparse.vstack([self.counts, extra]).tocsc()
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n_vars, matrix.shape[0]
+        lp.col_cost_ = np.zeros(n_vars)
+        lp.col_lower_ = np.zeros(n_vars)
+        lp.col_upper_ = np.full(n_vars, _INF)
+        self.masked: dict[Key, str] = {}
+        lower, upper = self.values.copy(), self.values.copy()
+        row_lower = np.concatenate([lower, [lo for _, _, lo, _ in unit.extra]]).astype(float)
+        row_upper = np.concatenate([upper, [hi for _, _, _, hi in unit.extra]]).astype(float)
+        lp.row_lower_ = np.where(np.isfinite(row_lower), row_lower, -_INF)
+        lp.row_upper_ = np.where(np.isfinite(row_upper), row_upper, _INF)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+        lp.a_matrix_.value_ = matrix.data.astype(float)
+        if integer:
+            lp.integrality_ = [highspy.HighsVarType.kInteger] * n_vars
+        self.highs = _new_highs()
+        self.highs.passModel(lp)
+        self.highs.setOptionValue("mip_rel_gap", 0.0)
+        self.highs.setOptionValue("mip_abs_gap", 0.5)  # the objectives are whole numbers: exact optimum
+        self.moved = np.zeros(n_cells, dtype=bool)  # some witness gives the count another value
+        self._n, self._objective = n_vars, False
+        self.witnesses: list[np.ndarray] = []
+        self._outside_of: dict[str, np.ndarray] = {}
+        self.solves = 0
+        self.set_masked(masked)
+
+    # -- state
+
+    def _label(self, reason: str | None, value: float) -> tuple[float, float]:
+        if reason is None:
+            return value, value
+        return (0.0, self.k - 1.0) if reason == SMALL_COUNT else (float(self.k), _INF)
+
+    def set_masked(self, masked: dict[Key, str]) -> None:
+        """Mask (or show again, for a trial) counts: their rows get their label's range."""
+        changed = [key for key in set(masked) | set(self.masked) if masked.get(key) != self.masked.get(key)]
+        for key in changed:
+            i = self.index[key]
+            low, high = self._label(masked.get(key), self.values[i])
+            self.highs.changeRowBounds(i, low, high)
+        self.masked = dict(masked)
+
+    def _solution(self) -> np.ndarray:
+        x = np.asarray(self.highs.getSolution().col_value)
+        return np.round(x) if self.integer else x  # a MIP solution is whole up to HiGHS's tolerance
+
+    def add_witness(self, x: np.ndarray) -> None:
+        self.moved |= np.abs(self.counts @ x - self.values) > 0.5
+        self.witnesses.append(x)
+
+    def adopt(self, solutions: list[np.ndarray]) -> None:
+        """Take the whole-number ones among another audit's solutions (those of the linear relaxation are
+        often whole, its vertices; found under less masking, they hold under this one)."""
+        for x in solutions:
+            whole = np.round(x)
+            if np.abs(x - whole).max() < 1e-6 and whole.min() >= 0:
+                self.add_witness(whole)
+
+    # -- questions
+
+    def _extreme(self, key: Key, sign: float) -> tuple[bool, np.ndarray | None]:
+        """(whether some solution gives the count a value past its true one in `sign`, that solution).
+
+        A feasibility question, not an optimisation: the count's row is held one unit past its value
+        (within its label's range) and any solution will do, which HiGHS answers far sooner."""
+        i = self.index[key]
+        low, high = self._label(self.masked.get(key), self.values[i])
+        bound = (self.values[i] + 1, high) if sign > 0 else (low, self.values[i] - 1)
+        if bound[0] > bound[1]:
+            return False, None
+        highs = self.highs
+        if self._objective:
+            highs.changeColsCost(self._n, np.arange(self._n, dtype=np.int32), np.zeros(self._n))
+            self._objective = False
+        outside = self._outside(i) if self.integer else None
+        if outside is not None and outside.size:
+            # First within the count's region, every other atom held at its true value: a solution there
+            # is a solution of the whole (far smaller for the solver); only a failure asks the whole.
+            columns, truth = outside.astype(np.int32), self.unit.truth[outside].astype(float)
+            highs.changeColsBounds(columns.size, columns, truth, truth)
+            status, x = self._solve_with(i, bound, (low, high))
+            highs.changeColsBounds(columns.size, columns, np.zeros(columns.size), np.full(columns.size, _INF))
+            if x is not None:
+                return True, x
+        status, x = self._solve_with(i, bound, (low, high))
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return False, None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"certification disclosure audit: HiGHS ended with {highs.modelStatusToString(status)}")
+        return True, x
+
+    def _solve_with(
+        self, i: int, bound: tuple[float, float], restore: tuple[float, float]
+    ) -> tuple[highspy.HighsModelStatus, np.ndarray | None]:
+        """Solve with count i held within `bound`, then give it back its range: (status, the solution)."""
+        self.highs.changeRowBounds(i, *bound)
+        status = self._run()
+        x = self._solution() if status == highspy.HighsModelStatus.kOptimal else None  # read before any change
+        self.highs.changeRowBounds(i, *restore)
+        return status, x
+
+    def _outside(self, i: int) -> np.ndarray | None:
+        """Atoms outside the one region count i lies in (None when it spans several)."""
+        regions = self.unit.regions
+        if regions.size == 0:
+            return None
+        mine = {r for r in regions[self.counts.indices[self.counts.indptr[i] : self.counts.indptr[i + 1]]] if r}
+        if len(mine) != 1:
+            return None
+        region = next(iter(mine))
+        if region not in self._outside_of:
+            self._outside_of[region] = np.flatnonzero((regions != region) & (regions != None))  # noqa: E711
+        return self._outside_of[region]
+
+    def _run(self) -> highspy.HighsModelStatus:
+        """Solve; once more from scratch when a warm start leaves no status (seen with the dual simplex)."""
+        self.solves += 1
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible):
+            self.highs.clearSolver()
+            self.highs.run()
+            status = self.highs.getModelStatus()
+        return status
+
+    def pinned(self, key: Key, keep: bool = True) -> tuple[bool, list[np.ndarray]]:
+        """Whether the masked count `key` is pinned, and the witnesses found (kept in the pool if `keep`)."""
+        found: list[np.ndarray] = []
+        if self.moved[self.index[key]]:
+            return False, found
+        for sign in (1.0, -1.0):
+            free, x = self._extreme(key, sign)
+            if x is not None:
+                found.append(x)
+                if keep:
+                    self.add_witness(x)
+            if free:
+                return False, found
+        return True, found
+
+    def spread(self, keys: list[Key], rounds: int = 4) -> None:
+        """Seed the pool with solutions pushing the masked counts every which way (each moves many):
+        the first round all up, the second all down, then random signs (a fixed seed: same masking)."""
+        if not keys:
+            return
+        rows = self.counts[[self.index[key] for key in keys]]
+        rng = np.random.default_rng(0)
+        self.highs.setOptionValue("mip_rel_gap", 1.0)  # any good solution will do
+        for r in range(rounds):
+            signs = (
+                np.ones(len(keys)) if r == 0 else -np.ones(len(keys)) if r == 1 else rng.choice([-1.0, 1.0], len(keys))
+            )
+            costs = np.asarray(rows.T @ signs).ravel()
+            self.highs.changeColsCost(costs.size, np.arange(costs.size, dtype=np.int32), costs)
+            self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+            self._objective = True
+            bounded = self._cap(True)
+            if self._run() == highspy.HighsModelStatus.kOptimal:
+                self.add_witness(self._solution())
+            self._cap(False, bounded)
+        self.highs.setOptionValue("mip_rel_gap", 0.0)
+
+    def _cap(self, on: bool, rows: list[int] | None = None) -> list[int]:
+        """Give « secret » counts a finite ceiling while spreading (10 × their value), so that pushing them
+        up has an optimum; the rows capped are returned to be freed again."""
+        if on:
+            rows = [self.index[key] for key, reason in self.masked.items() if reason != SMALL_COUNT]
+            for i in rows:
+                self.highs.changeRowBounds(i, float(self.k), float(max(10 * self.values[i], 10 * self.k)))
+            return rows
+        for i in rows or []:
+            self.highs.changeRowBounds(i, float(self.k), _INF)
+        return []
+
+
+class Elastic:
+    """The cheapest shown counts to mask so that a pinned count can move (Fischetti & Salazar's attacker
+    subproblem, as in `tlanalysis.protect.annual_suppress`, here on the linear relaxation of the unit):
+    shown counts may leave their value at their cost; the count is pushed one unit past its value."""
+
+    def __init__(self, audit: Audit, locked: set[Key]) -> None:
+        self.audit = audit
+        unit = audit.unit
+        n_cells, n_vars = audit.counts.shape
+        self.n_cells, self.n_vars = n_cells, n_vars
+        slack = sparse.identity(n_cells, format="csr")
+        zero = sparse.csr_matrix((audit.extra.shape[0], n_cells))
+        matrix = sparse.vstack(
+            [sparse.hstack([audit.counts, -slack, slack]), sparse.hstack([audit.extra, zero, zero])]
+        ).tocsc()
+        self.frozen = np.array([key in locked or key in unit.external for key in unit.keys])
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n_vars + 2 * n_cells, matrix.shape[0]
+        costs = np.asarray(unit.costs, dtype=float)
+        lp.col_cost_ = np.concatenate([np.zeros(n_vars), costs, costs])
+        lp.col_lower_ = np.zeros(lp.num_col_)
+        lp.col_upper_ = np.full(lp.num_col_, _INF)
+        extra_lo = [lo if np.isfinite(lo) else -_INF for _, _, lo, _ in unit.extra]
+        extra_hi = [hi if np.isfinite(hi) else _INF for _, _, _, hi in unit.extra]
+        lp.row_lower_ = np.concatenate([audit.values, extra_lo]).astype(float)
+        lp.row_upper_ = np.concatenate([audit.values, extra_hi]).astype(float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+        lp.a_matrix_.value_ = matrix.data.astype(float)
+        self.highs = _new_highs()
+        self.highs.passModel(lp)
+        self.state: dict[Key, str] = {}
+        self._sync({})
+
+    def _sync(self, masked: dict[Key, str]) -> None:
+        """Masked and frozen counts have no slack; masked ones keep their label's range."""
+        audit, index = self.audit, self.audit.index
+        changed = {key for key in set(masked) | set(self.state) if masked.get(key) != self.state.get(key)}
+        if not self.state:
+            changed |= set(audit.unit.keys)
+        for key in changed:
+            i = index[key]
+            low, high = audit._label(masked.get(key), audit.values[i])
+            self.highs.changeRowBounds(i, low, high)
+            free = key not in masked and not self.frozen[i]
+            # up freely; down to k at most (once masked, « secret » says at least k)
+            down = max(audit.values[i] - audit.k, 0.0)
+            self.highs.changeColBounds(self.n_vars + i, 0.0, _INF if free else 0.0)
+            self.highs.changeColBounds(self.n_vars + self.n_cells + i, 0.0, down if free else 0.0)
+        self.state = dict(masked)
+
+    def complements(self, target: Key, masked: dict[Key, str]) -> list[Key]:
+        """Shown counts whose masking lets `target` move up or down (the cheaper way), [] if none does."""
+        self._sync(masked)
+        audit, i = self.audit, self.audit.index[target]
+        low, high = audit._label(masked[target], audit.values[i])
+        best: tuple[float, list[Key]] | None = None
+        for bound in ((audit.values[i] + 1, high), (low, audit.values[i] - 1)):
+            if bound[0] > bound[1]:
+                continue
+            self.highs.changeRowBounds(i, *bound)
+            self.highs.run()
+            audit.solves += 1
+            if self.highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                x = np.asarray(self.highs.getSolution().col_value)
+                moved = (x[self.n_vars : self.n_vars + self.n_cells] + x[self.n_vars + self.n_cells :]) > _MOVE
+                cost = float(self.highs.getInfo().objective_function_value)
+                if best is None or cost < best[0]:
+                    best = (cost, [audit.unit.keys[j] for j in np.flatnonzero(moved)])
+        self.highs.changeRowBounds(i, low, high)
+        return best[1] if best else []
+
+
+def _same_counts(unit: Unit) -> dict[Key, list[Key]]:
+    """Counts over the same atoms are one figure (France = its only region): masked together."""
+    groups: dict[bytes, list[Key]] = {}
+    for key, row in zip(unit.keys, unit.rows, strict=True):
+        groups.setdefault(np.sort(row).tobytes(), []).append(key)
+    return {key: members for members in groups.values() for key in members}
+
+
+def suppress(unit: Unit, k: int) -> tuple[dict[Key, str], int]:
+    """Primary then secondary suppression of a unit: (key -> reason, the number of solves).
+
+    Primary: every count below k that no other report decides. Secondary: while some masked count is
+    pinned (the most important first), mask the closest, cheapest shown count that frees it (or that
+    count, and look again); external counts keep their status. The search runs first on the linear
+    relaxation (ten times faster, and what is pinned there is pinned), then again with whole numbers
+    from where it stopped, which only adds what the relaxation missed."""
+    values = unit.matrix() @ unit.truth
+    same = _same_counts(unit)
+    masked: dict[Key, str] = {}
+    for key, value in zip(unit.keys, values, strict=True):
+        if key in unit.external:
+            reason = unit.external[key]
+            if reason is not None:
+                masked[key] = reason
+        elif k > 1 and value < k:
+            masked[key] = SMALL_COUNT
+    for key in list(masked):  # the same figure elsewhere is masked as well
+        for other in same[key]:
+            masked.setdefault(other, masked[key])
+    if not masked:
+        return masked, 0
+    locked = {key for key in unit.keys if any(m in unit.external for m in same[key])}
+    solves = 0
+    earlier: list[np.ndarray] = []
+    for integer in (False, True):
+        audit = Audit(unit, masked, k, integer=integer)
+        if integer:
+            audit.adopt([x for x in earlier if _satisfies(unit, audit, masked, x)])
+        masked, resolved = _search(unit, audit, masked, same, locked)
+        earlier = audit.witnesses
+        solves += audit.solves
+        if not resolved:  # could not be protected otherwise: nothing of the certification reports is shown
+            for key, value in zip(unit.keys, values, strict=True):
+                if key not in locked:
+                    masked.setdefault(key, SECONDARY if value >= k else SMALL_COUNT)
+            break
+    return masked, solves
+
+
+def _search(
+    unit: Unit, audit: Audit, masked: dict[Key, str], same: dict[Key, list[Key]], locked: set[Key]
+) -> tuple[dict[Key, str], bool]:
+    """Secondary suppression with one audit (linear or whole numbers): the masking, and whether every
+    masked count was freed."""
+    audit.spread(list(masked))
+    index = audit.index
+    distance = _distances(unit, audit)
+    elastic = Elastic(audit, locked) if not audit.integer else None
+    by_importance = sorted(range(len(unit.keys)), key=lambda i: unit.costs[i], reverse=True)
+    unresolved: set[Key] = set()
+
+    def with_mask(current: dict, key: Key) -> dict:
+        return {**current, **dict.fromkeys(same[key], SECONDARY)}
+
+    for _ in range(len(unit.keys) + 1):
+        target = next(
+            (
+                unit.keys[i]
+                for i in by_importance
+                if unit.keys[i] in masked and unit.keys[i] not in unresolved and audit.pinned(unit.keys[i])[0]
+            ),
+            None,
+        )
+        if target is None:
+            break
+        if elastic is not None:
+            group = elastic.complements(target, masked)
+            if group:
+                trial = masked
+                for key in group:
+                    trial = with_mask(trial, key)
+                audit.set_masked(trial)
+                still, found = audit.pinned(target, keep=False)
+                if not still:
+                    masked = trial
+                    for x in found:
+                        audit.add_witness(x)
+                    continue
+                audit.set_masked(masked)
+        far = distance(index[target])
+        near = sorted(
+            (i for i in range(len(unit.keys)) if np.isfinite(far[i]) and unit.keys[i] not in masked),
+            key=lambda i: (far[i], unit.costs[i]),
+        )
+        candidates = [unit.keys[i] for i in near if unit.keys[i] not in locked]
+        chosen, witnesses = None, []
+        for key in candidates:
+            audit.set_masked(with_mask(masked, key))
+            still, found = audit.pinned(target, keep=False)
+            if still:
+                continue
+            if chosen is None:  # frees the target; better still if a reader cannot work it out either
+                chosen, witnesses = key, found
+            itself, more = audit.pinned(key, keep=False)
+            if not itself:
+                chosen, witnesses = key, found + more
+                break
+        audit.set_masked(masked)
+        if chosen is None and candidates:  # no single count frees it: the closest, cheapest one, and look again
+            chosen = candidates[0]
+        if chosen is None:
+            unresolved.add(target)
+            continue
+        masked = with_mask(masked, chosen)
+        audit.set_masked(masked)
+        for x in witnesses:
+            audit.add_witness(x)
+    return masked, not unresolved
+
+
+def _distances(unit: Unit, audit: Audit):
+    """For a count: how many constraint steps separate each count from it (inf: unrelated), the
+    complements to try first being the closest."""
+    extra = audit.extra.tocsc()
+    atom_links = (abs(extra).T @ abs(extra)).tocsr()  # atoms sharing a constraint
+    counts = audit.counts.tocsr()
+
+    def distance(i: int) -> np.ndarray:
+        n_atoms = counts.shape[1]
+        atom_distance = np.full(n_atoms, np.inf)
+        frontier = counts.getrow(i).indices
+        atom_distance[frontier] = 0
+        step = 0
+        while frontier.size:
+            step += 1
+            reached = np.unique(atom_links[frontier].indices)
+            frontier = reached[~np.isfinite(atom_distance[reached])]
+            atom_distance[frontier] = step
+        out = np.full(counts.shape[0], np.inf)
+        filled = np.diff(counts.indptr) > 0
+        out[filled] = np.minimum.reduceat(atom_distance[counts.indices], counts.indptr[:-1][filled])
+        return out
+
+    return distance
+
+
+def audit_pinned(unit: Unit, masked: dict[Key, str], k: int) -> list[Key]:
+    """Masked counts a reader can work out exactly (should be []), from a fresh whole-number model
+    (seeded with the whole solutions of the linear relaxation, each checked against every constraint)."""
+    if not masked:
+        return []
+    relaxed = Audit(unit, masked, k, integer=False)
+    relaxed.spread(list(masked))
+    for key in masked:
+        relaxed.pinned(key)
+    audit = Audit(unit, masked, k, integer=True)
+    audit.adopt([x for x in relaxed.witnesses if _satisfies(unit, audit, masked, x)])
+    audit.spread(list(masked))
+    return [key for key in masked if audit.pinned(key)[0]]
+
+
+def _satisfies(unit: Unit, audit: Audit, masked: dict[Key, str], x: np.ndarray) -> bool:
+    """Whether the rounded `x` is a table a reader could hold: every shown count, label and constraint."""
+    x = np.round(x)
+    if x.min() < 0:
+        return False
+    low, high = audit.values.copy(), audit.values.copy()
+    for key, reason in masked.items():
+        low[audit.index[key]], high[audit.index[key]] = audit._label(reason, 0.0)
+    values = audit.counts @ x
+    extra = audit.extra @ x
+    extra_low = np.array([lo for _, _, lo, _ in unit.extra], dtype=float)
+    extra_high = np.array([hi for _, _, _, hi in unit.extra], dtype=float)
+    tol = 1e-9
+    return bool(
+        np.all(values >= low - tol)
+        and np.all(values <= high + tol)
+        and np.all(extra >= extra_low - tol)
+        and np.all(extra <= extra_high + tol)
+    )
