@@ -6,7 +6,8 @@ Each figure is compared at the precision the page publishes it with.
 import json
 
 import pytest
-from _cli import run_cli
+
+from support.cli import run_cli
 
 
 @pytest.fixture(scope="module")

@@ -88,7 +88,7 @@ def test_without_the_tools_their_tests_skip_with_the_reason(bare_machine):
 def test_on_ci_a_missing_tool_fails(bare_machine):
     root, env = bare_machine
     # the whole suite's collection is checked above; here the modules with the three tools are enough
-    modules = tuple(TESTS / f"{module}.py" for module in ("test_build_funder", "test_export"))
+    modules = (TESTS / "publish" / "test_build_funder.py", TESTS / "export" / "test_export.py")
     result, cases = _run_tool_tests(root, {**env, "CI": "true"}, "ci", modules)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output

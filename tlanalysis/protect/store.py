@@ -10,7 +10,7 @@ auditable JSON (no pickle): the reports protected together and every published c
 
 `StoredProtection` offers what reports use of a `Protection` (`figures`, `situation_by_cohort`,
 `jobs_by_region`, `value`, ...), built from the stored cells and the report's own data exactly as
-`Protection` builds them (tests/test_protection_store.py checks every report of the sample is
+`Protection` builds them (tests/protect/test_protection_store.py checks every report of the sample is
 the same, and the report pages byte for byte).
 
 The file is keyed by what the protection depends on: the data (the content hashes of its source

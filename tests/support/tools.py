@@ -27,7 +27,7 @@ class Tool:
 
 
 def _chromium() -> str | None:
-    from browser import find_chromium
+    from .browser import find_chromium
 
     return find_chromium()
 

@@ -10,10 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
-from _cli import run_cli
 from openpyxl import load_workbook
 
 from tlanalysis.reference import certification
+
+from support.cli import run_cli
 
 CODES = list(certification()["competency_code"])
 EMPLOYMENT = "year;region;tiers_lieu;contract;role;count\n2021;75;A;CDI;facilitation;3\n2021;75;B;CDD;animation;2\n"

@@ -12,7 +12,9 @@ import pytest
 from tlanalysis.reference import regions
 from tlanalysis.reference.boundaries import GEOJSON_PATH, inset_boxes, regions_geojson
 
-ROOT = Path(__file__).resolve().parents[1]
+from support.paths import REPO
+
+ROOT = REPO
 OVERSEAS = {"01", "02", "03", "04", "06"}
 
 
@@ -52,13 +54,12 @@ def test_overseas_regions_sit_in_their_inset_boxes_and_the_mainland_in_france():
 
 
 def test_polygons_are_valid():
-    shapely = pytest.importorskip("shapely", reason="shapely comes with the geo extra: pip install -e '.[geo]'")
+    pytest.importorskip("shapely", reason="shapely comes with the geo extra: pip install -e '.[geo]'")
     from shapely.geometry import shape
 
     for feature in regions_geojson()["features"]:
         geometry = shape(feature["geometry"])
         assert geometry.is_valid and geometry.area > 0, feature["properties"]["code"]
-    assert shapely
 
 
 def _source() -> Path | None:

@@ -7,13 +7,14 @@ certified of a year are the sum of those splits, and the annual report gives eac
 from __future__ import annotations
 
 import pytest
-from test_certification_report import Attacker, K, promotion_attack
 
 from tlanalysis.protect.annual import protect
 from tlanalysis.protect.certification import CertificationProtection
 from tlanalysis.protect.masked import is_masked
 from tlanalysis.reference import FRANCE, find_region
 from tlanalysis.validate.dataset import load_dataset
+
+from support.certification_attacker import Attacker, K, promotion_attack
 
 ALL_YEARS = 9999
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURE_NOTEBOOK, run_tlanalysis
 
 from tlanalysis import load_dataset
 from tlanalysis.errors import UsageError
 from tlanalysis.publish.plan import Report, plan_reports, slugify
+
+from support.build import FIXTURE_NOTEBOOK, run_tlanalysis
 
 
 @pytest.fixture(scope="module")

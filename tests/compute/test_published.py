@@ -4,7 +4,6 @@ precision rule used to reconcile computed figures with them."""
 import csv
 import json
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -21,7 +20,9 @@ from tlanalysis.reference.published import (
     published_for,
 )
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seed"
+from support.paths import SHARED
+
+SEED_DIR = SHARED / "seed"
 COHORTS = "cohorts 2015–2018 (6 cohorts)"
 
 # indicator: (year, value, unit, precision, qualifier) as the seed page publishes them.

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser import assert_page_ok, open_page
-from conftest import build, run_tlanalysis
 from openpyxl import load_workbook
 
 from tlanalysis.config import SAMPLE_DATA_DIR
+
+from support.browser import assert_page_ok, open_page
+from support.build import build, run_tlanalysis
 
 #: The module's build writes PDFs and chart images: without Chromium nothing here can run.
 pytestmark = [pytest.mark.slow, pytest.mark.requires_tool("chromium")]

@@ -8,8 +8,9 @@ import re
 import shutil
 
 import pytest
-from browser import assert_page_ok, normalize_spaces, open_page
-from conftest import build
+
+from support.browser import assert_page_ok, normalize_spaces, open_page
+from support.build import build
 
 pytestmark = pytest.mark.slow
 

@@ -58,9 +58,9 @@ def test_a_diverging_scale_is_centred_on_zero():
 
 @pytest.mark.slow
 def test_the_map_draws_offline_and_hovers_in_french(browser, figure, tmp_path):
-    from browser import normalize_spaces, open_page
-
     from tlanalysis.publish.export import plotly_js_path
+
+    from support.browser import normalize_spaces, open_page
 
     page = tmp_path / "map.html"
     page.write_text(

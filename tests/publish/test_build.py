@@ -16,10 +16,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import FAILING_NOTEBOOK, FIXTURE_NOTEBOOK, build, tlanalysis_command
 
 from tlanalysis.atomic import is_temp_name
 from tlanalysis.config import SAMPLE_DATA_DIR
+
+from support.build import FAILING_NOTEBOOK, FIXTURE_NOTEBOOK, build, tlanalysis_command
 
 pytestmark = pytest.mark.slow
 
@@ -88,14 +89,14 @@ def test_site_layout_and_index(fixture_site):
 def test_index_shows_only_protected_figures(fixture_site):
     """Every number of the landing page is a shown figure of the reports it lists (from the protection),
     a year, a region code, k or the number of reports; the map draws each region's protected jobs."""
-    from test_disclosure_rendered import chart_numbers, page_numbers, plotted_charts
-
     from tlanalysis import load_dataset
     from tlanalysis.protect.annual import protect
     from tlanalysis.protect.compare import change_since
     from tlanalysis.protect.masked import is_masked
     from tlanalysis.reference import FRANCE, find_region
     from tlanalysis.report.formatting import fmt_int, fmt_pct, plain_spaces
+
+    from support.pages import chart_numbers, page_numbers, plotted_charts
 
     protection = protect(load_dataset(), 5)
     allowed = {"5", "2021", "2020", str(len(SLUGS_2021))}

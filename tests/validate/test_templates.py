@@ -1,10 +1,11 @@
 """Templates written from the schema are valid (empty) inputs and document the allowed values."""
 
-from _cli import run_cli
 from openpyxl import load_workbook
 
 from tlanalysis.schema import TABLES
 from tlanalysis.validate.dataset import load_dataset
+
+from support.cli import run_cli
 
 
 def test_templates_are_readable_inputs_with_allowed_values(tmp_path):

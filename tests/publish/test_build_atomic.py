@@ -16,9 +16,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import FIXTURE_NOTEBOOK, build, marked_env, processes_marked, tlanalysis_command
 
 from tlanalysis.atomic import is_temp_name
+
+from support.build import FIXTURE_NOTEBOOK, build, marked_env, processes_marked, tlanalysis_command
 
 pytestmark = pytest.mark.slow
 

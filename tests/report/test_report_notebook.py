@@ -25,7 +25,7 @@ from tlanalysis.report import charts
 from tlanalysis.report.formatting import plain_spaces
 from tlanalysis.report.params import validate_parameters
 
-REPO = Path(__file__).resolve().parents[1]
+from support.paths import REPO
 
 SEED_CARDS = ["269", "195", "74", "plus de 56 %", "200", "54,5 %", "27 %", "13,5 %", "36 %", "10 %", "50 %", "4 %"]
 #: The key figures of NA 2019: the seed page's, then the published count of tiers-lieux (La Tribune, 2018).

@@ -6,10 +6,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import Workbook
-from test_validate_cli import EMPLOYMENT, HOLDERS, make_data
 
 from tlanalysis.errors import DataError
 from tlanalysis.validate.dataset import load_dataset
+
+from support.data import EMPLOYMENT, HOLDERS, make_data
 
 FRENCH = (
     "Année;Région;Tiers-lieu;Type de contrat;Intitulé du poste;Nombre\r\n"

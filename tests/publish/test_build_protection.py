@@ -12,10 +12,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import build, marked_env
 
 from tlanalysis.config import REPORT_NOTEBOOK, SAMPLE_DATA_DIR
 from tlanalysis.protect import store as protection_store
+
+from support.build import build, marked_env
 
 pytestmark = pytest.mark.slow
 

@@ -1,7 +1,7 @@
 """`tlanalysis check`: computed figures against the published ones, at the published precision."""
 
-from _cli import run_cli
-from test_validate_cli import HOLDERS, make_data
+from support.cli import run_cli
+from support.data import HOLDERS, make_data
 
 
 def test_bundled_data_gives_back_every_published_figure():

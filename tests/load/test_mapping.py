@@ -8,9 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from _cli import run_cli
 from openpyxl import Workbook
-from test_validate_cli import HOLDERS, snapshot
 
 from tlanalysis.errors import DataError
 from tlanalysis.reference import regions
@@ -18,6 +16,9 @@ from tlanalysis.reference.geography import commune_departement, departements, fi
 from tlanalysis.report.params import validate_parameters
 from tlanalysis.validate.dataset import load_dataset
 from tlanalysis.validate.templates import census_example
+
+from support.cli import run_cli
+from support.data import HOLDERS, snapshot
 
 
 def _folder(tmp_path: Path, files: dict[str, str], holders: bool = True) -> Path:
@@ -277,7 +278,7 @@ def test_wide_margins_reach_the_reports_exactly_through_disclosure(tmp_path):
 @pytest.mark.slow
 def test_build_passes_the_mapping_to_the_report_notebook(tmp_path):
     """`tlanalysis build --mapping FILE`: the real annual report reads the census through the same mapping."""
-    from conftest import build
+    from support.build import build
 
     files = census_example()
     mapping = tmp_path / "census.toml"  # outside the data folder: only --mapping says it

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _cli import run_cli
 from openpyxl import Workbook
-from test_validate_cli import snapshot
+
+from support.cli import run_cli
+from support.data import snapshot
 
 #: Employment rows as typed by an analyst (French headers), and the holders.
 EMPLOYMENT_ROWS = [

@@ -2,7 +2,7 @@
 
 Nothing is mocked: the PDF and image tests drive the system Chromium, once per module (one `PdfPrinter`,
 one `ChartImageExporter`). Without Chromium (or poppler's pdftotext/pdfinfo) they are skipped, except
-under CI (the CI variable set), where a missing tool is a failure (tests/tools.py).
+under CI (the CI variable set), where a missing tool is a failure (tests/support/tools.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pathlib import Path
 import openpyxl
 import plotly.graph_objects as go
 import pytest
-from tools import require_tool
 
 from tlanalysis.errors import TLAnalysisError
 from tlanalysis.export import ExportError, find_chromium
@@ -28,6 +27,8 @@ from tlanalysis.protect.masked import SECONDARY, SMALL_COUNT, Masked
 from tlanalysis.report import ReportContext, employment_charts
 from tlanalysis.report.formatting import plain_spaces
 from tlanalysis.report.params import validate_parameters
+
+from support.tools import require_tool
 
 DATA_DATE = dt.date(2022, 5, 4)
 DATE_FR = "4 mai 2022"

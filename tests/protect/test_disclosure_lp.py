@@ -1,4 +1,4 @@
-"""Disclosure audited by linear programming (tests/lp_attacker.py, independent of the implementation).
+"""Disclosure audited by linear programming (tests/support/lp_attacker.py, independent of the implementation).
 
 The attacker reads every figure of every report through the public API, writes what a reader knows
 as a linear program (shown figures, every additive relation, share × base, the labels' bounds) and
@@ -13,17 +13,6 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lp_attacker import LPAttacker
-from test_disclosure import (
-    NA,
-    OCC,
-    employment_of,
-    holder_rows,
-    holders_of,
-    job_rows,
-    jobs_for,
-    people,
-)
 
 from tlanalysis import load_dataset
 from tlanalysis.compute.indicators import SITUATIONS
@@ -33,6 +22,18 @@ from tlanalysis.reference import FRANCE
 from tlanalysis.sample import make_national
 from tlanalysis.schema import EMPLOYMENT, HOLDERS
 from tlanalysis.validate.table import validate_table
+
+from support.frames import (
+    NA,
+    OCC,
+    employment_of,
+    holder_rows,
+    holders_of,
+    job_rows,
+    jobs_for,
+    people,
+)
+from support.lp_attacker import LPAttacker
 
 
 def audit(employment, holders, k: int = 5, exact: bool = True) -> LPAttacker:

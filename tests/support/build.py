@@ -1,0 +1,84 @@
+"""Running the real `tlanalysis` command and builds in a subprocess, as a user would, and finding the
+processes a build left behind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from .paths import FIXTURES
+
+FIXTURE_NOTEBOOK = FIXTURES / "report.ipynb"
+FAILING_NOTEBOOK = FIXTURES / "report_failing.ipynb"
+ENTRY = "import sys; from tlanalysis.cli import main; sys.argv[0] = 'tlanalysis'; main()"
+#: Every process a test build starts inherits this variable (kernels too): see `processes_marked`.
+MARK_VARIABLE = "TLANALYSIS_TEST_MARK"
+
+
+def tlanalysis_command(*args: object) -> list[str]:
+    return [sys.executable, "-c", ENTRY, *map(str, args)]
+
+
+def marked_env(mark: str | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env[MARK_VARIABLE] = mark or uuid.uuid4().hex
+    return env
+
+
+def run_tlanalysis(
+    *args: object, cwd: Path | None = None, env: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        tlanalysis_command(*args),
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env or marked_env(),
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def processes_marked(mark: str) -> list[int]:
+    """Pids of live processes whose environment carries the mark (Linux /proc; [] elsewhere)."""
+    pids = []
+    needle = f"{MARK_VARIABLE}={mark}".encode()
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return pids
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                status = (entry / "status").read_text()
+                if "State:\tZ" not in status:  # zombies are dead already
+                    pids.append(int(entry.name))
+        except OSError:
+            continue
+    return pids
+
+
+def build(
+    out: Path,
+    *args: object,
+    notebook: Path | None = FIXTURE_NOTEBOOK,
+    data: Path | None = None,
+    expect: int | None = 0,
+    jobs: int = 2,
+    env: dict | None = None,
+) -> subprocess.CompletedProcess:
+    """`tlanalysis build --out OUT ...` in a subprocess; checks the exit code (unless expect is None)."""
+    command: list[object] = ["build", "--out", out, "--jobs", jobs]
+    if notebook is not None:
+        command += ["--notebook", notebook]
+    if data is not None:
+        command += ["--data", data]
+    result = run_tlanalysis(*command, *args, env=env)
+    assert "Traceback" not in result.stderr, result.stderr
+    if expect is not None:
+        assert result.returncode == expect, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    return result
