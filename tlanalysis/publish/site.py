@@ -78,7 +78,7 @@ SCRIPT = """
   if (input) {
     input.addEventListener("input", function () {
       var wanted = key(input.value), shown = 0;
-      document.querySelectorAll("#rapports tbody tr, [id^=rapports-] tbody tr").forEach(function (row) {
+      document.querySelectorAll("#rapports tbody tr, [id^='rapports-'] tbody tr").forEach(function (row) {
         var match = !wanted || key(row.dataset.region).indexOf(wanted) !== -1;
         row.hidden = !match;
         if (match) { shown += 1; }
@@ -286,19 +286,15 @@ def _table_html(kind_name: str, title: str, note: str, cells: dict, rows: dict, 
         body.append(f'<tr data-region="{_e(label)}"><th scope="row">{_e(label)}</th>{tds}</tr>')
     table = f'<thead><tr><th scope="col">Région</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
     title, note = html.escape(title, quote=False), html.escape(note, quote=False)
+    note = f'<p class="note">{note}</p>\n' if note else ""
     if first:
         return (
-            f"<h2>{title}</h2>\n"
-            '<label class="filter" for="filtre">Filtrer par région</label>\n'
+            f"<h2>{title}</h2>\n" + note + '<label class="filter" for="filtre">Filtrer par région</label>\n'
             '<input id="filtre" type="search" placeholder="ex. Bretagne, 75" autocomplete="off">\n'
             f'<table id="rapports">{table}\n'
             '<p id="aucun" class="note" hidden>Aucune région ne correspond au filtre.</p>'
         )
-    return (
-        f'<h2 id="{_e(kind_name)}">{title}</h2>\n'
-        + (f'<p class="note">{note}</p>\n' if note else "")
-        + f'<table id="rapports-{_e(kind_name)}">{table}'
-    )
+    return f'<h2 id="{_e(kind_name)}">{title}</h2>\n' + note + f'<table id="rapports-{_e(kind_name)}">{table}'
 
 
 def _kinds_listed(state: BuildState, kinds: Iterable[ReportKind]) -> list[tuple[str, str, str]]:
