@@ -4,6 +4,7 @@ a third kind registered by a user, `--notebook` (which replaces the annual repor
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -13,6 +14,10 @@ from pathlib import Path
 import pytest
 
 from tlanalysis.config import SAMPLE_DATA_DIR
+from tlanalysis.errors import UsageError
+from tlanalysis.publish.plan import Report
+from tlanalysis.publish.runner import BuildOptions
+from tlanalysis.report.kinds import ANNUAL, CERTIFICATION
 
 from support.build import FIXTURE_NOTEBOOK, build, marked_env, run_tlanalysis
 from support.paths import TESTS
@@ -27,6 +32,31 @@ WITH_THIRD_KIND = (
     "sys.argv[0] = 'tlanalysis'\n"
     "main(sys.argv[1:])\n"
 )
+
+
+def test_the_build_takes_its_kinds_from_the_registry(tmp_path):
+    options = BuildOptions(data_dir=SAMPLE_DATA_DIR)
+    assert options.report_kinds() == (ANNUAL, CERTIFICATION)
+    given = BuildOptions(data_dir=SAMPLE_DATA_DIR, notebook=FIXTURE_NOTEBOOK).report_kinds()
+    assert [k.notebook for k in given] == [FIXTURE_NOTEBOOK.resolve(), CERTIFICATION.notebook.resolve()]
+    only = BuildOptions(data_dir=SAMPLE_DATA_DIR, kinds=("certification",), target_jobs=("autre_emploi",))
+    (kind,) = only.report_kinds()
+    assert kind == CERTIFICATION
+    # the parameters a kind names, and only those, go to its notebook (and so to its fingerprint)
+    report = Report.make(2019, "75", "Nouvelle-Aquitaine", kind)
+    assert only.parameters(report, SAMPLE_DATA_DIR, None)["target_jobs"] == ["autre_emploi"]
+    annual = Report.make(2019, "75", "Nouvelle-Aquitaine", ANNUAL)
+    assert "target_jobs" not in only.parameters(annual, SAMPLE_DATA_DIR, None)
+
+    for kinds, message in (
+        ((dataclasses.replace(ANNUAL, name="copie"), ANNUAL), "share a name or a file name prefix"),
+        ((dataclasses.replace(ANNUAL, parameters=("region_colour",)),), "takes the parameter(s) region_colour"),
+        ((dataclasses.replace(ANNUAL, notebook=tmp_path / "none.ipynb"),), "report notebook not found"),
+        (("bilan",), "unknown report kind 'bilan'"),
+        ((), "no report kind to build"),
+    ):
+        with pytest.raises(UsageError, match=re.escape(message)):
+            BuildOptions(data_dir=SAMPLE_DATA_DIR, kinds=kinds).report_kinds()
 
 
 def build_with_third_kind(out: Path, *args: object) -> subprocess.CompletedProcess:

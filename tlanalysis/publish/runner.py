@@ -115,7 +115,8 @@ class BuildOptions:
 
     def report_kinds(self) -> tuple[ReportKind, ...]:
         """The kinds to build, `notebook` replacing the default kind's; UsageError for an unknown name,
-        a kind's missing notebook, or a parameter of a kind this build does not give."""
+        kinds whose files would share names, a kind's missing notebook, or a parameter of a kind this
+        build does not give."""
         asked = self.kinds if self.kinds is not None else report_kinds.registered()
         chosen = [k if isinstance(k, ReportKind) else report_kinds.kind_named(k) for k in dict.fromkeys(asked)]
         if not chosen:
@@ -127,6 +128,9 @@ class BuildOptions:
                     f"--notebook replaces the notebook of the {default} reports, which this build does not make"
                 )
             chosen = [replace(k, notebook=self.notebook) if k.name == default else k for k in chosen]
+        prefixes = [k.slug_prefix for k in chosen]
+        if len(set(prefixes)) < len(prefixes) or len({k.name for k in chosen}) < len(chosen):
+            raise UsageError("two kinds of report of this build share a name or a file name prefix")
         given = self.kind_parameters()
         checked = []
         for kind in chosen:
