@@ -18,6 +18,7 @@ Modules:
 * `methods`: the certification, and « Méthodes et sources » (definitions, secret statistique);
 * `published_figures`: the « Contexte » section (figures published by others);
 * `appendix`: « Annexe : chiffres calculés et chiffres publiés »;
+* `wording`: the French words every output shares (labels, headings, table headers, notes);
 * `notebook`: the `display_*` entry points, and `section_html` / `report_html` (the same sections as
   HTML strings, charts included, without a kernel);
 * `exploration`: `indicator_overview`, raw figures for analysts.
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
         trajectories_table_html,
     )
     from .html import Card, Chart, Html, esc, report_css, table_html
-    from .masking import CHART_NOTE
+    from .wording import CHART_NOTE
     from .methods import certification_html, disclosure_rules, methods_html
     from .notebook import (
         SECTIONS,
@@ -82,7 +83,7 @@ if TYPE_CHECKING:
 
 #: Name → the module of this package that defines it (loaded on first use, see the module doc).
 _LAZY = {
-    "CHART_NOTE": "masking",
+    "CHART_NOTE": "wording",
     "Card": "html",
     "Chart": "html",
     "Html": "html",

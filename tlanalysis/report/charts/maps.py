@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from ..formatting import fmt_int
+from ..wording import MAP_LEGEND
 from .style import new_figure, safe_text
 
 #: Masked regions on a map: grey, « secret » in the hover.
@@ -21,7 +22,6 @@ DIVERGING_SCALE = [[0.0, "#b35806"], [0.5, "#f4f4f4"], [1.0, "#00798c"]]
 #: (`tlanalysis.reference.boundaries`), in degrees.
 #: Fixed rather than fitted to the regions drawn, so that every map of France has the same frame.
 MAP_LON_RANGE, MAP_LAT_RANGE = (-11.0, 10.0), (40.7, 51.5)
-MAP_LEGEND = "En gris : non diffusé (secret statistique) ; en blanc : pas de donnée"
 
 
 @dataclass(frozen=True)
