@@ -60,7 +60,6 @@ if TYPE_CHECKING:
         trajectories_table_html,
     )
     from .html import Card, Chart, Html, esc, report_css, table_html
-    from .wording import CHART_NOTE
     from .methods import certification_html, disclosure_rules, methods_html
     from .notebook import (
         SECTIONS,
@@ -80,6 +79,7 @@ if TYPE_CHECKING:
     )
     from .published_figures import context_html, context_rows, published_value
     from .regions import regions_charts, regions_compared, regions_compared_table_html, regions_parts
+    from .wording import CHART_NOTE
 
 #: Name → the module of this package that defines it (loaded on first use, see the module doc).
 _LAZY = {
