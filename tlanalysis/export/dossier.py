@@ -28,9 +28,13 @@ from ..report.wording import (
     CERTIFICATION_YEAR,
     CERTIFIED_COUNT,
     DEFINITIONS_AND_FILES,
+    DETAIL,
+    EMPLOYED,
     EXAMPLE_NOTE,
     FOLLOW_UPS,
+    NEUTRALISED,
     PROMOTIONS_TABLE,
+    RESPONDENTS,
     ROUTE_COUNTS,
     SOURCES_SHEET,
     STATISTICAL_SECRET,
@@ -72,9 +76,9 @@ def _follow_up_columns(when: str) -> tuple[tuple[str, object, str], ...]:
     """The counts behind the rates of one follow-up (`when`: « 6m », « 2y »)."""
     at = FOLLOW_UPS[when]
     return (
-        (f"Répondants {at}", f"respondents_{when}", "count"),
-        (f"Neutralisés {at}", f"neutralised_{when}", "count"),
-        (f"En emploi {at}", f"employed_{when}", "count"),
+        (f"{RESPONDENTS} {at}", f"respondents_{when}", "count"),
+        (f"{NEUTRALISED} {at}", f"neutralised_{when}", "count"),
+        (f"{EMPLOYED} {at}", f"employed_{when}", "count"),
         (f"Dans le métier visé {at}", f"target_job_{when}", "count"),
         (in_percent(insertion_rate(when)), f"insertion_global_{when}", "share"),
     )
@@ -117,16 +121,16 @@ def definition_rows(target_jobs, jury: bool) -> list[list[object]]:
             "définitions des statistiques d'une certification publiées par France Compétences",
         ],
         [
-            "Répondants",
+            RESPONDENTS,
             "titulaires dont la situation à 6 mois (ou à 2 ans) est connue ; les non-répondants sont exclus",
             f"colonnes situation_6m, situation_2y ; « {NO_ANSWER} » ou vide : pas de réponse",
         ],
         [
-            "Neutralisés",
+            NEUTRALISED,
             f"{situations_text(NEUTRALISED_SITUATIONS)} : retirés de la base",
             ", ".join(NEUTRALISED_SITUATIONS),
         ],
-        ["En emploi", situations_text(EMPLOYED_SITUATIONS), ", ".join(EMPLOYED_SITUATIONS)],
+        [EMPLOYED, situations_text(EMPLOYED_SITUATIONS), ", ".join(EMPLOYED_SITUATIONS)],
         [
             TARGET_JOB,
             situations_text(target_jobs),
@@ -183,7 +187,7 @@ def dossier_sheets(figures: dict, dataset) -> list[Sheet]:
     ]
     return [
         _sheet("France Compétences", FRANCE_COMPETENCES_COLUMNS, figures["promotions"], notes),
-        _sheet("Détail", _DETAIL_COLUMNS, figures["promotions"], notes[:2]),
+        _sheet(DETAIL, _DETAIL_COLUMNS, figures["promotions"], notes[:2]),
         dossier_sources_sheet(figures, dataset),
     ]
 
@@ -277,6 +281,6 @@ def report_sources_sheet(ctx) -> Sheet:
         "ne puisse être recalculé à partir des chiffres diffusés (vérifié par un programme linéaire en nombres "
         "entiers)",
         "seuil : option --min-count, paramètre min_count ; "
-        f"{see_section(CERTIFICATION_HEADINGS['methods'])} du rapport",
+        + see_section(CERTIFICATION_HEADINGS["methods"], of_report=True),
     ]
     return _sources(ctx.dataset, first, [rule, *definition_rows(ctx.target_jobs, jury=True)])

@@ -504,7 +504,7 @@ def sources_sheet(ctx, data_date: dt.date) -> Sheet:
         f"{fmt_int(MIN_PLACES)} tiers-lieux ou dont un tiers-lieu représente plus de "
         f"{fmt_pct(MAX_PLACE_SHARE, 0)} notés « secret » ; parts de chiffres masqués et chiffres "
         "qui permettraient de les retrouver par différence notés « secret »",
-        f"{see_section(ANNUAL_HEADINGS['methods'])} du rapport",
+        see_section(ANNUAL_HEADINGS["methods"], of_report=True),
     ]
     report = ["Rapport", annual_title(ctx.place, ctx.year), ctx.slug]
     rows = provenance_rows(ctx.dataset, data_date, [report], [rule])

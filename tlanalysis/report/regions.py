@@ -105,10 +105,8 @@ def _jobs_hover(row: RegionFigures, national: RegionFigures) -> str:
 def _change_text(row: RegionFigures) -> str:
     if row.previous_year is None:
         return f"première enquête en {row.year}"
-    if is_masked(row.change):
-        return f"évolution depuis {row.previous_year} : {row.change.label}"
-    if row.change is None:
-        return f"évolution depuis {row.previous_year} : n.d."
+    if is_masked(row.change) or row.change is None:
+        return f"évolution depuis {row.previous_year} : {fmt_pct(row.change)}"  # « secret », « n.d. »
     return (
         f"{fmt_pct(row.change, signed=True)} depuis {row.previous_year} "
         f"({fmt_int(row.previous_jobs)} → {fmt_int(row.jobs)} emplois)"

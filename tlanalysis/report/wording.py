@@ -195,11 +195,14 @@ TRAJECTORY_CARDS = {
     "changement_de_poste": "ont changé de poste",
 }
 
+#: Holders in a job (`schema.EMPLOYED_SITUATIONS`): a trajectory's outcome, an insertion rate's numerator.
+EMPLOYED = "En emploi"
+
 #: Where each trajectory group ends, the right-hand node of the Sankey chart (its left-hand node is
 #: the status at entry).
 TRAJECTORY_OUTCOMES = {
-    "demandeur_emploi_vers_actif": "En emploi",
-    "etudiant_vers_actif": "En emploi",
+    "demandeur_emploi_vers_actif": EMPLOYED,
+    "etudiant_vers_actif": EMPLOYED,
     "actif_vers_createur": column_label("holders", "created_business"),
     "changement_de_poste": column_label("holders", "changed_job"),
 }
@@ -222,6 +225,9 @@ CERTIFICATION_FOLLOW_UP = f"Suivi de la certification {CERTIFICATION}"
 FOLLOW_UPS = {"6m": "à 6 mois", "2y": "à 2 ans"}
 
 TARGET_JOB = "Métier visé"
+#: The base of an insertion rate: respondents to the follow-up, less the neutralised ones.
+RESPONDENTS = "Répondants"
+NEUTRALISED = "Neutralisés"
 CERTIFIED_COUNT = "Nombre de certifiés"
 #: The certified holders by access route, as columns: « dont formation », « dont VAE »…
 ROUTE_COUNTS = {route: f"dont {short}" for route, short in ROUTE_SHORT.items()}
@@ -232,7 +238,7 @@ PARTIAL = "Validation partielle"
 
 def employed_and_target_jobs(target_jobs: Iterable[str]) -> str:
     """« En emploi : « … », « … » et « … ». Métier visé : « … ». »: what the insertion rates count."""
-    return f"En emploi : {situations_text(EMPLOYED_SITUATIONS)}. {target_jobs_sentence(target_jobs)}"
+    return f"{EMPLOYED} : {situations_text(EMPLOYED_SITUATIONS)}. {target_jobs_sentence(target_jobs)}"
 
 
 def target_jobs_sentence(target_jobs: Iterable[str]) -> str:
@@ -276,9 +282,9 @@ CERTIFICATION_HEADINGS = {
 }
 
 
-def see_section(heading: str) -> str:
-    """« voir « Méthodes et sources » »: a pointer to a section of the report."""
-    return f"voir {quoted(heading)}"
+def see_section(heading: str, *, of_report: bool = False) -> str:
+    """« voir « Méthodes et sources » » (« … du rapport » from another document): a pointer to a section."""
+    return f"voir {quoted(heading)}" + (" du rapport" if of_report else "")
 
 
 # --- column names, and the tables a page shows and a workbook repeats ---------------------------------
@@ -376,7 +382,7 @@ def in_percent(header: str) -> str:
 def cohort_results_table(blocs: Iterable[str]) -> Table:
     """The jury's results per cohort: one column per bloc of the certification (`compute.certification.blocs`)."""
     headers = (COHORT, "Présentés", CERTIFIED, PARTIAL, "Taux de réussite", *(bloc_validated(b) for b in blocs))
-    return Table("Promotions", headers, "Résultats du jury par promotion")
+    return Table("Promotions", headers, CERTIFICATION_HEADINGS["cohorts"])
 
 
 # --- words of the charts ------------------------------------------------------------------------------
