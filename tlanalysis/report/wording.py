@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 from ..protect.masked import is_masked
@@ -101,7 +102,7 @@ class CategoryWording:
     column: str
     short: Mapping[str, str] | None = None
 
-    @property
+    @cached_property
     def labels(self) -> dict[str, str]:
         return category_labels(self.table, self.column)
 
@@ -472,11 +473,6 @@ def masked_labels_key(min_count: int) -> str:
     return f"« secret », « < {fmt_int(min_count)} » : {NOT_PUBLISHED}"
 
 
-def withheld(what: str) -> str:
-    """« L'évolution … n'est pas diffusée (secret statistique). »: the bracket after a withheld figure."""
-    return f"{what} ({STATISTICAL_SECRET})."
-
-
 # --- example data, data files, provenance ----------------------------------------------------------------
 
 #: Said on every output built from the bundled example data.
@@ -546,27 +542,122 @@ def certification_title(place: str, year: int) -> str:
 
 __all__ = [
     "ANNUAL_HEADINGS",
+    "AXIS_HOLDERS",
+    "AXIS_JOBS",
     "CATEGORIES",
     "CERTIFICATION",
+    "CERTIFICATION_CODE",
+    "CERTIFICATION_FOLLOW_UP",
     "CERTIFICATION_HEADINGS",
+    "CERTIFICATION_HOLDERS_FOLLOWED",
+    "CERTIFICATION_YEAR",
+    "CERTIFICATION_YEARS",
+    "CERTIFIED",
+    "CERTIFIED_COUNT",
+    "CHANGE",
     "CHART_NOTE",
+    "COHORT",
+    "COHORTS_TABLE",
+    "COHORT_START",
+    "CONTRACT",
+    "CONTRACTS_TABLE",
+    "CONTRACT_SHORT",
+    "DATA_DATE",
+    "DATA_FILES",
+    "DATA_FOLDER",
+    "DEFINITIONS_AND_FILES",
+    "DETAIL",
+    "EMPLOYED",
     "EXAMPLE_BANNER",
     "EXAMPLE_DATA",
+    "EXAMPLE_FOLDER",
+    "EXAMPLE_INDEX",
     "EXAMPLE_NOTE",
+    "FACILITATION_JOBS",
+    "FACILITATION_SHARE",
+    "FOLLOW_UPS",
+    "HOLDERS",
+    "HOLDERS_FOLLOWED",
+    "HOLDERS_WITH_KNOWN_PATH",
+    "INDICATOR",
+    "JOBS",
+    "JOBS_CHANGE",
+    "JOBS_MAP",
+    "KEY_FIGURES_SHEET",
+    "KEY_SITUATIONS",
     "MAP_LEGEND",
     "NATIONAL_NAME",
+    "NEUTRALISED",
+    "NOT_PUBLISHED",
+    "OF_NATIONAL_TOTAL",
+    "PARTIAL",
+    "PERIOD",
+    "PRODUCED_WITH",
+    "PROMOTIONS_TABLE",
+    "REGION",
+    "REGIONS_TABLE",
+    "REGION_CODE",
+    "RESPONDENTS",
+    "ROLE",
+    "ROLES_TABLE",
+    "ROUTE_COUNTS",
+    "ROUTE_SHORT",
+    "SECRET_KEY",
+    "SHARE",
+    "SITUATION",
+    "SITUATIONS_TABLE",
+    "SITUATION_SHORT",
+    "SOURCE",
+    "SOURCES_SHEET",
+    "STATISTICAL_SECRET",
+    "SURVEY_YEAR",
+    "TARGET_JOB",
+    "TERRITORY",
+    "TOTAL",
+    "TRAJECTORIES_TABLE",
+    "TRAJECTORY",
+    "TRAJECTORY_CARDS",
+    "TRAJECTORY_LABELS",
+    "TRAJECTORY_OUTCOMES",
+    "TREND_TABLE",
+    "VALUE",
     "WITHHELD_LABEL",
     "CategoryWording",
     "Table",
+    "and_list",
     "annual_title",
+    "bloc_validated",
     "category_labels",
     "certification_title",
+    "cohort_headers",
+    "cohort_results_table",
+    "column_label",
+    "computed_from",
     "contract_label",
+    "data_file",
+    "data_files",
+    "data_folder",
+    "employed_and_target_jobs",
+    "holders_share",
+    "in_percent",
     "in_territory",
+    "insertion_rate",
+    "jobs_counted",
+    "jobs_in_year",
+    "jobs_out_of",
+    "jobs_with_contract",
+    "masked_labels_key",
+    "quoted",
     "role_label",
+    "see_section",
+    "sentence_case",
     "situation_label",
     "situations_text",
+    "small_count_key",
     "status_label",
+    "target_jobs_sentence",
     "territory_name",
     "trajectory_label",
+    "trend_qualifier",
+    "yes_no",
 ]
