@@ -4,7 +4,9 @@ One sheet per table of the report — « Chiffres clés », « Contrats », « F
 « Régions » (national report), « Situations », « Promotions », « Trajectoires » — and a « Sources » sheet:
 the data files with their SHA-256, the published figures quoted in the report with their sources, the
 date of the data and the disclosure rule. Built from the same `ReportContext` as the HTML report, so
-every figure is the report's.
+every figure is the report's. Each sheet has its function (`key_figures_sheet`, `contracts_sheet`…);
+a sheet that repeats a table of the page takes its name, headers and caption from the same
+`tlanalysis.report.wording.Table` as the page, so the two label their rows and columns alike.
 
 Cells: headers in French on row 1 (a sheet reads as a table: filters, `pandas.read_excel`), notes below
 the table after an empty row. Numbers are numbers, with Excel number formats — Excel shows them in the
@@ -19,7 +21,7 @@ the figures protected by `tlanalysis.protect.annual` (`protect(...).figures(year
 cohort table (`ctx.cohort_table`) and, for France, its protected jobs per region (`ctx.jobs_by_region`),
 and these are the defaults here. A value that `tlanalysis.protect.masked.is_masked` says is masked is written
 as its text (« < 5 », « secret »), and a share or total that would be derived from it is « secret » as
-well; the disclosure module is imported lazily. A rule of its own is applied on top for contexts built
+well. A rule of its own is applied on top for contexts built
 otherwise (no share on fewer than `min_count` holders, cohorts of fewer than `min_count` holders without
 detail); protected figures already satisfy it.
 
