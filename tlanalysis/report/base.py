@@ -23,23 +23,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
+from ..config import SAMPLE_DATA_DIR
 from ..protect import store as protection_store
 from ..reference import Region
 from ..validate.dataset import Dataset
-from . import charts
+from . import charts, wording
 from .html import Chart, Html
 from .kinds import ReportKind, resolve
 from .params import ReportParameters
-from .wording import in_territory, territory_name
 
 if TYPE_CHECKING:
     from ..protect.annual import Protection
 
 #: One section of a report: the context → its parts in reading order.
 Section = Callable[[Any], list[Html | Chart]]
-
-#: How the title block names the bundled example data's folder.
-_BUNDLED_DATA = " (données d'exemple livrées avec tlanalysis)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,12 +91,12 @@ class BaseReportContext:
     @property
     def place(self) -> str:
         """The territory in a sentence: « en Nouvelle-Aquitaine », « à La Réunion », « en France »."""
-        return in_territory(self.region)
+        return wording.in_territory(self.region)
 
     @property
     def territory(self) -> str:
         """The territory as a label: « France entière » or the region's name."""
-        return territory_name(self.region)
+        return wording.territory_name(self.region)
 
     def chart_id(self, name: str) -> str:
         return charts.chart_id(self.slug, name)
@@ -107,24 +104,18 @@ class BaseReportContext:
     # -- provenance
 
     def computed_from(self, table: str) -> str:
-        """« Calculé à partir de employment.csv (empreinte 1a2b3c4d5e6f) »: where a computed figure comes from."""
-        source = self.dataset.sources.get(table)
-        if source is None:
-            return f"Calculé à partir de la table {table}"
-        return f"Calculé à partir de {source.path.name} (empreinte {source.short_hash})"
+        """« Calculé à partir de employment.csv (empreinte SHA-256 1a2b3c4d5e6f) »: where a computed figure
+        comes from."""
+        return wording.computed_from(self.dataset.sources.get(table), table)
 
     def data_folder(self) -> str:
         """The data folder's name, « sample (données d'exemple livrées avec tlanalysis) » for the bundled one."""
-        from ..config import SAMPLE_DATA_DIR
-
         folder = self.dataset.data_dir
-        return folder.name + (_BUNDLED_DATA if folder.resolve() == SAMPLE_DATA_DIR.resolve() else "")
+        return wording.data_folder(folder.name, folder.resolve() == SAMPLE_DATA_DIR.resolve())
 
     def data_files(self) -> str:
         """The data files with their content hash: « employment.csv (empreinte SHA-256 1a2b3c4d5e6f); … »."""
-        return "; ".join(
-            f"{src.path.name} (empreinte SHA-256 {src.short_hash})" for src in self.dataset.sources.values()
-        )
+        return wording.data_files(self.dataset.sources.values())
 
     # -- sections and charts
 

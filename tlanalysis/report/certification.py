@@ -19,14 +19,32 @@ from ..compute.certification import blocs, competency_blocs
 from ..protect.certification import CertificationProtection, protect_certification, unmasked_share
 from ..protect.masked import is_masked, masked_label
 from ..reference import certification
-from ..schema import EMPLOYED_SITUATIONS
 from . import charts
 from .base import BaseReportContext, display_section, protection_of, section_html
-from .formatting import MISSING, fmt_int, fmt_pct, fmt_year_span, situations_text
+from .formatting import MISSING, fmt_int, fmt_pct, fmt_year_span
 from .headline import title_header_html
 from .html import Chart, Html, bullets, h3, p, scroll, section, table_html
 from .kinds import CERTIFICATION, ReportKind
 from .params import ReportParameters
+from .wording import (
+    CERTIFICATION_CODE,
+    CERTIFICATION_FOLLOW_UP,
+    CERTIFICATION_YEARS,
+    CERTIFIED,
+    PARTIAL,
+    PROMOTIONS_TABLE,
+    SECRET_KEY,
+    STATISTICAL_SECRET,
+    TARGET_JOB,
+    TERRITORY,
+    certification_title,
+    cohort_results_table,
+    employed_and_target_jobs,
+    insertion_rate,
+    sentence_case,
+    situations_text,
+    small_count_key,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,32 +95,21 @@ def title_html(ctx: CertificationContext) -> Html:
     years = ctx.protection.years(ctx.year, ctx.region)
     return title_header_html(
         ctx,
-        "Suivi de la certification « Piloter un tiers-lieu » (RS5142)",
-        f"Certification et insertion {ctx.place} — {ctx.year}",
+        f"{CERTIFICATION_FOLLOW_UP} ({CERTIFICATION_CODE})",
+        certification_title(ctx.place, ctx.year),
         "Les certifiés par année d'obtention et leur insertion à 6 mois et à 2 ans, au sens de France "
         "Compétences ; les résultats du jury par promotion (taux de réussite, validation des blocs et des "
         f"compétences) ; pour les années de certification et les promotions antérieures à {ctx.year}.",
         [
-            ("Territoire", ctx.territory),
-            ("Années de certification", fmt_year_span(years) if years else MISSING),
-            ("Métier visé", situations_text(ctx.target_jobs)),
+            (TERRITORY, ctx.territory),
+            (CERTIFICATION_YEARS, fmt_year_span(years) if years else MISSING),
+            (TARGET_JOB, situations_text(ctx.target_jobs)),
         ],
     )
 
 
-PROMOTION_HEADERS = [
-    "Année d'obtention de la certification",
-    "Nombre de certifiés",
-    "dont formation",
-    "dont VAE",
-    "dont candidats libres",
-    "Base à 6 mois",
-    "Taux d'insertion global à 6 mois",
-    "Taux d'insertion dans le métier visé à 6 mois",
-    "Base à 2 ans",
-    "Taux d'insertion global à 2 ans",
-    "Taux d'insertion dans le métier visé à 2 ans",
-]
+#: The headers of the certified and insertion table (page and workbook sheet).
+PROMOTION_HEADERS = list(PROMOTIONS_TABLE.headers)
 
 
 def promotions_rows(rows: list[dict]) -> list[list[object]]:
@@ -128,10 +135,9 @@ def promotions_rows(rows: list[dict]) -> list[list[object]]:
 
 
 def _masking_note(ctx: CertificationContext) -> Html:
-    k = ctx.min_count
     return p(
-        f"« < {k} » : moins de {k} personnes ; « secret » : chiffre non diffusé pour qu'on ne puisse pas "
-        "retrouver un chiffre masqué à partir des autres (secret statistique) ; « n.d. » : base nulle.",
+        f"{small_count_key(ctx.min_count, 'personnes')} ; {SECRET_KEY} pour qu'on ne puisse pas retrouver un "
+        f"chiffre masqué à partir des autres ({STATISTICAL_SECRET}) ; « {MISSING} » : base nulle.",
         "tl-note",
     )
 
@@ -143,7 +149,7 @@ def promotions_parts(ctx: CertificationContext) -> list[Html | Chart]:
     table = table_html(
         PROMOTION_HEADERS,
         promotions_rows(rows),
-        caption=f"Certifiés et taux d'insertion par année d'obtention de la certification, {ctx.place}",
+        caption=PROMOTIONS_TABLE.caption(ctx.place),
         numeric=set(range(1, len(PROMOTION_HEADERS))),
     )
     parts: list[Html | Chart] = [
@@ -176,7 +182,7 @@ def promotions_parts(ctx: CertificationContext) -> list[Html | Chart]:
             )
         )
         fig.update_layout(
-            title="Taux d'insertion global à 6 mois, par année d'obtention",
+            title=f"{insertion_rate('6m')}, par année d'obtention",
             yaxis={"title": "%", "range": [0, 110]},
             xaxis={"type": "category"},
             height=340,
@@ -187,16 +193,8 @@ def promotions_parts(ctx: CertificationContext) -> list[Html | Chart]:
     return parts
 
 
-COHORT_HEADERS = [
-    "Promotion",
-    "Présentés",
-    "Certifiés",
-    "Validation partielle",
-    "Taux de réussite",
-    "Bloc 1 validé",
-    "Bloc 2 validé",
-    "Bloc 3 validé",
-]
+#: The headers of the jury's results per cohort (page and workbook sheet).
+COHORT_HEADERS = list(cohort_results_table(blocs()).headers)
 
 
 def cohorts_rows(rows: list[dict]) -> list[list[object]]:
@@ -221,7 +219,7 @@ def cohorts_parts(ctx: CertificationContext) -> list[Html | Chart]:
     table = table_html(
         COHORT_HEADERS,
         cohorts_rows(rows),
-        caption=f"Résultats du jury par promotion, {ctx.place}",
+        caption=cohort_results_table(blocs()).caption(ctx.place),
         numeric=set(range(1, len(COHORT_HEADERS))),
     )
     parts: list[Html | Chart] = [
@@ -240,7 +238,7 @@ def cohorts_parts(ctx: CertificationContext) -> list[Html | Chart]:
     if shown:
         fig = go.Figure()
         fig.add_bar(
-            name="Certifiés",
+            name=CERTIFIED,
             x=[r["cohort"] for r in shown],
             y=[100 * r["success_rate"] for r in shown],
             text=[fmt_pct(r["success_rate"]) for r in shown],
@@ -249,7 +247,7 @@ def cohorts_parts(ctx: CertificationContext) -> list[Html | Chart]:
         )
         partial = [unmasked_share(r["partial"], r["presented"]) for r in shown]
         fig.add_bar(
-            name="Validation partielle",
+            name=PARTIAL,
             x=[r["cohort"] for r in shown],
             y=[None if v is None else 100 * v for v in partial],
             text=[fmt_pct(v) if v is not None else "" for v in partial],
@@ -306,7 +304,7 @@ def competencies_parts(ctx: CertificationContext) -> list[Html | Chart]:
         section(
             p(
                 "Part des présentés ayant acquis chaque compétence (à une session ou au rattrapage). Case "
-                "« secret » ou « < 5 » : non diffusée ; case vide : aucun présenté."
+                f"« secret » ou « < {fmt_int(ctx.min_count)} » : non diffusée ; case vide : aucun présenté."
             )
         ),
         Chart(fig, charts.chart_id(ctx.slug, "competencies")),
@@ -323,12 +321,11 @@ def methods_html(ctx: CertificationContext) -> Html:
                 "Base d'un taux d'insertion : répondants à l'enquête à 6 mois ou à 2 ans, moins les neutralisés "
                 "(poursuite d'études, alternance comprise ; inaptes au travail ; en emploi hors du marché du "
                 "travail français) ; les non-répondants sont exclus (définitions de France Compétences).",
-                f"En emploi : {situations_text(EMPLOYED_SITUATIONS)}. Métier visé : "
-                f"{situations_text(ctx.target_jobs)}.",
+                employed_and_target_jobs(ctx.target_jobs),
                 "Taux de réussite : certifiés ÷ présentés (Qualiopi, indicateur 3).",
             ]
         ),
-        h3("Secret statistique"),
+        h3(sentence_case(STATISTICAL_SECRET)),
         p(
             f"Un nombre de personnes inférieur à {k} n'est pas diffusé (« < {k} ») ; un taux non plus si son "
             "numérateur ou sa base ne l'est pas. D'autres chiffres sont masqués (« secret ») pour qu'aucun "

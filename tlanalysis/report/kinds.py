@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..config import CERTIFICATION_NOTEBOOK, REPORT_NOTEBOOK
 from ..errors import UsageError
+from .wording import CERTIFICATION as CERTIFICATION_NAME
+from .wording import CERTIFICATION_FOLLOW_UP
 
 if TYPE_CHECKING:
     from ..reference import Region
@@ -132,12 +134,12 @@ CERTIFICATION = ReportKind(
     notebook=CERTIFICATION_NOTEBOOK,
     context="tlanalysis.report.certification:CertificationContext",
     sections="tlanalysis.report.certification:SECTIONS",
-    title="Certification « Piloter un tiers-lieu » — {region} {year}",
+    title=f"Certification {CERTIFICATION_NAME} — {{region}} {{year}}",
     slug_prefix="certification-",
     covers=_has_certification_data,
     parameters=("target_jobs",),
     protections=("annual", "certification"),
-    index_title="Suivi de la certification « Piloter un tiers-lieu »",
+    index_title=CERTIFICATION_FOLLOW_UP,
     index_note=(
         "Certifiés et insertion par année d'obtention (France Compétences), résultats du jury par promotion : "
         "années de certification et promotions antérieures à l'année indiquée."
