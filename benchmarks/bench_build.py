@@ -51,22 +51,24 @@ def timed(command: list[str], cwd: Path) -> float:
     return elapsed
 
 
-def selection(quick: bool) -> list[tuple[int, str, str]]:
-    """(year, region name, slug) of the reports the default build makes (or those of 2019)."""
+def selection(quick: bool) -> list[tuple[int, str, str, Path]]:
+    """(year, region name, slug, notebook) of the reports the default build makes, of every kind (or
+    those of 2019)."""
     from tlanalysis import load_dataset
     from tlanalysis.config import SAMPLE_DATA_DIR
     from tlanalysis.publish.plan import plan_reports
+    from tlanalysis.report.kinds import registered
 
-    reports = plan_reports(load_dataset(SAMPLE_DATA_DIR), years=[2019] if quick else [])
-    return [(r.year, r.region_name, r.slug) for r in reports]
+    reports = plan_reports(load_dataset(SAMPLE_DATA_DIR), years=[2019] if quick else [], kinds=registered())
+    return [(r.year, r.region_name, r.slug, r.notebook) for r in reports]
 
 
 def plain_loop(reports, work: Path) -> tuple[float, list[int]]:
-    from tlanalysis.config import REPORT_NOTEBOOK, SAMPLE_DATA_DIR
+    from tlanalysis.config import SAMPLE_DATA_DIR
 
     sizes = []
     start = time.perf_counter()
-    for year, region, slug in reports:
+    for year, region, slug, notebook in reports:
         executed = work / f"{year}-{slug}.ipynb"
         timed(
             [
@@ -76,7 +78,7 @@ def plain_loop(reports, work: Path) -> tuple[float, list[int]]:
                 "--no-progress-bar",
                 "-k",
                 "python3",
-                str(REPORT_NOTEBOOK),
+                str(notebook),
                 str(executed),
                 "-p",
                 "year",

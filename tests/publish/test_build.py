@@ -181,7 +181,7 @@ def test_noop_path_does_not_import_papermill_nbconvert_or_plotly(fixture_site):
         "from tlanalysis.cli import main\n"
         "try:\n"
         f"    main(['build', '--out', {str(fixture_site)!r}, '--notebook', {str(FIXTURE_NOTEBOOK)!r},"
-        " '--year', '2021'])\n"
+        " '--kind', 'annual', '--year', '2021'])\n"
         "except SystemExit as exc:\n"
         "    assert exc.code == 0, exc.code\n"
         "heavy = [m for m in ('papermill', 'nbconvert', 'nbclient', 'plotly', 'jupyter_client') if m in sys.modules]\n"

@@ -33,7 +33,7 @@ def digests(folder: Path) -> dict[str, str]:
 
 
 def start_build(out: Path, *args: object, mark: str) -> subprocess.Popen:
-    command = tlanalysis_command("build", "--out", out, "--notebook", FIXTURE_NOTEBOOK, *args)
+    command = tlanalysis_command("build", "--out", out, "--notebook", FIXTURE_NOTEBOOK, "--kind", "annual", *args)
     return subprocess.Popen(
         command,
         stdout=subprocess.PIPE,

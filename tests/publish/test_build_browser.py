@@ -177,3 +177,24 @@ def test_national_report_maps_offline(browser, real_site):
     finally:
         context.close()
     assert not requests, requests
+
+
+def test_index_filter_covers_every_kind_of_report(browser, real_site):
+    """The region filter filters the table of each kind of report (annual, certification)."""
+    context, page, requests = _offline_page(browser)
+    visible = (
+        "Array.from(document.querySelectorAll('#rapports-certification tbody tr'))"
+        ".filter(r => !r.hidden).map(r => r.dataset.region)"
+    )
+    try:
+        page.goto((real_site / "index.html").as_uri())
+        page.wait_for_selector("#filtre")
+        assert page.evaluate(visible) == ["France", "Nouvelle-Aquitaine (75)"]
+        page.fill("#filtre", "aquitaine")
+        assert page.evaluate(_VISIBLE_ROWS) == ["Nouvelle-Aquitaine (75)"]
+        assert page.evaluate(visible) == ["Nouvelle-Aquitaine (75)"]
+        page.fill("#filtre", "zzz")
+        assert page.evaluate(visible) == [] and page.is_visible("#aucun")
+    finally:
+        context.close()
+    assert not requests, requests

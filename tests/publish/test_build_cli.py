@@ -145,3 +145,5 @@ def test_help_lists_the_command():
     assert result.returncode == 0 and "--standalone" in result.stdout and "--force" in result.stdout
     flat = " ".join(result.stdout.split())
     assert "--target-job LIST" in flat and "autre_coordination" in flat and "rebuilds the certification reports" in flat
+    assert "--kind KIND" in flat and "annual, certification" in flat
+    assert "--notebook FILE" in flat and "the other kinds of report (certification) keep theirs" in flat

@@ -132,7 +132,13 @@ def test_certification_pages_in_chromium(browser, real_site):
     index = open_page(browser, real_site / "index.html", wait_for_charts=False)
     assert "Suivi de la certification" in index.text
     certification_links = sorted(link.rsplit("/", 1)[-1] for link in index.links if "certification-" in link)
-    assert certification_links == ["certification-75-nouvelle-aquitaine.html", "certification-france.html"]
+    # each report with the other files built, as the annual reports are listed
+    assert certification_links == [
+        "certification-75-nouvelle-aquitaine.html",
+        "certification-75-nouvelle-aquitaine.json",
+        "certification-france.html",
+        "certification-france.json",
+    ]
 
 
 # --- the target jobs of the certification reports, through the real build ------------------------

@@ -13,6 +13,8 @@ from .paths import FIXTURES
 
 FIXTURE_NOTEBOOK = FIXTURES / "report.ipynb"
 FAILING_NOTEBOOK = FIXTURES / "report_failing.ipynb"
+#: What a build with a fixture notebook makes by default: the reports that notebook stands in for.
+ANNUAL_ONLY = ("annual",)
 ENTRY = "import sys; from tlanalysis.cli import main; sys.argv[0] = 'tlanalysis'; main()"
 #: Every process a test build starts inherits this variable (kernels too): see `processes_marked`.
 MARK_VARIABLE = "TLANALYSIS_TEST_MARK"
@@ -70,11 +72,17 @@ def build(
     expect: int | None = 0,
     jobs: int = 2,
     env: dict | None = None,
+    kinds: tuple[str, ...] | None = None,
 ) -> subprocess.CompletedProcess:
-    """`tlanalysis build --out OUT ...` in a subprocess; checks the exit code (unless expect is None)."""
+    """`tlanalysis build --out OUT ...` in a subprocess; checks the exit code (unless expect is None).
+
+    `kinds`: `--kind` of each; by default only the annual reports when a fixture notebook stands in
+    for the annual one, every kind with the bundled notebooks (`notebook=None`)."""
     command: list[object] = ["build", "--out", out, "--jobs", jobs]
     if notebook is not None:
         command += ["--notebook", notebook]
+    for kind in ANNUAL_ONLY if kinds is None and notebook is not None else kinds or ():
+        command += ["--kind", kind]
     if data is not None:
         command += ["--data", data]
     result = run_tlanalysis(*command, *args, env=env)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..config import DEFAULT_MIN_COUNT
+from ..report.kinds import registered
 from .options import (
     data_option,
     json_option,
@@ -50,9 +51,16 @@ from .options import (
     "--notebook",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Report notebook to execute (parameters: year, region, data_dir, render, min_count); with "
-    "another notebook than the bundled annual report, only that one is built (no certification report).  "
+    help="Notebook of the annual reports (parameters: year, region, data_dir, render, min_count), instead of "
+    "the bundled one; the other kinds of report (certification) keep theirs and are built as usual.  "
     "[default: the bundled annual report]",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    metavar="KIND",
+    help=f"Kind of report to build (repeatable): {', '.join(k.name for k in registered())}. Default: every kind.",
 )
 @click.option(
     "--formats",
@@ -89,13 +97,14 @@ def build(
     force: bool,
     standalone: bool,
     notebook: Path | None,
+    kinds: tuple[str, ...],
     formats: str,
     min_count: int,
     drop_personal_columns: bool,
     target_jobs: str,
     diff_with: Path | None,
 ) -> None:
-    """Execute the report notebook for every (year, region) and publish offline HTML with an index.
+    """Execute the notebook of each kind of report for every (year, region) and publish offline HTML with an index.
 
     \b
     Layout of the output folder:
@@ -105,6 +114,7 @@ def build(
       OUT/<year>/<slug>.failed.ipynb  the executed notebook of a report that failed
       OUT/<year>/certification-<slug>.html  the certification report (certification_report.ipynb),
                                       where the data has certification data before that year
+                                      (--notebook replaces the annual reports' notebook only)
       OUT/assets/                     plotly.js and style sheets shared by the pages
       OUT/.tlanalysis-build.json      what each report was built from (incremental builds)
 
@@ -119,7 +129,6 @@ def build(
     0 all built, 1 invalid data or a report failed, 2 usage error, 130/143 interrupted.
     """
     from ..compute.certification import check_target_jobs
-    from ..config import REPORT_NOTEBOOK
     from ..errors import UsageError
     from ..publish.products import parse_formats
     from ..publish.runner import BuildOptions, run_build
@@ -138,7 +147,8 @@ def build(
         jobs=jobs,
         force=force,
         standalone=standalone,
-        notebook=notebook or REPORT_NOTEBOOK,
+        notebook=notebook,
+        kinds=tuple(kinds) or None,
         min_count=min_count,
         drop_personal_columns=drop_personal_columns,
         formats=parse_formats(formats),

@@ -12,8 +12,9 @@ kaleido browser open for a whole batch (every chart of every report of a build):
 
 The browser is the system Chromium (`tlanalysis.export.find_chromium`), passed to kaleido explicitly;
 `BROWSER_PATH` is also set for other kaleido users in the process when it was not set. Nothing is
-downloaded: kaleido gets plotly.js from the installed plotly package and MathJax is turned off (its
-default is a CDN).
+downloaded: kaleido gets plotly.js from the installed plotly package, MathJax is turned off (its
+default is a CDN), and maps get an empty world topology from a `data:` URL (`OFFLINE_TOPOJSON`)
+instead of plotly's CDN, as the report pages do (`tlanalysis.report.charts.display.GEO_OFFLINE_SCRIPT`).
 
 kaleido's own `start_sync_server` is a process-wide singleton whose options cannot be checked once
 started; this module runs its own `Kaleido` instead, on an event loop in a background thread, so it
@@ -34,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from . import ExportError, find_chromium, write_bytes_atomic
 
@@ -47,6 +49,11 @@ DEFAULT_HEIGHT = 500
 DEFAULT_SCALE = 2
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+#: Where plotly.js fetches the world topology of a map (`<url><scope>_<resolution>.json`, given to kaleido
+#: as `topojson`): an empty topology, the file name falling in the URL's fragment. The maps draw their own
+#: GeoJSON with every base layer off; without this, kaleido asks cdn.plot.ly and fails offline.
+OFFLINE_TOPOJSON = "data:application/json," + quote('{"type":"Topology","objects":{},"arcs":[]}') + "#"
 
 
 def chart_file_stem(slug: str, chart_name: str) -> str:
@@ -179,13 +186,22 @@ class ChartImageExporter:
             "height": int(height or _figure_height(fig) or DEFAULT_HEIGHT),
             "scale": scale if fmt == "png" else 1,
         }
-        try:
-            return self._call(self._kaleido.calc_fig(fig, opts=opts), self.timeout_s + 10)
-        except ExportError:
-            raise
-        except Exception as exc:
-            title = _figure_title(fig)
-            raise ExportError(f"chart {title!r} could not be drawn as {fmt}: {exc}") from exc
+        for attempt in (1, 2):
+            try:
+                return self._call(
+                    self._kaleido.calc_fig(fig, opts=opts, topojson=OFFLINE_TOPOJSON), self.timeout_s + 10
+                )
+            except ExportError:
+                raise
+            except Exception as exc:
+                # kaleido 1.5 may keep the id of the blank page's script context when its tab first loads
+                # (on a busy machine): the call then misses its script. The tab is reloaded after every
+                # image, so the next attempt finds it.
+                if attempt == 1 and "kaleido_scopes is not defined" in str(exc):
+                    continue
+                title = _figure_title(fig)
+                raise ExportError(f"chart {title!r} could not be drawn as {fmt}: {exc}") from exc
+        raise AssertionError("unreachable")
 
     def export(
         self,

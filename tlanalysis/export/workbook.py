@@ -680,16 +680,21 @@ def workbook_bytes(
 
 
 def key_figures_workbook(
-    ctx, path: Path, *, data_date: dt.date | dt.datetime, cohort_table=None, jobs_by_region: dict | None = None
+    ctx,
+    path: Path,
+    *,
+    data_date: dt.date | dt.datetime | None = None,
+    cohort_table=None,
+    jobs_by_region: dict | None = None,
 ) -> Path:
     """Write the key figures of the report `ctx` (a `ReportContext`) to the XLSX `path`, atomically.
 
-    `data_date`: the date of the data (e.g. the survey export's date), shown on « Sources » and used as
+    `data_date`: the date of the data (default `ctx.dataset.data_date`), shown on « Sources » and used as
     the document's created/modified date, so two runs on the same data give identical files.
     `cohort_table`, `jobs_by_region`: the protected tables when the figures are protected (see
     `workbook_sheets`). Returns `path`.
     """
-    date = _as_datetime(data_date)
+    date = _as_datetime(ctx.dataset.data_date if data_date is None else data_date)
     sheets = [
         *workbook_sheets(ctx, cohort_table=cohort_table, jobs_by_region=jobs_by_region),
         sources_sheet(ctx, date.date()),

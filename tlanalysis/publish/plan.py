@@ -8,9 +8,9 @@ Rules (documented in `tlanalysis build --help`):
 * `--region` only: every survey year of each region (all years for France);
 * both: every year × region pair, each of which must be in the data.
 
-Report kinds (`REPORT_KINDS`): each (year, region) has the annual report; it also has the
-certification report (`notebooks/certification_report.ipynb`) when the data holds certified holders
-or jury results of cohorts before that year in that region (`kinds` includes "certification").
+Report kinds (`tlanalysis.report.kinds`): each planned (year, region) has a report of every kind
+asked for that covers it in the data — the annual report every pair, the certification report those
+whose data holds certified holders or jury results of cohorts before that year in that region.
 
 A region that does not exist, or a year the data does not hold, is a `UsageError`
 (exit code 2) listing what is valid.
@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import CERTIFICATION_NOTEBOOK, NATIONAL, REPORT_NOTEBOOK
+from ..config import NATIONAL
 from ..errors import UsageError
+from ..report.kinds import DEFAULT, ReportKind
 
 if TYPE_CHECKING:  # the dataset module imports pandas; only needed for annotations here
     from ..validate.dataset import Dataset
@@ -38,36 +39,24 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "report"
 
 
-#: Kind of report -> (its notebook, the suffix of its file names; "" for the annual report).
-REPORT_KINDS: dict[str, tuple[Path, str]] = {
-    "annual": (REPORT_NOTEBOOK, ""),
-    "certification": (CERTIFICATION_NOTEBOOK, "certification-"),
-}
-
-
-def kind_of_slug(slug: str) -> str:
-    """The kind of report a file name (slug) belongs to: "certification-france" → "certification"."""
-    return next((kind for kind, (_, prefix) in REPORT_KINDS.items() if prefix and slug.startswith(prefix)), "annual")
-
-
 @dataclass(frozen=True, order=True)
 class Report:
-    """One report to build: a survey year and a region (code None for the national report)."""
+    """One report to build: a survey year, a region (code None for the national report) and its kind."""
 
     year: int
     sort_key: str
     region_code: str | None
     region_name: str
-    kind: str = "annual"
+    kind: ReportKind = DEFAULT
 
     @classmethod
-    def make(cls, year: int, region_code: str | None, region_name: str, kind: str = "annual") -> Report:
+    def make(cls, year: int, region_code: str | None, region_name: str, kind: ReportKind = DEFAULT) -> Report:
         # national first, then regions by INSEE code
         return cls(int(year), "" if region_code is None else region_code, region_code, region_name, kind)
 
     @property
     def notebook(self) -> Path:
-        return REPORT_KINDS[self.kind][0]
+        return self.kind.notebook
 
     @property
     def is_national(self) -> bool:
@@ -75,7 +64,7 @@ class Report:
 
     @property
     def slug(self) -> str:
-        prefix = REPORT_KINDS[self.kind][1]
+        prefix = self.kind.slug_prefix
         if self.is_national:
             return prefix + slugify(NATIONAL)
         return f"{prefix}{self.region_code}-{slugify(self.region_name)}"
@@ -96,15 +85,18 @@ class Report:
 
     @property
     def title(self) -> str:
-        if self.kind == "certification":
-            return f"Certification « Piloter un tiers-lieu » — {self.region_name} {self.year}"
-        return f"Tiers-lieux — {self.region_name} {self.year}"
+        return self.kind.report_title(self.region_name, self.year)
+
+    @property
+    def label(self) -> str:
+        """How progress lines and the summary name it: « 2019 France », « 2019 France (certification) »."""
+        return f"{self.year} {self.region_name}" + (f" ({self.kind.label})" if self.kind.label else "")
 
 
 def plan_reports(
-    dataset: Dataset, years: Iterable[int] = (), regions: Iterable[str] = (), kinds: Iterable[str] = ("annual",)
+    dataset: Dataset, years: Iterable[int] = (), regions: Iterable[str] = (), kinds: Iterable[ReportKind] = (DEFAULT,)
 ) -> list[Report]:
-    """The reports asked for, checked against the data; raises UsageError listing what is valid."""
+    """The reports of each kind asked for, checked against the data; raises UsageError listing what is valid."""
     from ..reference import FRANCE, resolve_region
     from ..reference import regions as reference_regions
     from ..validate.selection import check_selection
@@ -121,14 +113,12 @@ def plan_reports(
             raise UsageError(f"year {year} is not in the data; available years: " + ", ".join(map(str, data_years)))
     selected = [resolve_region(r) for r in regions]  # unknown region → UsageError with the valid ones
 
-    planned: set[Report] = set()
+    planned: set[tuple[int, str | None, str]] = set()  # (year, region code, region name)
     if not selected:
         for year in years or data_years:
-            planned.add(Report.make(year, None, FRANCE.name))
+            planned.add((year, None, FRANCE.name))
             planned.update(
-                Report.make(year, code, names.get(code, code))
-                for code, present in region_years.items()
-                if year in present
+                (year, code, names.get(code, code)) for code, present in region_years.items() if year in present
             )
     else:
         for region in selected:
@@ -144,24 +134,15 @@ def plan_reports(
             for year in years or region_data_years:
                 checked = check_selection(dataset, year, region.name if not region.is_national else NATIONAL)
                 planned.add(
-                    Report.make(
+                    (
                         year,
                         None if checked.is_national else checked.code,
                         FRANCE.name if checked.is_national else checked.name,
                     )
                 )
-    if "certification" in set(kinds):
-        planned |= _certification_reports(dataset, planned)
-    return sorted(planned)
-
-
-def _certification_reports(dataset: Dataset, annual: set[Report]) -> set[Report]:
-    """The certification report of each planned (year, region) whose data has something to show."""
-    from ..protect.certification import has_certification_data
-    from ..reference import FRANCE, resolve_region
-
-    return {
-        Report.make(r.year, r.region_code, r.region_name, "certification")
-        for r in annual
-        if has_certification_data(dataset, r.year, FRANCE if r.is_national else resolve_region(r.region_code))
-    }
+    return sorted(
+        Report.make(year, code, name, kind)
+        for kind in kinds
+        for year, code, name in planned
+        if kind.has_report(dataset, year, FRANCE if code is None else resolve_region(code))
+    )

@@ -6,8 +6,10 @@
 * `--formats png,svg`: `charts/<slug>-<chart>.png|svg`, every chart through one kaleido server;
 * `--formats xlsx`: `<slug>.xlsx`, the key figures for grant forms, one sheet per table and « Sources ».
 
-A certification report's JSON and XLSX also record the target jobs its insertion rates in « le métier
-visé » were computed for (`--target-job`).
+Every product comes from the report's kind (`tlanalysis.report.kinds`): the JSON is its context's
+`document()` (a certification report's records the target jobs its insertion rates in « le métier visé »
+were computed for, `--target-job`), the images are every chart of its sections (the national report's
+maps included), the workbook is the one its kind names (none: no XLSX).
 
 Figures come from the library, exactly as the notebook shows them. Browsers are started once
 per worker and only when a format needs them. Every file is written atomically.
@@ -24,6 +26,7 @@ from .. import atomic
 if TYPE_CHECKING:
     from ..export.images import ChartImageExporter
     from ..export.pdf import PdfPrinter
+    from ..report.kinds import ReportKind
 
 FORMATS = ("html", "pdf", "png", "svg", "xlsx")
 
@@ -39,15 +42,22 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in asked or f == "html")
 
 
-def product_paths(html: Path, formats: tuple[str, ...]) -> dict[str, Path]:
-    """Where each single-file product of a report goes (chart images go to `charts/`)."""
+def product_paths(html: Path, formats: tuple[str, ...], workbook: bool = True) -> dict[str, Path]:
+    """Where each single-file product of a report goes (chart images go to `charts/`); `workbook`:
+    whether its kind has one."""
     stem = html.with_suffix("")
     paths = {"json": stem.with_suffix(".json")}
     if "pdf" in formats:
         paths["pdf"] = stem.with_suffix(".pdf")
-    if "xlsx" in formats:
+    if "xlsx" in formats and workbook:
         paths["xlsx"] = stem.with_suffix(".xlsx")
     return paths
+
+
+def write_document(path: Path, document: dict) -> Path:
+    """The key-figures JSON of a report, written atomically."""
+    atomic.write_text(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    return path
 
 
 class ProductMaker:
@@ -64,80 +74,19 @@ class ProductMaker:
                 tool.close()
         self._printer = self._images = None
 
-    def make(self, parameters: dict, html: Path, title: str) -> list[Path]:
-        """Make every product of one report; returns the files written."""
-        from ..report import ReportContext
+    def make(self, kind: ReportKind, parameters: dict, html: Path, title: str) -> list[Path]:
+        """Make every product of one report of `kind` from its papermill parameters; returns the files
+        written. Each comes from the kind: its context's document and charts, its workbook writer."""
         from ..report.formatting import fmt_date
+        from ..report.kinds import resolve
         from ..report.params import validate_parameters
 
-        params = validate_parameters(**parameters)
-        from .plan import kind_of_slug
-
-        if kind_of_slug(html.stem) == "certification":
-            return self._certification(params, html, title)
-        ctx = ReportContext.from_parameters(params)
-        paths = product_paths(html, self.formats)
-        written = [self._json(ctx, paths["json"])]
-        data_date = ctx.dataset.data_date
-        if "xlsx" in self.formats:
-            from ..export.workbook import key_figures_workbook
-
-            written.append(
-                key_figures_workbook(
-                    ctx,
-                    paths["xlsx"],
-                    data_date=data_date,
-                    cohort_table=ctx.cohort_table,
-                    jobs_by_region=ctx.jobs_by_region,
-                )
-            )
-        if "pdf" in self.formats:
-            if self._printer is None:
-                from ..export.pdf import PdfPrinter
-
-                self._printer = PdfPrinter().__enter__()
-            written.append(self._printer.print(html, paths["pdf"], title=title, date_fr=fmt_date(data_date)))
-        images = tuple(f for f in ("png", "svg") if f in self.formats)
-        if images:
-            if self._images is None:
-                from ..export.images import ChartImageExporter
-
-                self._images = ChartImageExporter().__enter__()
-            from ..report import employment_charts, holders_charts
-
-            charts = employment_charts(ctx) + holders_charts(ctx)
-            written += self._images.export(charts, html.parent / "charts", ctx.slug, formats=images)
-        return [Path(p) for p in written]
-
-    def _certification(self, params, html: Path, title: str) -> list[Path]:
-        """The products of a certification report: its protected figures (JSON, XLSX), PDF, chart images."""
-        from ..export.dossier import write_certification_workbook
-        from ..report.certification import CertificationContext, report_charts
-        from ..report.formatting import fmt_date
-
-        ctx = CertificationContext.from_parameters(params)
-        paths = product_paths(html, self.formats)
-        document = {
-            "kind": "certification",
-            "year": ctx.year,
-            "region": ctx.region.name,
-            "region_code": ctx.region.code,
-            "example_data": ctx.dataset.is_example,
-            "data_date": ctx.dataset.data_date.isoformat(),
-            "min_count": ctx.min_count,
-            "target_jobs": list(ctx.target_jobs),
-            "data_files": {name: src.short_hash for name, src in ctx.dataset.sources.items()},
-            # keyed by year and cohort, so that `tlanalysis diff` names the figure that moved
-            "figures": {
-                "promotions": {str(r["certification_year"]): r for r in ctx.promotions()},
-                "cohorts": {r["cohort"]: r for r in ctx.cohorts()},
-            },
-        }
-        atomic.write_text(paths["json"], json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-        written = [paths["json"]]
-        if "xlsx" in self.formats:
-            written.append(write_certification_workbook(ctx, paths["xlsx"]))
-        if "pdf" in self.formats:
+        ctx = kind.make_context(validate_parameters(**parameters))
+        paths = product_paths(html, self.formats, kind.workbook is not None)
+        written = [write_document(paths["json"], ctx.document())]
+        if "xlsx" in paths and kind.workbook is not None:
+            written.append(resolve(kind.workbook)(ctx, paths["xlsx"]))
+        if "pdf" in paths:
             if self._printer is None:
                 from ..export.pdf import PdfPrinter
 
@@ -151,20 +100,5 @@ class ProductMaker:
                 from ..export.images import ChartImageExporter
 
                 self._images = ChartImageExporter().__enter__()
-            written += self._images.export(report_charts(ctx), html.parent / "charts", ctx.slug, formats=images)
+            written += self._images.export(ctx.charts(), html.parent / "charts", ctx.slug, formats=images)
         return [Path(p) for p in written]
-
-    @staticmethod
-    def _json(ctx, path: Path) -> Path:
-        document = {
-            "year": ctx.year,
-            "region": ctx.region.name,
-            "region_code": ctx.region.code,
-            "example_data": ctx.dataset.is_example,
-            "data_date": ctx.dataset.data_date.isoformat(),
-            "min_count": ctx.min_count,
-            "data_files": {name: src.short_hash for name, src in ctx.dataset.sources.items()},
-            "figures": ctx.figures,
-        }
-        atomic.write_text(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-        return path

@@ -27,10 +27,12 @@ from typing import TYPE_CHECKING
 
 from .. import atomic
 from ..compute.certification import DEFAULT_TARGET_JOBS, check_target_jobs
-from ..config import DEFAULT_MIN_COUNT, REPORT_NOTEBOOK
+from ..config import DEFAULT_MIN_COUNT
 from ..errors import TLAnalysisError, UsageError
+from ..report import kinds as report_kinds
+from ..report.kinds import ReportKind
 from .cache import STATE_FILE, BuildState, Inputs
-from .plan import REPORT_KINDS, Report, plan_reports
+from .plan import Report, plan_reports
 
 if TYPE_CHECKING:
     from ..protect.annual import Protection
@@ -78,7 +80,8 @@ class BuildOptions:
     jobs: int | None = None
     force: bool = False
     standalone: bool = False
-    notebook: Path = REPORT_NOTEBOOK
+    #: Replaces the notebook of the default kind (the annual report) only (`--notebook`); None: its own.
+    notebook: Path | None = None
     min_count: int = DEFAULT_MIN_COUNT
     drop_personal_columns: bool = False
     formats: tuple[str, ...] = ("html",)
@@ -86,9 +89,9 @@ class BuildOptions:
     diff_with: Path | None = None
     #: A mapping file outside the data folder (`--mapping`); passed to each notebook.
     mapping: Path | None = None
-    #: Kinds of report (`plan.REPORT_KINDS`); None: all of them with the default notebook, only the
-    #: annual report (run with `notebook`) with another one.
-    kinds: tuple[str, ...] | None = None
+    #: Kinds of report to build (`tlanalysis.report.kinds`), registered names or kinds; None: every
+    #: registered kind.
+    kinds: tuple[ReportKind | str, ...] | None = None
     #: What « le métier visé » means in the certification reports (`--target-job`): passed to each of
     #: them and to their protection, computed once (`ensure_protection`).
     target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS
@@ -103,8 +106,45 @@ class BuildOptions:
             self.drop_personal_columns,
             self.mapping,
             protection_file,
-            self.target_jobs,
+            self.kind_parameters(),
         )
+
+    def kind_parameters(self) -> dict[str, object]:
+        """The notebook parameters the build gives to the kinds that name them (`ReportKind.parameters`)."""
+        return {"target_jobs": list(self.target_jobs)}
+
+    def report_kinds(self) -> tuple[ReportKind, ...]:
+        """The kinds to build, `notebook` replacing the default kind's; UsageError for an unknown name,
+        kinds whose files would share names, a kind's missing notebook, or a parameter of a kind this
+        build does not give."""
+        asked = self.kinds if self.kinds is not None else report_kinds.registered()
+        chosen = [k if isinstance(k, ReportKind) else report_kinds.kind_named(k) for k in dict.fromkeys(asked)]
+        if not chosen:
+            raise UsageError("no report kind to build")
+        if self.notebook is not None:
+            default = report_kinds.DEFAULT.name
+            if default not in {k.name for k in chosen}:
+                raise UsageError(
+                    f"--notebook replaces the notebook of the {default} reports, which this build does not make"
+                )
+            chosen = [replace(k, notebook=self.notebook) if k.name == default else k for k in chosen]
+        prefixes = [k.slug_prefix for k in chosen]
+        if len(set(prefixes)) < len(prefixes) or len({k.name for k in chosen}) < len(chosen):
+            raise UsageError("two kinds of report of this build share a name or a file name prefix")
+        given = self.kind_parameters()
+        checked = []
+        for kind in chosen:
+            notebook = Path(kind.notebook).resolve()
+            if not notebook.is_file():
+                raise UsageError(f"report notebook not found: {notebook}")
+            unknown = [name for name in kind.parameters if name not in given]
+            if unknown:
+                raise UsageError(
+                    f"report kind {kind.name!r} takes the parameter(s) {', '.join(unknown)}, which a build does "
+                    f"not give (it gives {', '.join(given)})"
+                )
+            checked.append(replace(kind, notebook=notebook))
+        return tuple(checked)
 
 
 @dataclass
@@ -128,10 +168,11 @@ def report_parameters(
     drop_personal_columns: bool = False,
     mapping: Path | None = None,
     protection_file: Path | None = None,
-    target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS,
+    kind_parameters: dict[str, object] | None = None,
 ) -> dict:
-    """The papermill parameters of one report (also part of its fingerprint: a certification report
-    is rebuilt when its target jobs change, an annual report does not depend on them)."""
+    """The papermill parameters of one report, also part of its fingerprint: the common ones, and those
+    of `kind_parameters` that its kind names (a certification report is rebuilt when its target jobs
+    change, an annual report does not depend on them)."""
     parameters = {
         "year": report.year,
         "region": report.region_name,
@@ -147,8 +188,8 @@ def report_parameters(
         parameters["protection_file"] = str(protection_file)
         # the build's validated data, beside its protection (see `ensure_protection`)
         parameters["data_cache"] = str(Path(protection_file).with_name(DATA_CACHE_FILE))
-    if report.kind == "certification":
-        parameters["target_jobs"] = list(target_jobs)
+    given = kind_parameters or {}
+    parameters.update({name: given[name] for name in report.kind.parameters})
     return parameters
 
 
@@ -294,9 +335,7 @@ def _build(options: BuildOptions, echo) -> Summary:
     from ..validate.dataset import check_data_dir, load_dataset
 
     started = time.monotonic()
-    notebook = Path(options.notebook).resolve()
-    if not notebook.is_file():
-        raise UsageError(f"report notebook not found: {notebook}")
+    kinds = options.report_kinds()
     jobs = options.jobs or default_jobs()
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -314,8 +353,6 @@ def _build(options: BuildOptions, echo) -> Summary:
             find_chromium()
         except ExportError as exc:
             raise UsageError(f"--formats {','.join(options.formats)} needs Chromium: {exc}") from None
-    kinds = options.kinds or (tuple(REPORT_KINDS) if notebook == REPORT_NOTEBOOK.resolve() else ("annual",))
-    notebooks = {kind: notebook if kind == "annual" else REPORT_KINDS[kind][0].resolve() for kind in kinds}
     reports = plan_reports(dataset, options.years, options.regions, kinds)
     out_dir = _prepare_out_dir(Path(options.out_dir))
 
@@ -323,11 +360,11 @@ def _build(options: BuildOptions, echo) -> Summary:
         atomic.clean_temp_files(out_dir)
         state = BuildState.load(out_dir)
         mode = "standalone" if options.standalone else "site"
-        inputs = {kind: Inputs.collect(path, data_dir, mode) for kind, path in notebooks.items()}
+        inputs = {kind.name: Inputs.collect(kind.notebook, data_dir, mode) for kind in kinds}
         by_key = {r.key: r for r in reports}
         protection_file = out_dir / PROTECTION_FILE
         fingerprints = {
-            r.key: inputs[r.kind].fingerprint(options.parameters(r, data_dir, protection_file)) for r in reports
+            r.key: inputs[r.kind.name].fingerprint(options.parameters(r, data_dir, protection_file)) for r in reports
         }
         to_build = [
             r
@@ -345,11 +382,11 @@ def _build(options: BuildOptions, echo) -> Summary:
 
         def finish() -> None:
             current = _current_keys(
-                state, inputs, dataset, lambda report: options.parameters(report, data_dir, protection_file)
+                state, kinds, inputs, dataset, lambda report: options.parameters(report, data_dir, protection_file)
             )
             from .site import write_index
 
-            write_index(state, current, dataset.is_example, data_dir.name)
+            write_index(state, current, dataset.is_example, data_dir.name, kinds)
             summary.seconds = time.monotonic() - started
 
         if to_build:
@@ -360,7 +397,7 @@ def _build(options: BuildOptions, echo) -> Summary:
                 options.force,
                 options.drop_personal_columns,
                 options.mapping,
-                certification=any(r.kind == "certification" for r in to_build),
+                certification=any("certification" in r.kind.protections for r in to_build),
                 target_jobs=options.target_jobs,
             )
             if summary.protection_seconds is None:
@@ -375,12 +412,11 @@ def _build(options: BuildOptions, echo) -> Summary:
                     state,
                     summary,
                     options,
-                    notebook,
+                    kinds[0].notebook,
                     data_dir,
                     jobs,
                     dataset.is_example,
                     echo,
-                    notebooks,
                 )
             except KeyboardInterrupt:
                 finish()  # the index lists what was finished
@@ -394,23 +430,28 @@ def _build(options: BuildOptions, echo) -> Summary:
 
 
 def _current_keys(
-    state: BuildState, inputs: dict[str, Inputs], dataset, parameters_of: Callable[[Report], dict]
+    state: BuildState,
+    kinds: tuple[ReportKind, ...],
+    inputs: dict[str, Inputs],
+    dataset,
+    parameters_of: Callable[[Report], dict],
 ) -> set[str]:
-    """Keys of the state whose fingerprint matches what the present inputs would give."""
+    """Keys of the state whose fingerprint matches what the present inputs would give (reports of a
+    kind this build does not make are not current)."""
     from ..validate.selection import check_selection
 
+    by_name = {kind.name: kind for kind in kinds}
     current = set()
     for key, entry in state.reports.items():
+        kind = by_name.get(entry.get("kind", report_kinds.DEFAULT.name))
+        if kind is None:
+            continue
         try:
-            report = Report.make(
-                int(entry["year"]), entry.get("region_code"), entry["region"], entry.get("kind", "annual")
-            )
+            report = Report.make(int(entry["year"]), entry.get("region_code"), entry["region"], kind)
             check_selection(dataset, report.year, report.region_name)
         except (TLAnalysisError, KeyError, TypeError, ValueError):
             continue
-        if report.kind not in inputs:
-            continue
-        if entry.get("fingerprint") == inputs[report.kind].fingerprint(parameters_of(report)):
+        if entry.get("fingerprint") == inputs[kind.name].fingerprint(parameters_of(report)):
             current.add(key)
     return current
 
@@ -427,8 +468,9 @@ def _run_pool(
     jobs: int,
     example_data: bool,
     echo,
-    notebooks: dict[str, Path] | None = None,
 ) -> None:
+    """Build `to_build` in `jobs` worker processes; their kernels start in the folder of `notebook`
+    (the first kind's: the annual report's, or `--notebook`'s)."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -447,7 +489,8 @@ def _run_pool(
         worker.Task(
             key=r.key,
             title=r.title,
-            notebook=str((notebooks or {}).get(r.kind, notebook)),
+            kind=r.kind,
+            notebook=str(r.notebook),
             parameters=options.parameters(r, data_dir, out_dir / PROTECTION_FILE),
             out_dir=str(out_dir),
             html=str(r.html_path(out_dir)),
@@ -495,7 +538,7 @@ def _run_pool(
                     example_data,
                     options.formats,
                 )
-                progress.report(_label(by_key[task.key]), result)
+                progress.report(by_key[task.key].label, result)
     except KeyboardInterrupt:
         progress.close()
         echo("interrupted: stopping workers and kernels…")
@@ -528,10 +571,6 @@ def _stop_workers(executor) -> None:
             child.join(1)
 
 
-def _label(report: Report) -> str:
-    return f"{report.year} {report.region_name}" + (" (certification)" if report.kind != "annual" else "")
-
-
 def _record(
     result,
     report: Report,
@@ -544,7 +583,7 @@ def _record(
 ) -> None:
     out_dir = state.out_dir
     entry = {
-        "kind": report.kind,
+        "kind": report.kind.name,
         "year": report.year,
         "region": report.region_name,
         "region_code": report.region_code,
@@ -568,7 +607,7 @@ def _record(
         entry["error"] = result.error
         if result.failed_notebook:
             entry["failed_notebook"] = Path(result.failed_notebook).relative_to(out_dir).as_posix()
-        summary.failed.append((_label(report), result))
+        summary.failed.append((report.label, result))
     else:
         summary.built.append(report.key)
     summary.results.append(result)

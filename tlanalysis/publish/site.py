@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .. import atomic
 from ..config import DEFAULT_MIN_COUNT, NATIONAL
 from ..protect.compare import change_since, previous_year
 from ..protect.masked import SECONDARY, SECRET, SMALL_COUNT, Masked, is_masked
+from ..report.kinds import DEFAULT, ReportKind, registered
 from .cache import BuildState, file_stamp
 
 ASSETS = "assets"
@@ -76,7 +78,7 @@ SCRIPT = """
   if (input) {
     input.addEventListener("input", function () {
       var wanted = key(input.value), shown = 0;
-      document.querySelectorAll("#rapports tbody tr").forEach(function (row) {
+      document.querySelectorAll("#rapports tbody tr, [id^='rapports-'] tbody tr").forEach(function (row) {
         var match = !wanted || key(row.dataset.region).indexOf(wanted) !== -1;
         row.hidden = !match;
         if (match) { shown += 1; }
@@ -141,14 +143,16 @@ def _masked(value, min_count: int):
     return value
 
 
-def _built_reports(state: BuildState, current: set[str]) -> tuple[dict[tuple[str, int], str], list[_Built], dict]:
-    """Index cells by (row key, year), the reports with a page, and the row labels."""
+def _built_reports(
+    state: BuildState, current: set[str], kind: str
+) -> tuple[dict[tuple[str, int], str], list[_Built], dict]:
+    """The reports of one kind: index cells by (row key, year), the reports with a page, the row labels."""
     cells: dict[tuple[str, int], str] = {}
     built: list[_Built] = []
     rows: dict[str, str] = {}  # sort key → label
     for key, entry in state.reports.items():
-        if entry.get("kind", "annual") != "annual":
-            continue  # listed by `certification_index_html`
+        if entry.get("kind", DEFAULT.name) != kind:
+            continue
         try:
             year, name, code = int(entry["year"]), str(entry["region"]), entry.get("region_code")
         except (KeyError, TypeError, ValueError):
@@ -284,16 +288,11 @@ def _map_html(out_dir: Path, inputs: dict) -> str:
     return f"{start}\n{charts.chart_html(figure, 'chart-index-map')}\n{_MAP_END}"
 
 
-def render_index(state: BuildState, current: set[str], example_data: bool, data_label: str) -> str:
-    """The landing page. `current` holds the keys whose fingerprint matches the present inputs.
+def _table_html(kind_name: str, title: str, note: str, cells: dict, rows: dict, first: bool) -> str:
+    """One kind's reports, a region × year table under its heading; the first table of the page carries
+    the region filter (which filters every table)."""
+    from ..report.wording import REGION
 
-    Key figures of the latest national report, the map of the regions (each opens its latest report),
-    then the region × year table with every format built and a filter by region. Figures come from the
-    reports' JSON files, written by the build after disclosure control: never a raw count."""
-    from ..report.wording import ANNUAL_HEADINGS, EXAMPLE_INDEX, REGION
-
-    cells, built, rows = _built_reports(state, current)
-    listed = sum(1 for _ in cells)
     years = sorted({year for _, year in cells})
     head = "".join(f'<th scope="col">{year}</th>' for year in years)
     body = []
@@ -301,17 +300,54 @@ def render_index(state: BuildState, current: set[str], example_data: bool, data_
         label = rows[sort_key]
         tds = "".join(cells.get((sort_key, year), '<td class="none">—</td>') for year in years)
         body.append(f'<tr data-region="{_e(label)}"><th scope="row">{_e(label)}</th>{tds}</tr>')
+    table = f'<thead><tr><th scope="col">{_e(REGION)}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    title, note = html.escape(title, quote=False), html.escape(note, quote=False)
+    note = f'<p class="note">{note}</p>\n' if note else ""
+    if first:
+        return (
+            f"<h2>{title}</h2>\n" + note + '<label class="filter" for="filtre">Filtrer par région</label>\n'
+            '<input id="filtre" type="search" placeholder="ex. Bretagne, 75" autocomplete="off">\n'
+            f'<table id="rapports">{table}\n'
+            '<p id="aucun" class="note" hidden>Aucune région ne correspond au filtre.</p>'
+        )
+    return f'<h2 id="{_e(kind_name)}">{title}</h2>\n' + note + f'<table id="rapports-{_e(kind_name)}">{table}'
+
+
+def _kinds_listed(state: BuildState, kinds: Iterable[ReportKind]) -> list[tuple[str, str, str]]:
+    """(name, title, note) of every kind with reports in the state: the registry's order, then the others;
+    a build's own kinds (`kinds`) name theirs, a kind no longer known is listed under its name."""
+    known = {kind.name: kind for kind in (*registered(), *kinds)}
+    present = {str(entry.get("kind", DEFAULT.name)) for entry in state.reports.values()}
+    names = [name for name in known if name in present] + sorted(present - set(known))
+    return [
+        (name, known[name].index_title or name, known[name].index_note) if name in known else (name, name, "")
+        for name in names
+    ]
+
+
+def render_index(
+    state: BuildState, current: set[str], example_data: bool, data_label: str, kinds: Iterable[ReportKind] = ()
+) -> str:
+    """The landing page. `current` holds the keys whose fingerprint matches the present inputs; `kinds`:
+    those of the build (the registered ones are known anyway).
+
+    Key figures of the latest national report of the default kind (the annual report), the map of the
+    regions (each opens its latest report), then a region × year table per kind of report with every
+    format built, and a filter by region. Figures come from the reports' JSON files, written by the
+    build after disclosure control: never a raw count."""
+    from ..report.wording import ANNUAL_HEADINGS, EXAMPLE_INDEX
+
+    cells, built, rows = _built_reports(state, current, DEFAULT.name)
+    listed = sum(1 for _ in cells)
+    tables: list[str] = []
+    for name, title, note in _kinds_listed(state, kinds):
+        kind_cells, _, kind_rows = (
+            (cells, built, rows) if name == DEFAULT.name else _built_reports(state, current, name)
+        )
+        if kind_rows:
+            tables.append(_table_html(name, title, note, kind_cells, kind_rows, first=not tables))
     example = f'<p class="example">{html.escape(EXAMPLE_INDEX, quote=False)}</p>' if example_data else ""
-    table = (
-        "<h2>Tous les rapports</h2>\n"
-        '<label class="filter" for="filtre">Filtrer par région</label>\n'
-        '<input id="filtre" type="search" placeholder="ex. Bretagne, 75" autocomplete="off">\n'
-        f'<table id="rapports"><thead><tr><th scope="col">{_e(REGION)}</th>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>\n"
-        '<p id="aucun" class="note" hidden>Aucune région ne correspond au filtre.</p>'
-        if rows
-        else "<p>Aucun rapport n'a encore été construit.</p>"
-    )
+    table = "\n".join(tables) if tables else "<p>Aucun rapport n'a encore été construit.</p>"
     key_figures = _key_figures_html(state.out_dir, built)
     plotly = sorted((state.out_dir / ASSETS).glob("plotly-*.min.js"))
     inputs = _map_inputs(state.out_dir, built)
@@ -338,7 +374,6 @@ def render_index(state: BuildState, current: set[str], example_data: bool, data_
 (« {_e(NATIONAL)} » : ensemble des régions). Données : {_e(data_label)}.</p>
 {example}
 {key_figures}{map_part}{table}
-{certification_index_html(state, current)}
 </main>
 <script>{SCRIPT}</script>
 </body>
@@ -346,51 +381,9 @@ def render_index(state: BuildState, current: set[str], example_data: bool, data_
 """
 
 
-def certification_index_html(state: BuildState, current: set[str]) -> str:
-    """The certification reports (« Suivi de la certification »), a region × year table like the annual ones."""
-    cells: dict[tuple[str, int], str] = {}
-    labels: dict[str, str] = {}
-    for key, entry in state.reports.items():
-        if entry.get("kind") != "certification":
-            continue
-        try:
-            year, name, code = int(entry["year"]), str(entry["region"]), entry.get("region_code")
-        except (KeyError, TypeError, ValueError):
-            continue
-        sort_key = "" if code is None else str(code)
-        html_rel = f"{year}/{entry.get('slug', key.split('/')[-1])}.html"
-        if entry.get("status") == "ok" and (state.out_dir / html_rel).is_file():
-            stale = key not in current
-            mark = " <small>(ancien)</small>" if stale else ""
-            cells[(sort_key, year)] = (
-                f'<td class="{"stale" if stale else "ok"}"><a href="{_e(html_rel)}">{year}</a>{mark}</td>'
-            )
-        elif entry.get("status") == "failed":
-            cells[(sort_key, year)] = f'<td class="failed" title="{_e(entry.get("error", ""))}">échec</td>'
-        else:
-            continue
-        labels[sort_key] = name if code is None else f"{name} ({code})"
-    if not cells:
-        return ""
-    from ..report.wording import CERTIFICATION_FOLLOW_UP, REGION
-
-    years = sorted({year for _, year in cells})
-    head = "".join(f'<th scope="col">{year}</th>' for year in years)
-    body = "".join(
-        f'<tr><th scope="row">{_e(labels[k])}</th>'
-        + "".join(cells.get((k, year), '<td class="none">—</td>') for year in years)
-        + "</tr>"
-        for k in sorted(labels)
-    )
-    return (
-        f'<h2 id="certification">{_e(CERTIFICATION_FOLLOW_UP)}</h2>\n'
-        '<p class="note">Certifiés et insertion par année d\'obtention (France Compétences), résultats du jury '
-        "par promotion : années de certification et promotions antérieures à l'année indiquée.</p>\n"
-        f'<table><thead><tr><th scope="col">{_e(REGION)}</th>{head}</tr></thead><tbody>{body}</tbody></table>'
-    )
-
-
-def write_index(state: BuildState, current: set[str], example_data: bool, data_label: str) -> Path:
+def write_index(
+    state: BuildState, current: set[str], example_data: bool, data_label: str, kinds: Iterable[ReportKind] = ()
+) -> Path:
     path = state.out_dir / "index.html"
-    atomic.write_text_if_changed(path, render_index(state, current, example_data, data_label))
+    atomic.write_text_if_changed(path, render_index(state, current, example_data, data_label, kinds))
     return path

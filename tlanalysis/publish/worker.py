@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import atomic
+from ..report.kinds import ReportKind
 from .cache import file_stamp
 
 #: Attempts per report when the kernel fails to start or dies (cell errors are never retried).
@@ -37,6 +38,8 @@ KERNEL_ATTEMPTS = 2
 class Task:
     key: str
     title: str
+    #: The report's kind: its context and products (`tlanalysis.report.kinds`), sent as plain data.
+    kind: ReportKind
     notebook: str
     parameters: dict
     out_dir: str
@@ -205,7 +208,7 @@ def build_one(task: Task) -> Result:
         atomic.remove(failed_path)
         t0 = time.monotonic()
         try:
-            made = _worker.products.make(task.parameters, html_path, task.title)
+            made = _worker.products.make(task.kind, task.parameters, html_path, task.title)
         except Exception as exc:  # a product that cannot be made fails the report, page included
             return failed(f"export failed: {type(exc).__name__}: {exc}", attempts)
         timings["products"] = time.monotonic() - t0

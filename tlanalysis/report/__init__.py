@@ -9,7 +9,12 @@ every number is written by `tlanalysis.report.formatting`, which writes a masked
 Modules:
 
 * `html`: safe markup (`Html`, `esc`), tables, cards, the style sheet (`report_css`);
-* `context`: `ReportContext`, the protected figures of one report;
+* `kinds`: `ReportKind`, what the build needs to know of each kind of report (annual, certification):
+  notebook, context, sections, file names, title, products, index;
+* `base`: `BaseReportContext`, what every kind's context shares (parameters, provenance, sections and
+  charts, the key-figures document), and `display_section` / `section_html`;
+* `context`: `ReportContext`, the protected figures of one annual report;
+* `certification`: `CertificationContext` and the sections of the certification report;
 * `masking`: shares, legends and chart notes around masked figures;
 * `headline`: title block and key figures (with the provenance of each);
 * `employment`, `holders`: the two data sections, text, tables and charts;

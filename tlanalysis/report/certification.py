@@ -11,28 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import plotly.graph_objects as go
 
 from ..compute.certification import blocs, competency_blocs
-from ..config import SAMPLE_DATA_DIR
 from ..protect.certification import CertificationProtection, protect_certification, unmasked_share
 from ..protect.masked import is_masked, masked_label
 from ..reference import certification
 from . import charts
-from .formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_year_span
-from .headline import example_banner_html
-from .html import Chart, Html, bullets, esc, h3, p, report_css, scroll, section, table_html
+from .base import BaseReportContext, display_section, protection_of, section_html
+from .formatting import MISSING, fmt_int, fmt_pct, fmt_year_span
+from .headline import title_header_html
+from .html import Chart, Html, bullets, h3, p, scroll, section, table_html
+from .kinds import CERTIFICATION, ReportKind
 from .params import ReportParameters
 from .wording import (
     CERTIFICATION_CODE,
     CERTIFICATION_FOLLOW_UP,
     CERTIFICATION_YEARS,
     CERTIFIED,
-    DATA_DATE,
-    DATA_FILES,
-    DATA_FOLDER,
     PARTIAL,
     PROMOTIONS_TABLE,
     SECRET_KEY,
@@ -41,30 +39,25 @@ from .wording import (
     TERRITORY,
     certification_title,
     cohort_results_table,
-    data_files,
-    data_folder,
     employed_and_target_jobs,
-    in_territory,
     insertion_rate,
     sentence_case,
     situations_text,
     small_count_key,
-    territory_name,
 )
 
 
 @dataclass(frozen=True, eq=False)
-class CertificationContext:
+class CertificationContext(BaseReportContext):
     """One certification report: its parameters and the protected figures."""
 
-    params: ReportParameters
     protection: CertificationProtection
+    kind: ClassVar[ReportKind] = CERTIFICATION
 
     @classmethod
     def from_parameters(cls, params: ReportParameters) -> CertificationContext:
         """The build's protection when it handed one over (data cache), else computed here beside the
         annual reports' protection (the build's file when given: never recomputed in a kernel)."""
-        from .context import protection_of
 
         def annual():
             return protection_of(params) if len(params.dataset.employment) else None
@@ -72,44 +65,22 @@ class CertificationContext:
         return cls(params, protect_certification(params.dataset, params.min_count, params.target_jobs, annual))
 
     @property
-    def year(self) -> int:
-        return self.params.year
-
-    @property
-    def region(self):
-        return self.params.region
-
-    @property
-    def dataset(self):
-        return self.params.dataset
-
-    @property
-    def render(self) -> str:
-        return self.params.render
-
-    @property
-    def min_count(self) -> int:
-        return self.params.min_count
-
-    @property
     def target_jobs(self) -> tuple[str, ...]:
         """The situations « le métier visé » means (parameter `target_jobs`, `build --target-job`)."""
         return self.protection.target_jobs
-
-    @property
-    def slug(self) -> str:
-        return f"certification-{self.params.slug}"
-
-    @property
-    def place(self) -> str:
-        """The territory in a sentence: « en Nouvelle-Aquitaine », « à La Réunion », « en France »."""
-        return in_territory(self.region)
 
     def promotions(self) -> list[dict]:
         return self.protection.promotions(self.year, self.region)
 
     def cohorts(self) -> list[dict]:
         return self.protection.cohort_results(self.year, self.region)
+
+    def key_figures(self) -> dict:
+        # keyed by year and cohort, so that `tlanalysis diff` names the figure that moved
+        return {
+            "promotions": {str(r["certification_year"]): r for r in self.promotions()},
+            "cohorts": {r["cohort"]: r for r in self.cohorts()},
+        }
 
 
 def _count(value: Any) -> str:
@@ -121,37 +92,20 @@ def _rate(value: Any) -> str:
 
 
 def title_html(ctx: CertificationContext) -> Html:
-    ds = ctx.dataset
-    files = data_files(ds.sources.values())
-    folder = data_folder(ds.data_dir.name, ds.data_dir.resolve() == SAMPLE_DATA_DIR.resolve())
     years = ctx.protection.years(ctx.year, ctx.region)
-    parts: list[object] = [
-        report_css(),
-        Html('<header class="tl-title">'),
-        p(f"{CERTIFICATION_FOLLOW_UP} ({CERTIFICATION_CODE})", "tl-kicker"),
-        Html(f"<h1>{esc(certification_title(ctx.place, ctx.year))}</h1>"),
-        p(
-            "Les certifiés par année d'obtention et leur insertion à 6 mois et à 2 ans, au sens de France "
-            "Compétences ; les résultats du jury par promotion (taux de réussite, validation des blocs et des "
-            f"compétences) ; pour les années de certification et les promotions antérieures à {ctx.year}.",
-            "tl-lead",
-        ),
-    ]
-    if ds.is_example:
-        parts.append(example_banner_html())
-    parts.append(
-        Html(
-            '<dl class="tl-meta">'
-            f"<dt>{esc(TERRITORY)}</dt><dd>{esc(territory_name(ctx.region))}</dd>"
-            f"<dt>{esc(CERTIFICATION_YEARS)}</dt><dd>{esc(fmt_year_span(years) if years else MISSING)}</dd>"
-            f"<dt>{esc(TARGET_JOB)}</dt><dd>{esc(situations_text(ctx.target_jobs))}</dd>"
-            f"<dt>{esc(DATA_FOLDER)}</dt><dd>{esc(folder)}</dd>"
-            f"<dt>{esc(DATA_DATE)}</dt><dd>{esc(fmt_date(ds.data_date))}</dd>"
-            f"<dt>{esc(DATA_FILES)}</dt><dd>{esc(files or MISSING)}</dd>"
-            "</dl></header>"
-        )
+    return title_header_html(
+        ctx,
+        f"{CERTIFICATION_FOLLOW_UP} ({CERTIFICATION_CODE})",
+        certification_title(ctx.place, ctx.year),
+        "Les certifiés par année d'obtention et leur insertion à 6 mois et à 2 ans, au sens de France "
+        "Compétences ; les résultats du jury par promotion (taux de réussite, validation des blocs et des "
+        f"compétences) ; pour les années de certification et les promotions antérieures à {ctx.year}.",
+        [
+            (TERRITORY, ctx.territory),
+            (CERTIFICATION_YEARS, fmt_year_span(years) if years else MISSING),
+            (TARGET_JOB, situations_text(ctx.target_jobs)),
+        ],
     )
-    return section(*parts)
 
 
 #: The headers of the certified and insertion table (page and workbook sheet).
@@ -393,24 +347,19 @@ SECTIONS: dict[str, Callable[[CertificationContext], list[Html | Chart]]] = {
 
 def report_charts(ctx: CertificationContext) -> list[tuple[object, str]]:
     """(figure, chart id) of every chart of the report (for image export)."""
-    return [
-        (part.figure, part.chart_id) for name in SECTIONS for part in SECTIONS[name](ctx) if isinstance(part, Chart)
-    ]
-
-
-def section_html(ctx: CertificationContext, name: str) -> str:
-    return "".join(
-        charts.chart_html(part.figure, part.chart_id) if isinstance(part, Chart) else str(part)
-        for part in SECTIONS[name](ctx)
-    )
+    return ctx.charts()
 
 
 def display_certification_section(ctx: CertificationContext, name: str) -> None:
-    """Display one section in a notebook: HTML parts as HTML, charts through `charts.show`."""
-    from IPython.display import HTML, display
+    """Display one section in a notebook (what the certification notebook calls)."""
+    display_section(ctx, name)
 
-    for part in SECTIONS[name](ctx):
-        if isinstance(part, Chart):
-            charts.show(part.figure, part.chart_id, render=ctx.render)
-        else:
-            display(HTML(str(part)))
+
+__all__ = [
+    "SECTIONS",
+    "CertificationContext",
+    "display_certification_section",
+    "report_charts",
+    "section_html",
+    "title_html",
+]

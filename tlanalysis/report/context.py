@@ -1,4 +1,5 @@
-"""`ReportContext`: everything one report shows, computed once from checked parameters.
+"""`ReportContext`: everything one annual report shows, computed once from checked parameters (the
+parameters, provenance, sections and key-figures document every kind shares are `base.BaseReportContext`).
 
 Every figure comes from `tlanalysis.protect.annual`: `protect(dataset, min_count)` protects all the
 reports of the dataset together (in a build, once: read here from its `protect.store` file), and
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import ClassVar
 
 import pandas as pd
 
@@ -19,22 +21,21 @@ from ..protect import store as protection_store
 from ..protect.annual import Protection
 from ..protect.masked import Masked, is_masked
 from ..reference import Region, regions
-from ..validate.dataset import Dataset
-from . import charts
+from .base import BaseReportContext, protection_of
+from .kinds import ANNUAL, ReportKind
 from .params import ReportParameters
-from .wording import computed_from, in_territory, territory_name
 
 
 @dataclass(frozen=True, eq=False)
-class ReportContext:
-    """Everything a report shows, computed once from checked parameters.
+class ReportContext(BaseReportContext):
+    """Everything an annual report shows, computed once from checked parameters.
 
     `figures` is `Protection.figures(year, region)`: counts and shares are numbers, or `Masked` values
     (text: « < 5 », « secret ») that the formatting functions write as their label.
     """
 
-    params: ReportParameters
     figures: dict
+    kind: ClassVar[ReportKind] = ANNUAL
 
     @classmethod
     def from_parameters(cls, params: ReportParameters) -> ReportContext:
@@ -43,45 +44,12 @@ class ReportContext:
         ctx.__dict__["protection"] = protection  # the cached property, already known
         return ctx
 
-    @property
-    def year(self) -> int:
-        return self.params.year
+    def key_figures(self) -> dict:
+        return self.figures
 
-    @property
-    def region(self) -> Region:
-        return self.params.region
-
-    @property
-    def dataset(self) -> Dataset:
-        return self.params.dataset
-
-    @property
-    def render(self) -> str:
-        return self.params.render
-
-    @property
-    def min_count(self) -> int:
-        return self.params.min_count
-
-    @property
-    def slug(self) -> str:
-        return self.params.slug
-
-    @property
-    def is_national(self) -> bool:
-        return self.region.is_national
-
-    @property
-    def place(self) -> str:
-        """The territory in a sentence: « en Nouvelle-Aquitaine », « à La Réunion », « en France »."""
-        return in_territory(self.region)
-
-    @property
-    def territory(self) -> str:
-        return territory_name(self.region)
-
-    def chart_id(self, name: str) -> str:
-        return charts.chart_id(self.slug, name)
+    def document(self) -> dict:
+        # the annual report's JSON predates report kinds: it has no "kind" key (scripts read it as it is)
+        return {key: value for key, value in super().document().items() if key != "kind"}
 
     # -- protected figures
 
@@ -120,21 +88,6 @@ class ReportContext:
     def regions_with_data(self) -> list[Region]:
         codes = {code for code, years in self.dataset.region_years().items() if self.year in years}
         return [Region(r.code, r.name, r.iso_3166_2) for r in regions().itertuples() if r.code in codes]
-
-    # -- provenance
-
-    def computed_from(self, table: str) -> str:
-        """« Calculé à partir de employment.csv (empreinte SHA-256 1a2b3c4d5e6f) »: where a computed figure
-        comes from."""
-        return computed_from(self.dataset.sources.get(table), table)
-
-
-def protection_of(params: ReportParameters) -> Protection | protection_store.StoredProtection:
-    """The build's protection when the report was given its file (checked against the data: a stale
-    file is an error, never used), else computed here (cached per dataset and k by `protect`)."""
-    if params.protection_file is not None:
-        return protection_store.load(params.protection_file, params.dataset, params.min_count)
-    return protection_store.compute(params.dataset, params.min_count)
 
 
 __all__ = ["ReportContext", "protection_of"]

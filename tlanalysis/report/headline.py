@@ -6,9 +6,11 @@ Each key figure says where it comes from: a letter after its label points to a n
 
 from __future__ import annotations
 
-from ..config import SAMPLE_DATA_DIR
+from collections.abc import Sequence
+
 from ..protect.masked import Masked, is_masked
 from ..reference.published import published_for
+from .base import BaseReportContext
 from .context import ReportContext
 from .formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_pct_more_than
 from .html import Card, Html, cards_html, esc, h3, notes_html, p, report_css, section
@@ -33,8 +35,6 @@ from .wording import (
     TRAJECTORIES_TABLE,
     TRAJECTORY_CARDS,
     annual_title,
-    data_files,
-    data_folder,
     jobs_counted,
     jobs_out_of,
     jobs_with_contract,
@@ -48,42 +48,50 @@ def example_banner_html() -> Html:
     return Html(f'<div class="tl-banner" role="note"><strong>{esc(EXAMPLE_DATA)}</strong>{esc(EXAMPLE_BANNER)}</div>')
 
 
+def title_header_html(
+    ctx: BaseReportContext, kicker: str, heading: str, lead: str, facts: Sequence[tuple[str, object]]
+) -> Html:
+    """The block every report opens with: kicker, title and lead, the example-data banner, then the
+    report's own facts (`facts`: label, value) and its data — folder, date, files with a content hash."""
+    parts: list[object] = [
+        report_css(),
+        Html('<header class="tl-title">'),
+        p(kicker, "tl-kicker"),
+        Html(f"<h1>{esc(heading)}</h1>"),
+        p(lead, "tl-lead"),
+    ]
+    if ctx.is_example:
+        parts.append(example_banner_html())
+    rows = [
+        *facts,
+        (DATA_FOLDER, ctx.data_folder()),
+        # the data's date, not the build's: the same data gives the same page
+        (DATA_DATE, fmt_date(ctx.dataset.data_date)),
+        (DATA_FILES, ctx.data_files() or MISSING),
+    ]
+    parts.append(
+        Html(
+            '<dl class="tl-meta">' + "".join(f"<dt>{esc(t)}</dt><dd>{esc(d)}</dd>" for t, d in rows) + "</dl></header>"
+        )
+    )
+    return section(*parts)
+
+
 def title_block_html(ctx: ReportContext) -> Html:
     """Title, territory and year, the data files used (with a content hash), and the example-data banner."""
-    ds = ctx.dataset
     if ctx.is_national:
         names = ", ".join(r.name for r in ctx.regions_with_data()) or MISSING
         territory = f"{NATIONAL_NAME} : toutes les régions présentes dans les données ({names})"
     else:
         territory = f"{ctx.region.name} (région {ctx.region.code})"
-    folder = data_folder(ds.data_dir.name, ds.data_dir.resolve() == SAMPLE_DATA_DIR.resolve())
-    files = data_files(ds.sources.values())
-    parts: list[object] = [
-        report_css(),
-        Html('<header class="tl-title">'),
-        p("Rapport annuel des tiers-lieux", "tl-kicker"),
-        Html(f"<h1>{esc(annual_title(ctx.place, ctx.year))}</h1>"),
-        p(
-            f"Les emplois recensés par l'enquête {ctx.year} dans les tiers-lieux {ctx.place}, et le devenir des "
-            f"titulaires de la certification {CERTIFICATION}.",
-            "tl-lead",
-        ),
-    ]
-    if ds.is_example:
-        parts.append(example_banner_html())
-    parts.append(
-        Html(
-            '<dl class="tl-meta">'
-            f"<dt>{esc(TERRITORY)}</dt><dd>{esc(territory)}</dd>"
-            f"<dt>{esc(SURVEY_YEAR)}</dt><dd>{ctx.year}</dd>"
-            f"<dt>{esc(DATA_FOLDER)}</dt><dd>{esc(folder)}</dd>"
-            # the data's date, not the build's: the same data gives the same page
-            f"<dt>{esc(DATA_DATE)}</dt><dd>{esc(fmt_date(ds.data_date))}</dd>"
-            f"<dt>{esc(DATA_FILES)}</dt><dd>{esc(files or MISSING)}</dd>"
-            "</dl></header>"
-        )
+    return title_header_html(
+        ctx,
+        "Rapport annuel des tiers-lieux",
+        annual_title(ctx.place, ctx.year),
+        f"Les emplois recensés par l'enquête {ctx.year} dans les tiers-lieux {ctx.place}, et le devenir des "
+        f"titulaires de la certification {CERTIFICATION}.",
+        [(TERRITORY, territory), (SURVEY_YEAR, ctx.year)],
     )
-    return section(*parts)
 
 
 def _card(fmt, value: object, label: str, detail: str | None = None, source: str | None = None) -> Card:
@@ -192,4 +200,4 @@ def _trajectory_parts(ctx: ReportContext) -> list[object]:
     return parts
 
 
-__all__ = ["example_banner_html", "key_figures_html", "title_block_html", "withheld_note"]
+__all__ = ["example_banner_html", "key_figures_html", "title_block_html", "title_header_html", "withheld_note"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import charts
 from .appendix import reconciliation_html
+from .base import display_section, section_html
 from .context import ReportContext
 from .employment import employment_parts
 from .headline import key_figures_html, title_block_html
@@ -36,41 +36,12 @@ SECTIONS: dict[str, Callable[[ReportContext], list[Html | Chart]]] = {
 
 
 def section_parts(ctx: ReportContext, name: str) -> list[Html | Chart]:
-    return SECTIONS[name](ctx)
-
-
-def section_html(ctx: ReportContext, name: str) -> str:
-    """A section as the built report shows it, charts included (`charts.chart_html`, without plotly.js)."""
-    return "".join(
-        charts.chart_html(part.figure, part.chart_id) if isinstance(part, Chart) else str(part)
-        for part in section_parts(ctx, name)
-    )
+    return ctx.section_parts(name)
 
 
 def report_html(ctx: ReportContext) -> dict[str, str]:
     """Every section of the report as HTML, by name."""
     return {name: section_html(ctx, name) for name in SECTIONS}
-
-
-def _display(fragment: str) -> None:
-    from IPython.display import HTML, display
-
-    display(HTML(fragment))
-
-
-def display_section(ctx: ReportContext, name: str) -> None:
-    """Display one section: consecutive HTML parts as one output, each chart as its own."""
-    pending: list[str] = []
-    for part in section_parts(ctx, name):
-        if isinstance(part, Chart):
-            if pending:
-                _display("".join(pending))
-                pending = []
-            charts.show(part.figure, part.chart_id, render=ctx.render)
-        else:
-            pending.append(str(part))
-    if pending:
-        _display("".join(pending))
 
 
 def display_title(ctx: ReportContext) -> None:
@@ -95,7 +66,9 @@ def display_holders(ctx: ReportContext) -> None:
 
 
 def display_certification(ctx: ReportContext | None = None) -> None:
-    _display(certification_html())
+    from IPython.display import HTML, display
+
+    display(HTML(certification_html()))
 
 
 def display_context(ctx: ReportContext) -> None:
