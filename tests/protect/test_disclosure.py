@@ -12,8 +12,8 @@ per year, region, contract and role), and checks that
   is at least k holders or 1 job), the non-negativity of counts and the additive
   relations of the reports (totals = sums of parts, France = sum of regions, year Y+1 =
   year Y + new cohorts) — which covers masked parts of a shown total adding up to 0;
-* a figure is never shown in one place and masked in another, and every share shown
-  has a shown numerator and base.
+* a figure is never shown in one place and masked in another, no count of fewer than k holders is
+  shown (a count of nothing excepted), and every share shown has a shown numerator and base.
 """
 
 from __future__ import annotations
@@ -174,6 +174,8 @@ class Attacker:
         else:
             assert isinstance(value, int) and not isinstance(value, bool), f"{where}: {value!r}"
             assert value == truth, f"{where}: shows {value}, the data say {truth}"
+            if kind == "holders" and self.k > 1:  # k = 1: no holders rule
+                assert value >= self.k, f"{where}: shows {value} holders, fewer than k = {self.k}"
         cell = self.cells[kind].setdefault(
             vector.astype(np.int8).tobytes(),
             {"vector": vector, "truth": truth, "shown": set(), "labels": set(), "where": []},
@@ -723,3 +725,52 @@ def test_france_minus_france_does_not_pin_a_regional_trajectory_base():
     seeker = ("demandeur_emploi", "facilitation", False, False, "a")
     holders = [(2016, "75", *seeker)] * 2 + [(2016, "76", *seeker)] * 2 + [(2018, "75", *seeker)]
     attack(employment_of(jobs), holders_of(holders), 2)
+
+
+def test_a_shared_cohort_read_in_a_year_without_its_regions_report_does_not_pin_a_trajectory_base():
+    """Found by the property test (k = 3, tiers-lieux given): reports are Bretagne and Nouvelle-Aquitaine
+    2018, Occitanie 2020, France 2018 and 2020. France 2020 - France 2018 = Occitanie's 2018 cohort's
+    trajectory base (1), Occitanie 2020 - that = its earlier cohorts' (2), and France 2018 - Nouvelle-Aquitaine
+    2018 - those = Bretagne 2018's (2). The chain goes through France's row of cohort S2016, shared by
+    Nouvelle-Aquitaine and Occitanie, in 2018 when Occitanie has no report: the model must know that every
+    count is a sum of (region, cohort) blocks, not only the relations the reports spell out."""
+    jobs = [(2018, "75", "CDI", "facilitation", 0, "A")] * 7
+    jobs += [(2018, "53", "CDI", "facilitation", 0, "A"), (2020, "76", "CDI", "facilitation", 0, "A")]
+    holders = [
+        (2016, "75", "demandeur_emploi", "facilitation", False, True, "P2016-75-a"),
+        (2016, "75", "demandeur_emploi", "facilitation", True, False, "S2016"),
+        (2016, "75", "etudiant", "facilitation", True, True, "P2016-75-a"),
+        (2018, "76", "etudiant", "autre_emploi", False, False, "P2018-76-a"),
+        (2017, "53", "actif", "recherche_emploi", True, True, "P2017-53-a"),
+        (2016, "76", "demandeur_emploi", "facilitation", False, True, "S2016"),
+        (2017, "53", "actif", "recherche_emploi", True, True, "P2017-53-a"),
+        (2017, "76", "actif", "autre", True, True, "S2017"),
+    ]
+    attack(employment_of(jobs), holders_of(holders), 3)
+
+
+def test_france_is_its_regions_even_when_they_report_in_other_years():
+    """France 2018 counts the 2016-2017 cohorts of Bretagne, Nouvelle-Aquitaine and Occitanie; the first two
+    report in 2018, Occitanie only in 2020, with no newer cohort: France 2018's trajectory base is
+    Bretagne 2018 + Nouvelle-Aquitaine 2018 + Occitanie 2020 (9 + 11 + 6), which the reports' own relations
+    (France = the regions of the same year) do not say and the blocks do."""
+    jobs = [(2018, "75", "CDI", "facilitation", 1), (2018, "53", "CDI", "facilitation", 1)]
+    jobs += [(2020, "76", "CDI", "facilitation", 1)]
+    holders = [(*row, "S2016") for row in people(2, 2016, "75") + people(6, 2016, "76")]
+    holders += [(*row, "P2017-75") for row in people(9, 2017, "75", situation="autre")]
+    holders += [(*row, "P2017-53") for row in people(9, 2017, "53", situation="autre")]
+    attack(employment_of(jobs), holders_of(holders), 5)
+
+
+def test_a_count_first_met_as_an_unshown_one_is_still_masked_below_k():
+    """France 2018 sees one cohort, Nouvelle-Aquitaine's 2016 one, whose count per trajectory group the model
+    first met as a count no report shows (a row of Nouvelle-Aquitaine 2020's table): it is a count of
+    holders all the same, masked below k (1 seeker back in work was shown)."""
+    jobs = [(2018, "53", "CDI", "facilitation", 1), (2020, "75", "CDI", "facilitation", 1)]
+    seeker = ("demandeur_emploi", "facilitation", False, False)
+    holders = [(2016, "75", *seeker, "P2016")] + [(2016, "75", "actif", "facilitation", False, False, "P2016")] * 6
+    holders += [(2018, "75", *seeker, "P2018")] * 6
+    employment, holders = employment_of(jobs), holders_of(holders)
+    counts = Protection(employment, holders, 5).figures(2018, FRANCE)["holders"]["trajectory_counts"]
+    assert str(counts["demandeur_emploi_vers_actif"]) == "< 5"
+    attack(employment, holders)
