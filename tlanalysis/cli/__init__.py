@@ -13,6 +13,7 @@ import click
 
 from ..config import SAMPLE_DATA_DIR
 from ..errors import DataError, TLAnalysisError
+from .audit import audit as _audit_command
 from .build import build as _build_command
 from .build import diff as _diff_command
 
@@ -237,6 +238,7 @@ def _describe_certification(f: dict, example: bool) -> str:
 
 cli.add_command(_build_command)
 cli.add_command(_diff_command)
+cli.add_command(_audit_command)
 
 
 def main(argv: list[str] | None = None) -> None:

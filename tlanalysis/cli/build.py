@@ -108,6 +108,21 @@ from ..config import SAMPLE_DATA_DIR
     metavar="OLD_DIR",
     help="After building, list the reports and key figures that differ from the earlier build in OLD_DIR.",
 )
+@click.option(
+    "--state-dir",
+    "state_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Private state folder (validated data, protection, what was built, the lock): never published.  "
+    "[default: $TLANALYSIS_STATE_DIR, else the user's cache folder]",
+)
+@click.option(
+    "--no-audit",
+    "no_audit",
+    is_flag=True,
+    help="Do not audit the output folder at the end (see `tlanalysis audit`).",
+)
 def build(
     data_dir: Path,
     mapping: Path | None,
@@ -123,6 +138,8 @@ def build(
     drop_personal_columns: bool,
     target_jobs: str,
     diff_with: Path | None,
+    state_dir: Path | None,
+    no_audit: bool,
 ) -> None:
     """Execute the report notebook for every (year, region) and publish offline HTML with an index.
 
@@ -135,7 +152,11 @@ def build(
       OUT/<year>/certification-<slug>.html  the certification report (certification_report.ipynb),
                                       where the data has certification data before that year
       OUT/assets/                     plotly.js and style sheets shared by the pages
-      OUT/.tlanalysis-build.json      what each report was built from (incremental builds)
+
+    The output folder holds only what may be published. What the build keeps for itself — the
+    validated data, the protection, what each report was built from, the failed reports' notebooks,
+    the lock — is in the private state folder (--state-dir), never in OUT. The build ends with
+    `tlanalysis audit OUT` (--no-audit to skip): exit 1 if something in OUT must not be published.
 
     Selection: with --year only, the national report and every region with data that year;
     with --region only, every year of those regions; with both, every pair (each must be in
@@ -144,7 +165,8 @@ def build(
 
     A report that fails does not stop the others; its earlier page, if any, is removed (a page
     never outlives the inputs it was built from) and the index shows the failure. Exit codes:
-    0 all built, 1 invalid data or a report failed, 2 usage error, 130/143 interrupted.
+    0 all built, 1 invalid data, a report failed, the audit found something or a file could not be
+    written (a full disk: the earlier site is kept), 2 usage error, 130/143 interrupted.
     """
     from ..compute.certification import check_target_jobs
     from ..config import REPORT_NOTEBOOK
@@ -172,6 +194,8 @@ def build(
         formats=parse_formats(formats),
         mapping=mapping.resolve() if mapping is not None else None,
         target_jobs=checked_jobs,
+        state_dir=state_dir,
+        audit=not no_audit,
     )
     try:
         run_build(options, echo=click.echo)

@@ -132,11 +132,10 @@ class ReportContext:
 
 
 def protection_of(params: ReportParameters) -> Protection | protection_store.StoredProtection:
-    """The build's protection when the report was given its file (checked against the data: a stale
-    file is an error, never used), else computed here (cached per dataset and k by `protect`)."""
-    if params.protection_file is not None:
-        return protection_store.load(params.protection_file, params.dataset, params.min_count)
-    return protection_store.compute(params.dataset, params.min_count)
+    """The protection of every report of the data: the one this process holds (`protect.cache`), else
+    the build's, read from the private state folder (`params.state_root`; checked against its content
+    hash and its sources: one that fails is ignored and the protection computed), else computed here."""
+    return protection_store.annual_protection(params.dataset, params.min_count, params.state_root)
 
 
 __all__ = ["ReportContext", "protection_of"]
