@@ -378,7 +378,10 @@ def _cohort_rows(table, min_count: int) -> tuple[list[list[object]], bool]:
     without detail. `table`: rows (cohort_year, cohort), one column per situation, optionally `total`."""
     situations = [c for c in table.columns if str(c) != "total"]
     rows, small = [], False
-    for (start, cohort), counts in table.iterrows():
+    # rows as dicts of the cells themselves: `iterrows` makes a Series of each row, which pandas may turn
+    # into plain text when every cell is masked (with pyarrow installed), losing the masks
+    for (start, cohort), values in zip(table.index, table.to_numpy(dtype=object).tolist(), strict=True):
+        counts = dict(zip(table.columns, values, strict=True))
         size = counts["total"] if "total" in table.columns else int(sum(counts[s] for s in situations))
         cells = [counts[s] for s in situations]
         if not _at_least(size, min_count):

@@ -91,7 +91,7 @@ def save(dataset: Dataset, digest: str, key: dict, root: Path) -> None:
     description = {
         "data_dir": str(dataset.data_dir),
         "is_example": dataset.is_example,
-        "sources": {name: [str(src.path), src.sha256] for name, src in dataset.sources.items()},
+        "sources": [[name, str(src.path), src.sha256] for name, src in dataset.sources.items()],  # in order
         "categories": categories,
     }
     files[DESCRIPTION] = json.dumps(description, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -111,7 +111,7 @@ def load(digest: str, root: Path | None, key: dict | None = None) -> Dataset:
         raise StateRejected("it was made by another version of tlanalysis")
     try:
         description = json.loads(files[DESCRIPTION].decode("utf-8"))
-        sources = {name: SourceFile(Path(path), sha) for name, (path, sha) in description["sources"].items()}
+        sources = {name: SourceFile(Path(path), sha) for name, path, sha in description["sources"]}
         frames = {
             table: _read_frame(files[f"{table}.parquet"], description["categories"].get(table, {}))
             for table in TABLES
