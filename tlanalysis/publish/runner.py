@@ -72,7 +72,7 @@ class WriteFailed(TLAnalysisError):
 def write_failed(exc: OSError | str) -> WriteFailed:
     """The message of a build stopped by an error writing a file."""
     if isinstance(exc, OSError):
-        where = f" {Path(exc.filename).name}" if exc.filename else ""
+        where = f" {atomic.final_name(Path(exc.filename).name)}" if exc.filename else ""
         cause = f"cannot write{where}: {exc.strerror or exc}"
     else:
         cause = exc

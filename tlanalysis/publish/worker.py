@@ -191,7 +191,7 @@ def build_one(task: Task) -> Result:
 
     def write_failed(exc: OSError) -> Result:
         """Not the report's fault: its earlier files stay, the build stops (see the module doc)."""
-        where = f" {Path(exc.filename).name}" if exc.filename else ""
+        where = f" {atomic.final_name(Path(exc.filename).name)}" if exc.filename else ""
         message = f"cannot write{where}: {exc.strerror or exc}"
         return Result(task.key, False, time.monotonic() - started, 1, message, timings=timings, write_error=True)
 
