@@ -7,7 +7,6 @@ build itself; the real report is built in test_build_browser.py.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ import pytest
 from tlanalysis.atomic import is_temp_name
 from tlanalysis.config import SAMPLE_DATA_DIR
 
-from support.build import FAILING_NOTEBOOK, FIXTURE_NOTEBOOK, build, tlanalysis_command
+from support.build import FAILING_NOTEBOOK, FIXTURE_NOTEBOOK, build, build_state, tlanalysis_command
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +52,7 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {
         p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.stat().st_size)
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".tlanalysis-build.lock"
+        if p.is_file()
     }
 
 
@@ -253,8 +252,8 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path):
     assert "1 built, 0 up to date, 2 failed" in result.stdout  # the notebook changed: all rebuilt
     assert "2021 Bretagne: ValueError: fixture failure for Bretagne 2021 (cell In [" in result.stdout
     assert "2021 La Réunion: DeadKernelError" in result.stdout and "after 2 attempts" in result.stdout
-    failed_nb = out / "2021" / "53-bretagne.failed.ipynb"
-    assert f"executed notebook: {failed_nb}" in output
+    failed_nb = build_state(out).failed_notebook_path("2021/53-bretagne")
+    assert f"executed notebook (private, not published): {failed_nb}" in output
     assert "2 of 3 reports failed" in result.stderr
     # the other is built; the failed ones have their executed notebook kept, and no page
     assert (out / "2021" / "76-occitanie.html").is_file()
@@ -266,9 +265,9 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path):
     assert not (out / "2021" / "53-bretagne.ipynb").exists()
     assert not (out / "2021" / "04-la-reunion.html").exists()
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert index.count("échec") == 2 and "2021/53-bretagne.failed.ipynb" in index
+    assert index.count("échec") == 2 and "failed.ipynb" not in index and "carnet" not in index
     assert "2021/53-bretagne.html" not in index
-    state = json.loads((out / ".tlanalysis-build.json").read_text())["reports"]
+    state = build_state(out).reports
     assert state["2021/53-bretagne"]["status"] == "failed"
     assert state["2021/53-bretagne"]["attempts"] == 1, "a cell error is not retried"
     assert state["2021/04-la-reunion"]["attempts"] == 2, "a dead kernel is retried once"
