@@ -269,3 +269,28 @@ def test_the_state_folder_is_documented_and_chosen(tmp_path):
     help_text = run_tlanalysis("build", "--help").stdout
     assert "--state-dir" in help_text and "--no-audit" in help_text
     assert MANIFEST == "manifest.json"
+
+
+def test_a_national_generator_site_is_publishable(tmp_path, state):
+    """The national generator (two regions, the last survey year): the build's audit passes, and no
+    file of the site holds a holder id, a candidate id or a path of the machine."""
+    import sys
+
+    data = tmp_path / "national"
+    subprocess.run(
+        [sys.executable, "-m", "tlanalysis.sample", "--national", str(data), "--regions", "2"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    dataset = load_dataset(data)
+    year = max(dataset.years)
+    out = tmp_path / "site"
+    result = build(out, "--year", year, "--formats", "html,xlsx", notebook=None, data=data, env=env_with(state))
+    assert "checked — no personal data" in result.stdout
+    report = audit_site(out, dataset=dataset, extra_paths=[data, state])
+    assert report.ok, report.describe()
+    texts = "".join(p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*") if p.is_file())
+    ids = set(dataset.holders["holder_id"]) | set(dataset.assessments["candidate_id"])
+    assert not [i for i in ids if len(i) > 3 and i in texts]
+    assert str(data) not in texts and str(tmp_path) not in texts

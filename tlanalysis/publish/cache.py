@@ -89,6 +89,8 @@ class BuildState:
         self.reports: dict[str, dict] = reports or {}
         #: The key of the validated data of the last build (`validate.store`): what the audit reads.
         self.data_key: str | None = None
+        #: A stamp of the site's files when an audit last found nothing in them (a no-op build skips it).
+        self.audited: str | None = None
         #: Entries whose stamps `outputs_intact` refreshed (files copied with new times): saved with the state.
         self.refreshed = False
 
@@ -126,8 +128,9 @@ class BuildState:
             and isinstance(content.get("reports"), dict)
         ):
             state.reports = content["reports"]
-            key = content.get("data_key")
+            key, audited = content.get("data_key"), content.get("audited")
             state.data_key = key if isinstance(key, str) else None
+            state.audited = audited if isinstance(audited, str) else None
         return state
 
     def _adopted(self) -> dict[str, dict]:
@@ -165,6 +168,7 @@ class BuildState:
                 "format": STATE_FORMAT,
                 "out_dir": str(self.out_dir),
                 "data_key": self.data_key,
+                "audited": self.audited,
                 "reports": dict(sorted(self.reports.items())),
             },
             ensure_ascii=False,

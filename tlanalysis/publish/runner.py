@@ -467,10 +467,10 @@ def _build(options: BuildOptions, echo) -> Summary:
                 finish()  # the index lists what was finished
                 raise
         finish()
+        _print_summary(summary, echo)
+        if options.audit:
+            summary.audit = _audit(state, dataset, data_dir, echo)
 
-    _print_summary(summary, echo)
-    if options.audit:
-        summary.audit = _audit(out_dir, dataset, data_dir, root, echo)
     if summary.failed:
         raise ReportsFailed(f"{len(summary.failed)} of {len(reports)} reports failed (see above)")
     if summary.audit is not None and not summary.audit.ok:
@@ -478,14 +478,24 @@ def _build(options: BuildOptions, echo) -> Summary:
     return summary
 
 
-def _audit(out_dir: Path, dataset, data_dir: Path, root: Path, echo):
+def _audit(state: BuildState, dataset, data_dir: Path, echo):
     """`tlanalysis audit` of the output folder, with the data it was built from (its record
-    identifiers) and this machine's folders (the data, the state)."""
-    from .audit import audit_site
+    identifiers) and this machine's folders (the data, the state). Skipped when no file of the site
+    changed since the last audit that found nothing (a no-op build stays fast)."""
+    from ..provenance import json_sha256, library_hash
+    from .audit import audit_site, site_files
 
+    out_dir = state.out_dir
+    listing = [(p.relative_to(out_dir).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in site_files(out_dir)]
+    stamp = json_sha256({"files": listing, "data": state.data_key, "library": library_hash()})
+    if state.audited == stamp:
+        echo(f"audit: {len(listing)} files of {out_dir.name}/ unchanged since the last audit, which found nothing")
+        return None
     started = time.monotonic()
-    report = audit_site(out_dir, dataset=dataset, extra_paths=(data_dir, root))
+    report = audit_site(out_dir, dataset=dataset, extra_paths=(data_dir, state.root))
     echo(report.describe() if not report.ok else f"{report.summary()} in {time.monotonic() - started:.1f} s")
+    state.audited = stamp if report.ok else None
+    state.save()
     return report
 
 
