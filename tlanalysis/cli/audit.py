@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from .options import data_options, state_dir_option
+
 
 @click.command()
 @click.argument("site", type=click.Path(path_type=Path, file_okay=False))
@@ -17,37 +19,12 @@ import click
     metavar="DIR",
     help="An earlier release of the reports (a saved site; repeatable): the attacker reads them all together.",
 )
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    default=None,
-    help="The data folder the site was built from, whose record identifiers must not appear in it.  "
-    "[default: the data of the site's last build, from the private state folder]",
-)
-@click.option(
-    "--mapping",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    default=None,
-    help="Mapping file saying how to read the data folder's files (with --data).",
-)
-@click.option(
-    "--drop-personal-columns",
-    is_flag=True,
-    help="Read the data folder ignoring personal-looking columns (with --data), as the build did.",
-)
-@click.option(
-    "--state-dir",
-    "state_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    metavar="DIR",
-    help="Private state folder of the builds.  [default: $TLANALYSIS_STATE_DIR, else the user's cache folder]",
-)
+@data_options
+@state_dir_option
 def audit(
     site: Path,
     previous: tuple[Path, ...],
-    data_dir: Path | None,
+    data_dir: Path,
     mapping: Path | None,
     drop_personal_columns: bool,
     state_dir: Path | None,
@@ -63,6 +40,10 @@ def audit(
       or macros in a workbook), and files a site does not hold (hidden files, build state);
     then the published figures of every release (SITE and --previous) go through the LP attacker:
     a masked figure it can work out is a finding.
+
+    --data (with --mapping, --drop-personal-columns): the data folder the site was built from, whose record
+    identifiers must not appear in it; by default, the data of the site's last build, from the private
+    state folder.
     """
     import sys
 
@@ -73,13 +54,15 @@ def audit(
     if not site.is_dir():
         raise UsageError(f"site folder not found: {site}")
     root = state_root(state_dir)
-    if data_dir is not None:
+    given = click.get_current_context().get_parameter_source("data_dir") != click.core.ParameterSource.DEFAULT
+    if given:
         from ..validate.dataset import load_dataset
 
         dataset = load_dataset(data_dir, drop_personal_columns, mapping)
     else:
         dataset = site_dataset(site, root)
-    report = audit_site(site, dataset=dataset, previous=previous, extra_paths=[p for p in (data_dir, root) if p])
+    extra: list[Path] = [data_dir, root] if given else [root]
+    report = audit_site(site, dataset=dataset, previous=previous, extra_paths=extra)
     click.echo(report.describe() if not report.ok else report.summary())
     if not report.ok:
         sys.exit(1)

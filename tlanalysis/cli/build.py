@@ -13,6 +13,7 @@ from .options import (
     mapping_option,
     personal_columns_option,
     region_option,
+    state_dir_option,
     target_jobs_option,
     year_option,
 )
@@ -79,15 +80,7 @@ from .options import (
     metavar="OLD_DIR",
     help="After building, list the reports and key figures that differ from the earlier build in OLD_DIR.",
 )
-@click.option(
-    "--state-dir",
-    "state_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    metavar="DIR",
-    help="Private state folder (validated data, protection, what was built, the lock): never published.  "
-    "[default: $TLANALYSIS_STATE_DIR, else the user's cache folder]",
-)
+@state_dir_option
 @click.option(
     "--no-audit",
     "no_audit",
