@@ -48,6 +48,7 @@ from support.frames import (
     holders_of,
     job_rows,
     jobs_for,
+    object_rows,
     people,
 )
 
@@ -227,7 +228,7 @@ class Attacker:
             self._note("holders", self.h_vector(year, scope) * in_group, hold["trajectory_n"], f"{where} trajectory_n")
             table = p.situation_by_cohort(year, region)
             assert list(table.columns) == [*SITUATIONS, "total"]
-            for (cohort_year, cohort), row in table.iterrows():
+            for (cohort_year, cohort), row in object_rows(table):
                 for column, v in row.items():
                     conditions = {"cohort": cohort} if column == "total" else {"cohort": cohort, "situation": column}
                     vector = self.h_vector(year, scope, **conditions) * (self.h["year"] == cohort_year).to_numpy()

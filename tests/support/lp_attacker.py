@@ -34,6 +34,8 @@ from tlanalysis.compute.indicators import CONTRACTS, ROLES, SITUATIONS
 from tlanalysis.protect.masked import is_masked
 from tlanalysis.schema import HOLDERS
 
+from .frames import object_rows
+
 STATUSES = HOLDERS.column("status_at_entry").allowed_values
 EMPLOYED = ("facilitation", "autre_coordination", "autre_emploi")
 TOLERANCE = 1e-6
@@ -193,7 +195,7 @@ class LPAttacker:
                 self.note("holders", columns, v, f"{where} trajectory {g}")
                 self.share(hold["trajectory_shares"][g], v, hold["trajectory_n"], "holders", columns, f"{where} {g}")
             table = p.situation_by_cohort(year, region)
-            for (cohort_year, cohort), row in table.iterrows():
+            for (cohort_year, cohort), row in object_rows(table):
                 for column, v in row.items():
                     situation = None if column == "total" else column
                     cols = self._columns("holders", **seen, year=int(cohort_year), cohort=cohort, situation=situation)

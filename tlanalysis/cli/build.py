@@ -14,6 +14,7 @@ from .options import (
     mapping_option,
     personal_columns_option,
     region_option,
+    state_dir_option,
     target_jobs_option,
     year_option,
 )
@@ -87,6 +88,13 @@ from .options import (
     metavar="OLD_DIR",
     help="After building, list the reports and key figures that differ from the earlier build in OLD_DIR.",
 )
+@state_dir_option
+@click.option(
+    "--no-audit",
+    "no_audit",
+    is_flag=True,
+    help="Do not audit the output folder at the end (see `tlanalysis audit`).",
+)
 def build(
     data_dir: Path,
     mapping: Path | None,
@@ -103,6 +111,8 @@ def build(
     drop_personal_columns: bool,
     target_jobs: str,
     diff_with: Path | None,
+    state_dir: Path | None,
+    no_audit: bool,
 ) -> None:
     """Execute the notebook of each kind of report for every (year, region) and publish offline HTML with an index.
 
@@ -116,7 +126,11 @@ def build(
                                       where the data has certification data before that year
                                       (--notebook replaces the annual reports' notebook only)
       OUT/assets/                     plotly.js and style sheets shared by the pages
-      OUT/.tlanalysis-build.json      what each report was built from (incremental builds)
+
+    The output folder holds only what may be published. What the build keeps for itself — the
+    validated data, the protection, what each report was built from, the failed reports' notebooks,
+    the lock — is in the private state folder (--state-dir), never in OUT. The build ends with
+    `tlanalysis audit OUT` (--no-audit to skip): exit 1 if something in OUT must not be published.
 
     Selection: with --year only, the national report and every region with data that year;
     with --region only, every year of those regions; with both, every pair (each must be in
@@ -126,7 +140,8 @@ def build(
 
     A report that fails does not stop the others; its earlier page, if any, is removed (a page
     never outlives the inputs it was built from) and the index shows the failure. Exit codes:
-    0 all built, 1 invalid data or a report failed, 2 usage error, 130/143 interrupted.
+    0 all built, 1 invalid data, a report failed, the audit found something or a file could not be
+    written (a full disk: the earlier site is kept), 2 usage error, 130/143 interrupted.
     """
     from ..compute.certification import check_target_jobs
     from ..errors import UsageError
@@ -154,6 +169,8 @@ def build(
         formats=parse_formats(formats),
         mapping=mapping.resolve() if mapping is not None else None,
         target_jobs=checked_jobs,
+        state_dir=state_dir,
+        audit=not no_audit,
     )
     try:
         run_build(options, echo=click.echo)

@@ -32,8 +32,8 @@ of its holders beyond their number, the annual trajectory counts, and jobs (othe
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,6 +56,7 @@ from ..compute.indicators import share
 from ..config import DEFAULT_MIN_COUNT
 from ..errors import UsageError
 from ..reference import FRANCE, Region, resolve_region
+from .cache import remembered
 from .certification_model import NATIONAL_SCOPE, build_unit
 from .certification_suppress import Unit, audit_pinned, suppress
 from .masked import SECONDARY, SMALL_COUNT, Masked, is_masked
@@ -100,7 +101,27 @@ class CertificationProtection:
         self.with_annual = annual is not None
         self._unit: Unit | None = None
         self._masked: dict[Key, str] = {}
+        #: Every count the reports show, with its shown value or its mask (computed, or stored: `from_cells`).
+        self._cells: dict[Key, int | Masked] | None = None
+        self._stored_summary: dict[str, int] | None = None
         self.solves = 0
+
+    @classmethod
+    def from_cells(
+        cls,
+        holders: pd.DataFrame,
+        assessments: pd.DataFrame | None,
+        min_count: int,
+        target_jobs: Iterable[str],
+        cells: Mapping[Any, int | Masked],
+        summary: dict[str, int],
+    ) -> CertificationProtection:
+        """The protection a build computed, from its published cells (`published_cells`, stored by
+        `protect.store`): the reports it gives are those of the computed one."""
+        protection = cls(holders, assessments, min_count, target_jobs)
+        protection._cells = dict(cells)
+        protection._stored_summary = dict(summary)
+        return protection
 
     # -- the protection, computed when first asked for
 
@@ -109,20 +130,35 @@ class CertificationProtection:
             unit = build_unit(self._all_holders, self._candidates, self.target_jobs, self._annual_cells)
             masked, self.solves = suppress(unit, self.min_count) if self.min_count > 1 else ({}, 0)
             self._unit, self._masked = unit, masked
-            self._annual_cells = None  # what building needed (a protection is pickled into build caches)
+            self._annual_cells = None  # what building needed, no longer kept
             self._values = dict(zip(unit.keys, (unit.matrix() @ unit.truth).tolist(), strict=True))
         return self._unit, self._masked
 
+    @property
+    def stored(self) -> bool:
+        """Whether this protection was read from a build's stored cells rather than computed."""
+        return self._stored_summary is not None
+
+    def published_cells(self) -> dict[Key, int | Masked]:
+        """Every count of the certification reports by its key, with its shown value or its `Masked`
+        value (what the build stores; no masked value in it)."""
+        if self._cells is None:
+            unit, masked = self._protected()
+            self._cells = {
+                key: Masked(masked[key], self.min_count) if key in masked else int(self._values[key])
+                for key in unit.keys
+                if key not in unit.external
+            }
+        return self._cells
+
     def _count(self, kind: str, name, cell: Key) -> int | Masked:
-        _, masked = self._protected()
         key = (kind, name, *cell) if isinstance(cell, tuple) else (kind, name, cell)
-        reason = masked.get(key)
-        return Masked(reason, self.min_count) if reason else int(self._values[key])
+        return self.published_cells()[key]
 
     def compute_all(self) -> CertificationProtection:
         """Protect every count now, so that a build can do it once for all its certification reports and
-        hand the result to their kernels (`tlanalysis.validate.cache`)."""
-        self._protected()
+        store the result for their kernels (`protect.store`)."""
+        self.published_cells()
         return self
 
     def _rate(self, numerator, base_terms: list, exact: float | None) -> float | Masked | None:
@@ -212,10 +248,14 @@ class CertificationProtection:
 
     def audit(self) -> list[Key]:
         """Masked counts a reader could still pin down (should be []), checked on a fresh model."""
+        if self._stored_summary is not None:
+            raise UsageError("a stored certification protection cannot be audited: compute it (`compute_all`)")
         unit, masked = self._protected()
         return audit_pinned(unit, masked, self.min_count)
 
     def summary(self) -> dict[str, int]:
+        if self._stored_summary is not None:
+            return dict(self._stored_summary)
         unit, masked = self._protected()
         own = [r for key, r in masked.items() if key not in unit.external]
         return {
@@ -233,34 +273,28 @@ def unmasked_share(part: object, whole: object) -> float | None:
     return share(float(part), float(whole))  # type: ignore[arg-type]  # shown counts are numbers
 
 
-_CACHE: dict[tuple, tuple[weakref.ref, CertificationProtection]] = {}
-
-
 def protect_certification(
     dataset, min_count: int = DEFAULT_MIN_COUNT, target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS, annual=None
 ) -> CertificationProtection:
-    """The protection of the certification figures of `dataset`, once per dataset object, k and target jobs,
-    beside the annual reports' protection (`annual`, or a function giving it, called only when this one
-    must be computed; by default `disclosure.protect(dataset, min_count)`)."""
+    """The protection of the certification figures of `dataset`, once per dataset object, k and target jobs
+    (`protect.cache`), beside the annual reports' protection (`annual`, or a function giving it, called
+    only when this one must be computed; by default `annual.protect(dataset, min_count)`)."""
     jobs = check_target_jobs(target_jobs)
-    key = (id(dataset), int(min_count) if not isinstance(min_count, bool) else min_count, jobs)
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0]() is dataset:
-        return cached[1]
-    if callable(annual):
-        annual = annual()
-    if annual is None and len(dataset.employment):
-        from .annual import protect
 
-        annual = protect(dataset, min_count)
-    protection = CertificationProtection(dataset.holders, dataset.assessments, min_count, jobs, annual)
-    _CACHE[key] = (weakref.ref(dataset), protection)
-    return protection
+    def make() -> CertificationProtection:
+        known = annual() if callable(annual) else annual
+        if known is None and len(dataset.employment):
+            from .annual import protect
+
+            known = protect(dataset, min_count)
+        return CertificationProtection(dataset.holders, dataset.assessments, min_count, jobs, known)
+
+    return remembered(dataset, certification_slot(min_count, jobs), make)
 
 
-def remember(dataset, protection: CertificationProtection) -> None:
-    """Make `protect_certification(dataset, ...)` answer with `protection` (computed once by a build)."""
-    _CACHE[(id(dataset), protection.min_count, protection.target_jobs)] = (weakref.ref(dataset), protection)
+def certification_slot(min_count: int, target_jobs: tuple[str, ...]) -> tuple:
+    """The key of a certification protection in `protect.cache`."""
+    return ("certification", int(min_count) if not isinstance(min_count, bool) else min_count, tuple(target_jobs))
 
 
 def has_certification_data(dataset, year: int, region: Region | str = FRANCE) -> bool:
