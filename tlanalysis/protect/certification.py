@@ -56,9 +56,10 @@ from ..compute.indicators import share
 from ..config import DEFAULT_MIN_COUNT
 from ..errors import UsageError
 from ..reference import FRANCE, Region, resolve_region
-from .certification_model import NATIONAL_SCOPE, build_unit
+from .certification_model import NATIONAL_SCOPE, PROMOTION_MEASURES, build_unit
 from .certification_suppress import Unit, audit_pinned, suppress
 from .masked import SECONDARY, SMALL_COUNT, Masked, is_masked
+from .releases import EarlierFigures
 
 Key = Hashable
 
@@ -76,10 +77,12 @@ class CertificationProtection:
         min_count: int = DEFAULT_MIN_COUNT,
         target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS,
         annual=None,
+        earlier: EarlierFigures | None = None,
     ) -> None:
         """`annual`: the protection of the annual reports of the same data (a `Protection` or a
         `StoredProtection`), whose holder counts a reader sees beside these; without it, only the
-        certification reports are modelled."""
+        certification reports are modelled. `earlier`: the certification figures of the earlier releases
+        of the series, which keep their status (`tlanalysis.protect.releases`)."""
         if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
             raise UsageError(f"min_count must be a whole number of at least 1, got {min_count!r}")
         self.min_count = int(min_count)
@@ -98,6 +101,9 @@ class CertificationProtection:
             {key: v for key, v in annual.published_cells().items() if key[0] == "holders"} if annual else None
         )
         self.with_annual = annual is not None
+        self._earlier = earlier
+        #: keys of figures an earlier release published with another value (corrections)
+        self.corrected: list[tuple] = []
         self._unit: Unit | None = None
         self._masked: dict[Key, str] = {}
         self.solves = 0
@@ -107,11 +113,43 @@ class CertificationProtection:
     def _protected(self) -> tuple[Unit, dict[Key, str]]:
         if self._unit is None:
             unit = build_unit(self._all_holders, self._candidates, self.target_jobs, self._annual_cells)
+            if self._earlier:
+                self._honour(unit)
             masked, self.solves = suppress(unit, self.min_count) if self.min_count > 1 else ({}, 0)
             self._unit, self._masked = unit, masked
             self._annual_cells = None  # what building needed (a protection is pickled into build caches)
             self._values = dict(zip(unit.keys, (unit.matrix() @ unit.truth).tolist(), strict=True))
         return self._unit, self._masked
+
+    def _honour(self, unit: Unit) -> None:
+        """Earlier releases' figures keep their status: shown ones are known to a reader (never masked
+        now, never complements), masked ones stay masked; both are decided, like the annual counts."""
+        own = {key: i for i, key in enumerate(unit.keys) if isinstance(key, tuple) and key[0] != "annual"}
+        values = (unit.matrix() @ unit.truth).tolist()
+        assert self._earlier is not None
+        reconciled = self._earlier.reconcile(own, values, [True] * len(values))
+        for i in reconciled.known:
+            unit.external[unit.keys[i]] = None
+        for i, (_, high) in reconciled.carried.items():
+            unit.external[unit.keys[i]] = SMALL_COUNT if high < self.min_count else SECONDARY
+        self.corrected = reconciled.corrected
+
+    def published_cells(self, reports: Iterable[tuple[int, Region]]) -> dict[tuple, int | Masked]:
+        """Every count the certification reports (year, region) show, by key, with its value or mask (what the
+        release ledger records): the years of certification and the cohorts before each report's year."""
+        out: dict[tuple, int | Masked] = {}
+        measures = [m for m, _ in PROMOTION_MEASURES]
+        cohort_measures = ["presented", "certified", "partial"]
+        cohort_measures += [f"bloc_{b}" for b in blocs()] + [f"competency_{c}" for c in competency_blocs()]
+        for year, region in reports:
+            scope = NATIONAL_SCOPE if region.is_national else region.code
+            for y in self.years(year, region):
+                for measure in measures:
+                    out[("promotion", y, scope, measure)] = self._count("promotion", y, (scope, measure))
+            for cohort in self.cohorts(year, region):
+                for measure in cohort_measures:
+                    out[("cohort", cohort, measure)] = self._count("cohort", cohort, measure)
+        return out
 
     def _count(self, kind: str, name, cell: Key) -> int | Masked:
         _, masked = self._protected()
@@ -217,12 +255,13 @@ class CertificationProtection:
 
     def summary(self) -> dict[str, int]:
         unit, masked = self._protected()
-        own = [r for key, r in masked.items() if key not in unit.external]
+        annual = {key for key in unit.keys if isinstance(key, tuple) and key[0] == "annual"}
+        own = [r for key, r in masked.items() if key not in annual]
         return {
-            "cells": sum(1 for key in unit.keys if key not in unit.external),
+            "cells": len(unit.keys) - len(annual),
             SMALL_COUNT: own.count(SMALL_COUNT),
             SECONDARY: own.count(SECONDARY),
-            "annual_cells": len(unit.external),
+            "annual_cells": len(annual),
         }
 
 
@@ -237,15 +276,20 @@ _CACHE: dict[tuple, tuple[weakref.ref, CertificationProtection]] = {}
 
 
 def protect_certification(
-    dataset, min_count: int = DEFAULT_MIN_COUNT, target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS, annual=None
+    dataset,
+    min_count: int = DEFAULT_MIN_COUNT,
+    target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS,
+    annual=None,
+    earlier: EarlierFigures | None = None,
 ) -> CertificationProtection:
     """The protection of the certification figures of `dataset`, once per dataset object, k and target jobs,
     beside the annual reports' protection (`annual`, or a function giving it, called only when this one
-    must be computed; by default `disclosure.protect(dataset, min_count)`)."""
+    must be computed; by default `disclosure.protect(dataset, min_count)`). `earlier`: the certification
+    figures of earlier releases to honour (the result is then the one cached for the dataset)."""
     jobs = check_target_jobs(target_jobs)
     key = (id(dataset), int(min_count) if not isinstance(min_count, bool) else min_count, jobs)
     cached = _CACHE.get(key)
-    if cached is not None and cached[0]() is dataset:
+    if cached is not None and cached[0]() is dataset and not earlier:
         return cached[1]
     if callable(annual):
         annual = annual()
@@ -253,7 +297,7 @@ def protect_certification(
         from .annual import protect
 
         annual = protect(dataset, min_count)
-    protection = CertificationProtection(dataset.holders, dataset.assessments, min_count, jobs, annual)
+    protection = CertificationProtection(dataset.holders, dataset.assessments, min_count, jobs, annual, earlier)
     _CACHE[key] = (weakref.ref(dataset), protection)
     return protection
 

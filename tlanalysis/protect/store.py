@@ -10,7 +10,7 @@ auditable JSON (no pickle): the reports protected together and every published c
 
 `StoredProtection` offers what reports use of a `Protection` (`figures`, `situation_by_cohort`,
 `jobs_by_region`, `value`, ...), built from the stored cells and the report's own data exactly as
-`Protection` builds them (tests/protect/test_protection_store.py checks every report of the sample is
+`Protection` builds them (tests/test_protection_store.py checks every report of the sample is
 the same, and the report pages byte for byte).
 
 The file is keyed by what the protection depends on: the data (the content hashes of its source
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +37,7 @@ from ..provenance import VERSION, library_hash
 from ..reference import FRANCE, Region
 from .annual import NATIONAL_SCOPE, Protection, PublishedReports, protect
 from .masked import Masked
+from .releases import EarlierFigures
 
 #: Version of the file layout.
 FORMAT = 1
@@ -51,23 +52,27 @@ class StaleProtectionError(ParameterError):
     """A protection file that is not the protection of the data, k and library at hand."""
 
 
-def protection_key(dataset, min_count: int) -> dict:
-    """What a protection depends on: the data, k, the package version and the library's content."""
-    return {
+def protection_key(dataset, min_count: int, releases: Sequence[str] = ()) -> dict:
+    """What a protection depends on: the data, k, the package version and the library's content, and the
+    earlier releases it honours (their ids, `tlanalysis.protect.ledger`), when there are any."""
+    key = {
         "data": dataset.fingerprint,
         "min_count": int(min_count),
         "tlanalysis": VERSION,
         "library": library_hash(),
     }
+    if releases:
+        key["releases"] = list(releases)
+    return key
 
 
-def compute(dataset, min_count: int) -> Protection:
+def compute(dataset, min_count: int, earlier: EarlierFigures | None = None) -> Protection:
     """`disclosure.protect`, logged to $TLANALYSIS_PROTECTION_LOG when set (see LOG_VARIABLE)."""
     log = os.environ.get(LOG_VARIABLE)
     if log:
         with open(log, "a", encoding="utf-8") as handle:
             handle.write(f"{os.getpid()} {dataset.fingerprint} {int(min_count)}\n")
-    return protect(dataset, min_count)
+    return protect(dataset, min_count, earlier)
 
 
 # --- JSON form of figures: a masked value is {"masked": reason, "share": bool} ---------------------
@@ -206,7 +211,7 @@ class StoredProtection(PublishedReports):
 _LOADED: dict[tuple, StoredProtection] = {}
 
 
-def load(path: Path | str, dataset, min_count: int) -> StoredProtection:
+def load(path: Path | str, dataset, min_count: int, releases: Sequence[str] | None = None) -> StoredProtection:
     """The protection stored in `path`, checked to be the protection of `dataset` and k.
 
     Raises StaleProtectionError when the file is missing, unreadable, or was computed for other
@@ -229,9 +234,11 @@ def load(path: Path | str, dataset, min_count: int) -> StoredProtection:
             f"protection_file {path} cannot be read ({exc}); run `tlanalysis build` again, "
             "or leave protection_file empty to compute the protection in the notebook"
         ) from None
-    expected = protection_key(dataset, min_count)
-    if stored.key != expected:
-        differs = ", ".join(name for name in expected if stored.key.get(name) != expected[name])
+    expected = protection_key(dataset, min_count, releases or ())
+    # A report kernel (releases None) takes the earlier releases the build honoured as the build read them.
+    found = stored.key if releases is not None else {k: v for k, v in stored.key.items() if k != "releases"}
+    if found != expected:
+        differs = ", ".join(name for name in {**expected, **found} if found.get(name) != expected.get(name))
         raise StaleProtectionError(
             f"protection_file {path} is not the protection of this report's data (different {differs}); "
             "it is never used stale: run `tlanalysis build` again, or leave protection_file empty"
