@@ -108,6 +108,21 @@ from ..config import SAMPLE_DATA_DIR
     metavar="OLD_DIR",
     help="After building, list the reports and key figures that differ from the earlier build in OLD_DIR.",
 )
+@click.option(
+    "--previous",
+    "previous",
+    type=click.Path(path_type=Path, file_okay=False),
+    multiple=True,
+    metavar="DIR",
+    help="An earlier site (a folder holding releases.json) whose releases this one must not undo, besides "
+    "the output folder's own (repeatable). See docs/disclosure.md, « Releases ».",
+)
+@click.option(
+    "--new-series",
+    is_flag=True,
+    help="Start a new series of releases (after a change of --min-count or --target-job): earlier releases "
+    "are not honoured, and whoever saved them can read them beside the new one.",
+)
 def build(
     data_dir: Path,
     mapping: Path | None,
@@ -123,6 +138,8 @@ def build(
     drop_personal_columns: bool,
     target_jobs: str,
     diff_with: Path | None,
+    previous: tuple[Path, ...],
+    new_series: bool,
 ) -> None:
     """Execute the report notebook for every (year, region) and publish offline HTML with an index.
 
@@ -172,6 +189,8 @@ def build(
         formats=parse_formats(formats),
         mapping=mapping.resolve() if mapping is not None else None,
         target_jobs=checked_jobs,
+        previous=tuple(previous),
+        new_series=new_series,
     )
     try:
         run_build(options, echo=click.echo)

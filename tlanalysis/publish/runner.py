@@ -34,6 +34,7 @@ from .plan import REPORT_KINDS, Report, plan_reports
 
 if TYPE_CHECKING:
     from ..protect.annual import Protection
+    from ..protect.releases import History
     from ..protect.store import StoredProtection
 
 LOCK_FILE = ".tlanalysis-build.lock"
@@ -92,6 +93,10 @@ class BuildOptions:
     #: What « le métier visé » means in the certification reports (`--target-job`): passed to each of
     #: them and to their protection, computed once (`ensure_protection`).
     target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS
+    #: Earlier sites whose releases this build honours (`--previous`), besides the output folder's own.
+    previous: tuple[Path, ...] = ()
+    #: Start a new series of releases: earlier ones are not honoured (`--new-series`).
+    new_series: bool = False
 
     def parameters(self, report: Report, data_dir: Path, protection_file: Path | None) -> dict:
         """The papermill parameters of `report` in this build (`report_parameters` with its options):
@@ -161,6 +166,7 @@ def ensure_protection(
     mapping: Path | None = None,
     certification: bool = False,
     target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS,
+    history: History | None = None,
 ) -> tuple[Path, float | None]:
     """The protection of every report of the data, computed once per build before the workers start
     and written to `OUT/.tlanalysis-protection.json`; kept when its key (data, k, version, library)
@@ -168,25 +174,29 @@ def ensure_protection(
     spent computing it (None when reused). The validated data is written beside it
     (`OUT/.tlanalysis-data.pickle`, see `tlanalysis.validate.cache`), so that kernels do not validate
     the same files again; with `certification`, it carries the protection of the certification
-    reports too (with their `target_jobs`), computed here once rather than in each of their kernels."""
+    reports too (with their `target_jobs`), computed here once rather than in each of their kernels.
+    With `history` (the earlier releases the build honours), both protections keep what they published
+    (`tlanalysis.protect.releases`), and `history` is given them for the release the build records."""
     from ..protect import store as protection_store
     from ..validate import cache as data_cache
 
     # The annual protection first: the certification one keeps its masking and models its holder counts.
     path = out_dir / PROTECTION_FILE
-    key = protection_store.protection_key(dataset, min_count)
+    releases = history.ids if history is not None else []
+    key = protection_store.protection_key(dataset, min_count, releases)
     started = time.monotonic()
     seconds: float | None = None
     annual: StoredProtection | Protection
     if not force and protection_store.stored_key(path) == key:
-        annual = protection_store.load(path, dataset, min_count)
+        annual = protection_store.load(path, dataset, min_count, releases)
     else:
         from threadpoolctl import threadpool_limits
 
         # One BLAS thread, as in the kernels (see worker.init_worker): with one per core, the
         # disclosure control's linear algebra ran 10x slower on a busy 2-core machine.
+        earlier = history.earlier("annual") if history is not None else None
         with threadpool_limits(limits=1, user_api="blas"):
-            computed = protection_store.compute(dataset, min_count)
+            computed = protection_store.compute(dataset, min_count, earlier)
         protection_store.write(path, computed, key)
         annual = computed
         seconds = time.monotonic() - started
@@ -196,7 +206,10 @@ def ensure_protection(
     if certification:
         from ..protect.certification import protect_certification
 
-        certification_protection = protect_certification(dataset, min_count, target_jobs, annual).compute_all()
+        earlier = history.earlier("certification") if history is not None else None
+        certification_protection = protect_certification(dataset, min_count, target_jobs, annual, earlier).compute_all()
+    if history is not None:
+        history.protected(annual, certification_protection)
     data_cache.write(out_dir / DATA_CACHE_FILE, dataset, drop_personal_columns, mapping, certification_protection)
     if certification:
         seconds = (seconds or 0.0) + time.monotonic() - started
@@ -343,6 +356,12 @@ def _build(options: BuildOptions, echo) -> Summary:
             up_to_date=[r.key for r in reports if r not in to_build],
         )
 
+        from ..protect.releases import History
+
+        history = History.open(out_dir, options.previous, options.new_series, options.min_count, options.target_jobs)
+        for note in history.notes:
+            echo(note)
+
         def finish() -> None:
             current = _current_keys(
                 state, inputs, dataset, lambda report: options.parameters(report, data_dir, protection_file)
@@ -350,9 +369,13 @@ def _build(options: BuildOptions, echo) -> Summary:
             from .site import write_index
 
             write_index(state, current, dataset.is_example, data_dir.name)
+            history.record(out_dir, dataset, options.min_count, options.target_jobs, _site_reports(state, current))
             summary.seconds = time.monotonic() - started
 
-        if to_build:
+        from ..protect import store as protection_store
+
+        key = protection_store.protection_key(dataset, options.min_count, history.ids)
+        if to_build or history.outdated(protection_store.stored_key(protection_file), key):
             _, summary.protection_seconds = ensure_protection(
                 dataset,
                 options.min_count,
@@ -360,13 +383,20 @@ def _build(options: BuildOptions, echo) -> Summary:
                 options.force,
                 options.drop_personal_columns,
                 options.mapping,
-                certification=any(r.kind == "certification" for r in to_build),
+                certification=any(r.kind == "certification" for r in reports),
                 target_jobs=options.target_jobs,
+                history=history,
             )
             if summary.protection_seconds is None:
                 echo(f"protection of every report of the data: up to date ({PROTECTION_FILE})")
             else:
                 echo(f"protection of every report of the data: computed in {summary.protection_seconds:.1f} s")
+            _echo_corrections(history, echo)
+            # reports whose figures the earlier releases now change (a --previous site given): built again
+            changed = set(history.changed_reports(_release_report(r) for r in reports if r not in to_build))
+            to_build += [r for r in reports if r not in to_build and _release_report(r) in changed]
+            summary.up_to_date = [r.key for r in reports if r not in to_build]
+        if to_build:
             try:
                 _run_pool(
                     to_build,
@@ -391,6 +421,29 @@ def _build(options: BuildOptions, echo) -> Summary:
     if summary.failed:
         raise ReportsFailed(f"{len(summary.failed)} of {len(reports)} reports failed (see above)")
     return summary
+
+
+def _release_report(report: Report) -> tuple[str, int, str]:
+    """A report as the release ledger names it: (kind, year, region code or "FR")."""
+    return (report.kind, report.year, report.region_code or "FR")
+
+
+def _site_reports(state: BuildState, current: set[str]) -> list[tuple[str, int, str]]:
+    """The reports the site's pages show now (built with the data at hand, not failed), as the ledger names them."""
+    out = []
+    for key in current:
+        entry = state.reports[key]
+        if entry.get("status") == "ok":
+            out.append((entry.get("kind", "annual"), int(entry["year"]), entry.get("region_code") or "FR"))
+    return out
+
+
+def _echo_corrections(history, echo, shown: int = 10) -> None:
+    corrected = history.corrected()
+    if corrected:
+        echo(f"{len(corrected)} figure(s) published before changed with the data (corrections), e.g.:")
+        for key in corrected[:shown]:
+            echo("  " + " ".join(str(part) for part in key))
 
 
 def _current_keys(
