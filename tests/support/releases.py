@@ -1,0 +1,39 @@
+"""Releases made in the tests as a build makes them, without notebooks: protect the data under the
+earlier releases, and record what the reports of every (year, region) show."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from tlanalysis.protect.annual import Protection
+from tlanalysis.protect.ledger import Release, published_value
+from tlanalysis.protect.releases import EarlierFigures
+
+
+def publish(
+    employment: pd.DataFrame,
+    holders: pd.DataFrame,
+    min_count: int,
+    earlier: Sequence[Release] = (),
+    date: str = "",
+) -> tuple[Protection, Release]:
+    """The protection of every report of the data under the `earlier` releases, and the release of all its
+    annual reports (`date`: its place among the releases, oldest first)."""
+    figures = EarlierFigures((r.min_count, r.annual) for r in earlier)
+    protection = Protection(employment, holders, min_count, figures if figures else None)
+    reports = sorted(set(protection._reports))
+    cells = {key: published_value(v) for key, v in protection.report_cells(reports).items()}
+    release = Release(
+        date=date or f"release-{len(earlier) + 1:02d}",
+        series=1,
+        data=f"data-{pd.util.hash_pandas_object(employment).sum()}-{pd.util.hash_pandas_object(holders).sum()}",
+        tlanalysis="test",
+        min_count=min_count,
+        target_jobs=(),
+        reports=tuple(("annual", y, s) for y, s in reports),
+        annual=cells,
+        corrected=tuple(protection.reconciled.corrected) if protection.reconciled else (),
+    )
+    return protection, release
