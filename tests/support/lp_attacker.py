@@ -66,6 +66,7 @@ class Figure:
     shown: set = field(default_factory=set)
     labels: set = field(default_factory=set)
     where: list = field(default_factory=list)
+    parts: set = field(default_factory=set)  # (kind, year, scope) of the reports that show it
 
 
 class LPAttacker:
@@ -104,6 +105,7 @@ class LPAttacker:
         self._masks: dict[tuple, np.ndarray] = {}
         self.figures: dict[tuple, Figure] = {}
         self.problems: list[str] = []
+        self._part: tuple = (0, None)
         self.read_reports()
 
     def read(self, protection) -> None:
@@ -150,6 +152,7 @@ class LPAttacker:
             self.problems.append(f"{where}: shows {value!r}, the data say {truth}")
         figure = self.figures.setdefault((kind, columns.tobytes()), Figure(kind, columns, truth))
         figure.where.append(where)
+        figure.parts.add((kind, *self._part))
         (figure.labels if is_masked(value) else figure.shown).add(str(value) if is_masked(value) else int(value))
 
     def share(self, share, numerator, base, kind: str, columns: np.ndarray, where: str) -> None:
@@ -169,6 +172,7 @@ class LPAttacker:
         for year, region in p.reports:
             scope = None if region.is_national else region.code
             where = f"{region.name} {year}"
+            self._part = (year, scope)
             f = p.figures(year, region)
             jobs, hold = f["jobs"], f["holders"]
             total = self._columns("jobs", year=year, region=scope)
@@ -352,19 +356,42 @@ class ReleasesAttacker(LPAttacker):
         self.figures = {(i, *key): f for i, v in enumerate(self.versions) for key, f in v.figures.items()}
 
     def links(self, kind: str) -> list[tuple[Figure, Figure]]:
-        """Pairs of figures of two data versions that are one count: the same place in the reports, and
-        unchanged data."""
+        """Pairs of figures of two data versions that are one count: the same place in the reports, and the
+        data of every report that shows them unchanged (a reader is told which reports a correction
+        touched, not which of their masked figures: those of a touched report are new unknowns)."""
         out = []
         for a, b in itertools.combinations(self.versions, 2):
             where_b = {w: f for f in b.figures.values() if f.kind == kind for w in f.where}
             for fa in (f for f in a.figures.values() if f.kind == kind):
                 fb = next((where_b[w] for w in fa.where if w in where_b), None)
-                if fb is None:
+                if fb is None or not all(self._unchanged(a, b, part) for part in fa.parts | fb.parts):
                     continue
-                ta, tb = a.atom_truths(fa), b.atom_truths(fb)
+                ta, tb = a.atom_truths(fa), b.atom_truths(fb)  # its own data too (a trend's year)
                 if all(ta.get(label, 0) == tb.get(label, 0) for label in set(ta) | set(tb)):
                     out.append((fa, fb))
         return out
+
+    def _unchanged(self, a: LPAttacker, b: LPAttacker, part: tuple) -> bool:
+        """Whether the data a report counts (its jobs, or its holders seen) is the same in two versions."""
+        cache = self.__dict__.setdefault("_parts", {})
+        key = (id(a), id(b), part)
+        if key not in cache:
+            kind, year, scope = part
+
+            def truths(version: LPAttacker) -> dict:
+                if kind == "jobs":
+                    frame, truth = version.j, version.j_truth
+                    mask = (frame["year"] == year).to_numpy().copy()
+                else:
+                    frame, truth = version.h, version.h_truth
+                    mask = (frame["year"] < year).to_numpy().copy()
+                if scope is not None:
+                    mask &= (frame["region"] == scope).to_numpy()
+                rows = frame[mask].itertuples(index=False, name=None)
+                return {label: n for label, n in zip(rows, truth[mask].tolist(), strict=True) if n}
+
+            cache[key] = truths(a) == truths(b)
+        return cache[key]
 
     def consistent(self) -> list[str]:
         return [problem for v in self.versions for problem in v.consistent()] + [

@@ -12,6 +12,11 @@ from tlanalysis.protect.ledger import Release, published_value
 from tlanalysis.protect.releases import EarlierFigures
 
 
+def changed(reconciled) -> list[tuple]:
+    """What a build says changed since the earlier releases (as `History.corrected`)."""
+    return [*reconciled.corrected, *reconciled.gone, *reconciled.added] if reconciled else []
+
+
 def publish(
     employment: pd.DataFrame,
     holders: pd.DataFrame,
@@ -21,7 +26,7 @@ def publish(
 ) -> tuple[Protection, Release]:
     """The protection of every report of the data under the `earlier` releases, and the release of all its
     annual reports (`date`: its place among the releases, oldest first)."""
-    figures = EarlierFigures((r.min_count, r.annual) for r in earlier)
+    figures = EarlierFigures.of(list(earlier))
     protection = Protection(employment, holders, min_count, figures if figures else None)
     reports = sorted(set(protection._reports))
     cells = {key: published_value(v) for key, v in protection.report_cells(reports).items()}
@@ -34,6 +39,6 @@ def publish(
         target_jobs=(),
         reports=tuple(("annual", y, s) for y, s in reports),
         annual=cells,
-        corrected=tuple(protection.reconciled.corrected) if protection.reconciled else (),
+        corrected=tuple(changed(protection.reconciled)),
     )
     return protection, release

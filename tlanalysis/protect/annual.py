@@ -43,6 +43,7 @@ from ..compute.indicators import situation_by_cohort as _situation_by_cohort
 from ..config import DEFAULT_MIN_COUNT
 from ..errors import UsageError
 from ..reference import FRANCE, Region, resolve_region
+from .annual_earlier import add_earlier_releases
 from .annual_model import MAX_PLACE_SHARE, MIN_PLACES, NATIONAL_SCOPE, build_model
 from .annual_suppress import Suppressor
 from .masked import BUSINESS_RULE, REASONS, SECONDARY, SECRET, SMALL_COUNT, Masked, is_masked, masked_label, plottable
@@ -197,6 +198,10 @@ class Protection(PublishedReports):
         self._model = model
         self.reconciled = earlier.reconcile(model.keys, model.values, model.holders) if earlier else None
         known, carried = (self.reconciled.known, self.reconciled.carried) if self.reconciled else ({}, {})
+        self._present = model.n_classes  # classes of this data; earlier releases' own ones come after
+        if earlier and self.reconciled and self.reconciled.changed and earlier.sources:
+            more_known, more_carried = add_earlier_releases(model, earlier.sources, employment, holders)
+            known, carried = {**known, **more_known}, {**carried, **more_carried}
         suppressor = Suppressor(model, self.min_count, known, carried)
         self._masked = suppressor.run()
         self._unresolved = list(suppressor.unresolved)
@@ -250,10 +255,11 @@ class Protection(PublishedReports):
 
     def summary(self) -> dict[str, int]:
         """How many distinct published counts there are and how many are masked, by reason."""
-        out = {"cells": self._model.n_classes}
+        present = getattr(self, "_present", self._model.n_classes)
+        out = {"cells": present}
         for reason in REASONS:
-            out[reason] = sum(1 for r in self._masked.values() if r == reason)
-        out["unresolved"] = len(self._unresolved)
+            out[reason] = sum(1 for c, r in self._masked.items() if r == reason and c < present)
+        out["unresolved"] = sum(1 for c in self._unresolved if c < present)
         return out
 
 

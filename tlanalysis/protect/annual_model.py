@@ -127,6 +127,24 @@ class Model:
         if len(relation) >= 2:
             self._relations.add(relation)
 
+    def unknown(self, key: tuple, value: float, holders: bool, home: str | None, published: bool) -> int:
+        """A class no report of this data publishes (a count of an earlier release, one of its unknowns): in
+        relations and in the suppression, never under a key of `keys`."""
+        cid = len(self.values)
+        self.values.append(value)  # type: ignore[arg-type]  # a base value, possibly not whole
+        self.holders.append(holders)
+        self.weights.append(0.0)
+        self.representative.append(key)
+        self.home.append(home)
+        self.published.append(published)
+        return cid
+
+    def link(self, coefficients: dict[int, int]) -> None:
+        """A relation between classes given by their ids: sum of coefficient × class = 0."""
+        relation = tuple(sorted((c, s) for c, s in coefficients.items() if s))
+        if len(relation) >= 2:
+            self._relations.add(relation)
+
     def compact(self) -> None:
         """Drop what only building needed (a Protection is pickled into build caches)."""
         self._ids = {}

@@ -92,12 +92,14 @@ class Suppressor:
             if self.known[c]:
                 continue
             self.earlier_lo[c], self.earlier_hi[c] = lo, hi
-            if not self.is_masked[c]:
-                self.masked[c] = SECONDARY
+            if not self.is_masked[c]:  # « < k » then is a small count now too (a count of an earlier release)
+                self.masked[c] = SMALL_COUNT if hi < self.floor[c] else SECONDARY
                 self.is_masked[c] = True
+                self.reason_small[c] = self.masked[c] == SMALL_COUNT
         for c in np.flatnonzero(self.known & self.is_masked & ~self.hidden).tolist():
             del self.masked[c]  # shown before: public, whatever its rule says now
             self.is_masked[c] = False
+            self.reason_small[c] = False
         self.unresolved: list[int] = []
         self.lp_count = 0
         # Tables: classes linked by relations; within a table, the classes of each region.
@@ -112,7 +114,11 @@ class Suppressor:
         keys = model.representative
         # HiTaS order: counts of several regions (national) first, then regional counts, then cohort cells.
         self.level = np.array(
-            [0 if model.home[c] is None else (2 if keys[c][3] == "cohort" else 1) for c in range(n)], dtype=np.int64
+            [
+                0 if model.home[c] is None else (2 if len(keys[c]) > 3 and keys[c][3] == "cohort" else 1)
+                for c in range(n)
+            ],
+            dtype=np.int64,
         )
 
     # -- what a reader knows of the masked counts

@@ -54,7 +54,7 @@ _INTERIOR_SLACK = 1e-6
 _INTERIOR_GAP = 1e-3
 _INF = highspy.kHighsInf
 #: Every block not listed in a regional cohort table, as an unknown block of its own.
-_ELSEWHERE = "*"
+ELSEWHERE = "*"
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,8 @@ class _Figure:
     hi: float = math.inf
     shown: bool = False
     masked_in: list[tuple[Release, tuple, str]] = field(default_factory=list)  # (release, key, label)
+    keys: dict[tuple, None] = field(default_factory=dict)  # every key it is published under
+    version: int = 0
 
 
 class _Version:
@@ -115,37 +117,47 @@ class _Version:
         self.reports = {(int(k[1]), str(k[2])) for k in keys if k[0] == "holders"}
         self.offset = offset
         self.count = 0
-        self._jobs: dict[tuple, int] = {}
-        self._blocks: dict[tuple, int] = {}
-        self._sums: dict[tuple, int] = {}
+        #: (year, region) -> the first of its jobs unknowns (contract × role)
+        self.jobs: dict[tuple, int] = {}
+        #: cohort block -> the first of its unknowns (one per profile): (region, cohort year, cohort), or
+        #: (ELSEWHERE, cohort year, cohort) for the holders of a cohort row no region lists, (region, year,
+        #: ELSEWHERE) for a region's holders its reports do not list, (ELSEWHERE, year, "") for France's
+        self.blocks: dict[tuple, int] = {}
+        self.sums: dict[tuple, int] = {}
+        #: what each variable counts ("holders" or "jobs"), and the one region it lies in (None: unknown)
+        self.kinds: list[str] = []
+        self.homes: list[str | None] = []
         #: variables that stand for a sum of atoms (a block's holders of one filter): (variable, atoms)
         self.definitions: list[tuple[int, np.ndarray]] = []
 
-    def _new(self, n: int) -> np.ndarray:
+    def _new(self, n: int, kind: str, home: str | None) -> np.ndarray:
         start = self.offset + self.count
         self.count += n
+        self.kinds += [kind] * n
+        self.homes += [home] * n
         return np.arange(start, start + n, dtype=np.int64)
 
     def _job_atoms(self, year: int, region: str) -> int:
         key = (year, region)
-        if key not in self._jobs:
-            self._jobs[key] = int(self._new(len(CONTRACTS) * len(ROLES))[0])
-        return self._jobs[key]
+        if key not in self.jobs:
+            self.jobs[key] = int(self._new(len(CONTRACTS) * len(ROLES), "jobs", region)[0])
+        return self.jobs[key]
 
     def _block(self, block: tuple) -> int:
-        if block not in self._blocks:
-            self._blocks[block] = int(self._new(len(PROFILES))[0])
-        return self._blocks[block]
+        if block not in self.blocks:
+            home = None if block[0] == ELSEWHERE else str(block[0])
+            self.blocks[block] = int(self._new(len(PROFILES), "holders", home)[0])
+        return self.blocks[block]
 
     def _sum(self, block: tuple, chosen: tuple[int, ...]) -> int:
         """One variable for the holders of a block with the chosen profiles (keeps national rows short)."""
         key = (block, chosen)
-        if key not in self._sums:
-            variable = int(self._new(1)[0])
+        if key not in self.sums:
+            variable = int(self._new(1, "holders", None if block[0] == ELSEWHERE else str(block[0]))[0])
             first = self._block(block)
             self.definitions.append((variable, np.asarray([first + i for i in chosen], dtype=np.int64)))
-            self._sums[key] = variable
-        return self._sums[key]
+            self.sums[key] = variable
+        return self.sums[key]
 
     def atoms(self, key: tuple) -> np.ndarray:
         kind, year, scope = key[0], int(key[1]), str(key[2])
@@ -182,7 +194,7 @@ class _Version:
     def _row_blocks(self, scope: str, row: tuple[int, str]) -> list[tuple]:
         if scope != NATIONAL_SCOPE:
             return [(scope, *row)]
-        return [(r, *row) for r in sorted(self.blocks_of_row.get(row, ()))] + [(_ELSEWHERE, *row)]
+        return [(r, *row) for r in sorted(self.blocks_of_row.get(row, ()))] + [(ELSEWHERE, *row)]
 
     def _report_blocks(self, year: int, scope: str) -> list[tuple]:
         rows = self.tables.get((year, scope))
@@ -190,10 +202,10 @@ class _Version:
             return [b for row in sorted(rows) for b in self._row_blocks(scope, row)]
         if scope == NATIONAL_SCOPE:
             known = {row for table in self.tables.values() for row in table if row[0] < year}
-            return [b for row in sorted(known) for b in self._row_blocks(scope, row)] + [(_ELSEWHERE, year, "")]
+            return [b for row in sorted(known) for b in self._row_blocks(scope, row)] + [(ELSEWHERE, year, "")]
         # a region's count shown without its cohort table: its blocks seen elsewhere, and the unlisted ones
         seen = sorted({row for (_, s), table in self.tables.items() if s == scope for row in table if row[0] < year})
-        return [(scope, *row) for row in seen] + [(scope, year, _ELSEWHERE)]
+        return [(scope, *row) for row in seen] + [(scope, year, ELSEWHERE)]
 
 
 def _consistent(a: Cell, b: Cell, min_count: tuple[int, int], holders: bool) -> bool:
@@ -270,6 +282,8 @@ class ReaderModel:
                         f = index[signature] = len(self.figures)
                         self.figures.append(_Figure(atoms))
                     figure = self.figures[f]
+                    figure.keys[key] = None
+                    figure.version = len(by_version)
                     of_key[key] = f
                     if isinstance(value, int):
                         lo = hi = float(value)
@@ -281,13 +295,34 @@ class ReaderModel:
             total += version.count
             by_version.append(of_key)
         self.n_atoms = total
-        for earlier, later in itertools.pairwise(range(len(self.versions))):
+        # A figure published in two data versions in ways that can be one count is taken to be one, unless a
+        # release in between says a report showing it changed (a correction: `Release.corrected`).
+        touched = [{key[:3] for r in v.releases for key in r.corrected} for v in self.versions]
+        for earlier, later in itertools.combinations(range(len(self.versions)), 2):
+            changed = set().union(*touched[earlier + 1 : later + 1])
             for key, f in by_version[later].items():
                 g = by_version[earlier].get(key)
-                if g is not None and g != f:
+                if g is None or g == f:
+                    continue
+                a, b = self.figures[g], self.figures[f]
+                parts = {k[:3] for k in (*a.keys, *b.keys)}
+                if max(a.lo, b.lo) <= min(a.hi, b.hi) and not parts & changed:
                     self.links.append((g, f))
 
     # -- the linear program
+
+    def kinds(self) -> list[str]:
+        """What each unknown counts: "holders" or "jobs"."""
+        return [kind for version in self.versions for kind in version.kinds]
+
+    def homes(self) -> list[str | None]:
+        """The region each unknown lies in (None: several, or not known)."""
+        return [home for version in self.versions for home in version.homes]
+
+    def program(self, links: bool = True) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+        """The reader's linear program: figures (first rows), sums standing for atoms and (`links`) figures of
+        two versions taken to be one (= 0) over the unknowns (≥ 0), with the rows' bounds."""
+        return self._matrix(links)
 
     def _matrix(self, links: bool) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
         """Figures (rows) then links (rows, = 0) over the atoms, with the rows' bounds."""

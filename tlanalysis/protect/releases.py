@@ -39,67 +39,106 @@ class Reconciled:
     known: dict[int, int] = field(default_factory=dict)
     #: class -> the range the labels of earlier releases give it, masked before and not shown since
     carried: dict[int, tuple[float, float]] = field(default_factory=dict)
-    #: keys of published figures whose value is not what an earlier release said (shown with another value,
-    #: or outside its label's range): the data changed (a correction)
+    #: keys of published figures whose value is not what their latest release said (shown with another
+    #: value, or outside its label's range): the data changed since (a correction)
     corrected: list[tuple] = field(default_factory=list)
     #: keys published before that the new data has no report for
     gone: list[tuple] = field(default_factory=list)
+    #: keys of reports published before that the new data gives and the earlier did not (a cohort row)
+    added: list[tuple] = field(default_factory=list)
+    #: keys whose latest publication can be their present value, but an older one cannot
+    stale: list[tuple] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the data of published figures changed since some earlier release: the earlier releases
+        then need unknowns of their own (`tlanalysis.protect.annual_earlier`)."""
+        return bool(self.corrected or self.gone or self.added or self.stale)
+
+
+def consistent(cell: Published, min_count: int, value: float, holders: bool) -> bool:
+    """Whether a count of `value` could be published as `cell` (its value, or a label's range)."""
+    if isinstance(cell, str):
+        lo, hi = label_range(cell, min_count, holders)
+        return lo <= value <= hi
+    return int(cell) == value
 
 
 class EarlierFigures:
     """The figures of the earlier releases of a series (one part: annual or certification), by key."""
 
-    def __init__(self, releases: Iterable[tuple[int, Mapping[tuple, Published]]]) -> None:
-        """`releases`: (k, {key: value or label}) of each earlier release, oldest first."""
-        self.shown: dict[tuple, dict[int, None]] = {}
-        self.labels: dict[tuple, list[tuple[str, int]]] = {}
+    def __init__(
+        self, releases: Iterable[tuple[int, Mapping[tuple, Published]]], sources: Sequence[Release] = ()
+    ) -> None:
+        """`releases`: (k, {key: value or label}) of each earlier release, oldest first; `sources`: the
+        releases themselves, when there are (a correction needs their structure, see `annual_earlier`)."""
+        #: key -> (k, value or label) in each release that published it, oldest first
+        self.history: dict[tuple, list[tuple[int, Published]]] = {}
         self.releases = 0
+        self.sources = list(sources)
+        #: the reports (year, scope) whose pages the releases showed
+        self.reports = {(y, s) for r in self.sources for kind, y, s in r.reports if kind == "annual"}
         for min_count, cells in releases:
             self.releases += 1
             for key, value in cells.items():
-                if isinstance(value, str):
-                    self.labels.setdefault(key, []).append((value, int(min_count)))
-                else:
-                    self.shown.setdefault(key, {})[int(value)] = None
+                self.history.setdefault(key, []).append((int(min_count), value))
+
+    @classmethod
+    def of(cls, releases: Sequence[Release], part: str = "annual") -> EarlierFigures:
+        """The figures of one part (annual, certification) of these releases."""
+        return cls(((r.min_count, r.cells(part)) for r in releases), releases)
 
     def __bool__(self) -> bool:
-        return bool(self.shown or self.labels)
+        return bool(self.history)
 
     def keys(self) -> set[tuple]:
-        return set(self.shown) | set(self.labels)
-
-    def range_of(self, key: tuple, holders: bool) -> tuple[float, float]:
-        lo, hi = 0.0, math.inf
-        for label, k in self.labels.get(key, []):
-            a, b = label_range(label, k, holders)
-            lo, hi = max(lo, a), min(hi, b)
-        return lo, hi
+        return set(self.history)
 
     def reconcile(self, keys: Mapping[tuple, int | None], values: Sequence[int], holders: Sequence[bool]) -> Reconciled:
         """Map the earlier figures onto the classes of a model (`keys`: key -> class, None for a count of
-        nothing, which is 0; `values` and `holders` per class)."""
+        nothing, which is 0; `values` and `holders` per class).
+
+        A figure's latest publications that can be its present value say what a reader knows of it now:
+        shown, it stays shown; masked, it stays masked within their labels' range. When its latest
+        publication cannot be its present value, its data changed since (`corrected`); when only an older
+        one cannot, it changed before (`stale`): either way the earlier releases need unknowns of their own."""
         out = Reconciled()
-        for key in sorted(self.keys(), key=str):
+        for key in sorted(self.history, key=str):
             if key not in keys:
                 out.gone.append(key)
                 continue
             cid = keys[key]
             value = 0 if cid is None else int(values[cid])
             is_holders = key[0] == "holders"
-            shown = self.shown.get(key, {})
-            lo, hi = self.range_of(key, is_holders)
-            if any(v != value for v in shown) or not lo <= value <= hi:
+            lo, hi, shown, run = 0.0, math.inf, False, 0
+            for k, cell in reversed(self.history[key]):
+                if not consistent(cell, k, value, is_holders):
+                    break
+                run += 1
+                if isinstance(cell, str):
+                    a, b = label_range(cell, k, is_holders)
+                    lo, hi = max(lo, a), min(hi, b)
+                else:
+                    shown = True
+            if run == 0:
                 out.corrected.append(key)
                 continue
+            if run < len(self.history[key]):
+                out.stale.append(key)
             if cid is None:
                 continue
             if shown:
                 out.known[cid] = value
-            elif key in self.labels:
+            else:
                 a, b = out.carried.get(cid, (0.0, math.inf))
                 out.carried[cid] = (max(a, lo), min(b, hi))
         for cid in out.known:
             out.carried.pop(cid, None)
+        if self.reports:  # counts a report shown before has now and did not have then: its data changed
+            out.added = sorted(
+                (k for k in keys if (k[1], k[2]) in self.reports and k not in self.history and k[0] != "hidden"),
+                key=str,
+            )
         return out
 
 
@@ -170,7 +209,7 @@ class History:
 
     def earlier(self, part: str) -> EarlierFigures | None:
         """The figures of the honoured releases for one part (annual, certification), None when there are none."""
-        figures = EarlierFigures((r.min_count, r.cells(part)) for r in self.honoured)
+        figures = EarlierFigures.of(self.honoured, part)
         return figures if figures else None
 
     def outdated(self, stored_key: dict | None, key: dict) -> bool:
@@ -187,11 +226,12 @@ class History:
         self.annual, self.certification = annual, certification
 
     def corrected(self) -> list[tuple]:
-        """Keys of figures an honoured release published with another value than the new data gives."""
+        """Keys of figures whose data changed since the honoured release that last published them: shown with
+        another value, outside a label's range, no longer published, or new in a report published before."""
         out = []
         reconciled = getattr(self.annual, "reconciled", None)
         if reconciled is not None:
-            out += list(reconciled.corrected)
+            out += [*reconciled.corrected, *reconciled.gone, *reconciled.added]
         if self.certification is not None:
             out += list(self.certification.corrected)
         return out
@@ -256,7 +296,7 @@ class History:
             reports=tuple(reports),
             annual=annual,
             certification=certification,
-            corrected=tuple(k for k in self.corrected() if k in annual or k in certification),
+            corrected=tuple(self.corrected()),
         )
         self.ledger.add(release)
         self.ledger.site = self.ledger.find(release.id)
