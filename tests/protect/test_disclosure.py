@@ -723,3 +723,23 @@ def test_france_minus_france_does_not_pin_a_regional_trajectory_base():
     seeker = ("demandeur_emploi", "facilitation", False, False, "a")
     holders = [(2016, "75", *seeker)] * 2 + [(2016, "76", *seeker)] * 2 + [(2018, "75", *seeker)]
     attack(employment_of(jobs), holders_of(holders), 2)
+
+
+def test_a_region_without_a_report_that_year_is_read_through_its_other_years():
+    """Found by the attacker (hypothesis): Bretagne's 2018 trajectory base, with k = 3. A cohort shared by
+    regions is one row of the national table; a region's part of it is the same count in every report of
+    that region, whatever its year, so France's row is the sum of the regions' rows found in any year (here
+    Occitanie's in 2020, Nouvelle-Aquitaine's in 2018): the model must know it."""
+    jobs = [(2018, "75", "CDI", "facilitation", 0, "A")] * 7 + [(2018, "53", "CDI", "facilitation", 0, "A")]
+    jobs += [(2020, "76", "CDI", "facilitation", 0, "A")]
+    holders = [
+        (2016, "75", "demandeur_emploi", "facilitation", False, True, "P2016-75-a"),
+        (2016, "75", "demandeur_emploi", "facilitation", True, False, "S2016"),
+        (2016, "75", "etudiant", "facilitation", True, True, "P2016-75-a"),
+        (2018, "76", "etudiant", "autre_emploi", False, False, "P2018-76-a"),
+        (2017, "53", "actif", "recherche_emploi", True, True, "P2017-53-a"),
+        (2016, "76", "demandeur_emploi", "facilitation", False, True, "S2016"),
+        (2017, "53", "actif", "recherche_emploi", True, True, "P2017-53-a"),
+        (2017, "76", "actif", "autre", True, True, "S2017"),
+    ]
+    attack(employment_of(jobs), holders_of(holders), 3)
