@@ -171,7 +171,8 @@ def _corrected(jobs: list, holders: list, changes) -> tuple[list, list]:
 
 def _releases(jobs, holders, n_releases: int, k: int, steps) -> list[tuple]:
     """Release i publishes the survey years up to its cut (each release one more, the last ones repeating
-    the latest year), after the corrections of its step."""
+    the latest year), after the corrections of its step. A release the build would refuse (some count it
+    cannot protect under the earlier ones: `Protection.summary()["unresolved"]`, with k ≥ 3) ends the series."""
     years = sorted({row[0] for row in jobs})
     cuts = [years[min(i, len(years) - 1)] for i in range(n_releases)]
     out, earlier = [], []
@@ -181,6 +182,8 @@ def _releases(jobs, holders, n_releases: int, k: int, steps) -> list[tuple]:
         employment = employment_of([row for row in jobs if row[0] <= cut])
         frame = holders_of(holders)
         protection, release = publish(employment, frame, k, earlier)
+        if earlier and k >= 3 and protection.summary()["unresolved"]:
+            break
         earlier.append(release)
         out.append((employment, frame, protection, release))
     return out

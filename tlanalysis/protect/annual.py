@@ -200,8 +200,8 @@ class Protection(PublishedReports):
         known, carried = (self.reconciled.known, self.reconciled.carried) if self.reconciled else ({}, {})
         self._present = model.n_classes  # classes of this data; earlier releases' own ones come after
         if earlier and self.reconciled and self.reconciled.changed and earlier.sources:
-            more_known, more_carried = add_earlier_releases(model, earlier.sources, employment, holders)
-            known, carried = {**known, **more_known}, {**carried, **more_carried}
+            # the data changed since: what the earlier releases said holds only where it did not
+            known, carried = add_earlier_releases(model, earlier.sources, employment, holders)
         suppressor = Suppressor(model, self.min_count, known, carried)
         self._masked = suppressor.run()
         self._unresolved = list(suppressor.unresolved)
@@ -251,7 +251,8 @@ class Protection(PublishedReports):
     @property
     def unresolved(self) -> list[tuple]:
         """Keys of masked figures the suppression could not fully protect (see docs/disclosure.md, k = 2)."""
-        return [self._model.representative[c] for c in self._unresolved]
+        present = getattr(self, "_present", self._model.n_classes)
+        return [self._model.representative[c] for c in self._unresolved if c < present]
 
     def summary(self) -> dict[str, int]:
         """How many distinct published counts there are and how many are masked, by reason."""

@@ -24,6 +24,7 @@ not change could leave a reader more than the build assumed (docs/disclosure.md,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import highspy
@@ -84,16 +85,16 @@ def add_earlier_releases(
         moved = np.abs(point - present) > _TOLERANCE
         tied = {f: c for f, c in tied.items() if not moved[atoms_of(reader.figures[f].atoms)].any()}
 
-    # Holders of regions that list no row of a cohort are the reader's unknowns here; a reader who knows
-    # which regions have holders of which cohorts (tests/support's attacker does) knows there are none where
-    # the present data has none: they stay as they are, unless the smallest change moves them.
+    # Holders of regions that list no row of a cohort are unknowns here; a reader who knows which regions have
+    # holders of which cohorts (tests/support's attacker does) knows there are none where the present data
+    # has none: such empty blocks stay empty, unless the smallest change fills them.
     moved = np.abs(point - present) > _TOLERANCE
     fixed = np.zeros(reader.n_atoms, dtype=bool)
     for version in reader.versions:
         for block, first in version.blocks.items():
-            if ELSEWHERE in (block[0], block[2]):
-                fixed[first : first + len(PROFILES)] = True
-    fixed &= ~moved
+            profiles = slice(first, first + len(PROFILES))
+            if ELSEWHERE in (block[0], block[2]) and not present[profiles].any() and not moved[profiles].any():
+                fixed[profiles] = True
     variable_class = np.asarray(
         [
             model.unknown(("earlier-unknown", v), float(point[v]), kind == "holders", home, False)
@@ -106,7 +107,13 @@ def add_earlier_releases(
     figure_class: dict[int, int] = {}
     for f, figure in enumerate(reader.figures):
         cid = tied.get(f)
-        if cid is None:
+        if cid is not None:  # what the earlier releases said of it holds now
+            if figure.shown:
+                known[cid] = round(model.values[cid])
+            else:
+                lo, hi = carried.get(cid, (0.0, math.inf))
+                carried[cid] = (max(lo, figure.lo), min(hi, figure.hi))
+        else:
             key = next(iter(figure.keys))
             value = float(point[figure.atoms].sum())
             home = None if key[2] == NATIONAL_SCOPE else str(key[2])
@@ -122,6 +129,8 @@ def add_earlier_releases(
     for a, b in reader.links if links else []:  # one count in two earlier versions
         if figure_class[a] != figure_class[b]:
             model.link({figure_class[a]: 1, figure_class[b]: -1})
+    for cid in known:
+        carried.pop(cid, None)
     return known, carried
 
 

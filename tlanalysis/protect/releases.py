@@ -145,6 +145,10 @@ class EarlierFigures:
 # --- the releases a build honours, and the one it records ------------------------------------------
 
 
+class ReleaseConflict(UsageError):
+    """The new release cannot be protected under the earlier ones it must honour."""
+
+
 class History:
     """The earlier releases a build honours (its output folder's ledger and the `--previous` sites), and
     the ledger its own release is added to."""
@@ -220,6 +224,19 @@ class History:
         if stored_key is None:
             return False
         return stored_key != key or self.ledger.site is None
+
+    def check(self, annual) -> None:
+        """Refuse a protection that leaves counts a reader of the earlier releases could still work out (with
+        k ≥ 3 every count is protected when there are none): a correction can make that happen whatever the
+        new release masks, and publishing it would give them away."""
+        unresolved = annual.unresolved if self.honoured and annual.min_count >= 3 else []
+        if unresolved:
+            shown = "; ".join(" ".join(str(p) for p in key) for key in unresolved[:5])
+            raise ReleaseConflict(
+                f"{len(unresolved)} count(s) of this release cannot be protected against the earlier releases "
+                f"(e.g. {shown}): the data changed since in a way a reader of both could use. Check the "
+                "correction, or start a new series with --new-series (the earlier sites stay readable)"
+            )
 
     def protected(self, annual, certification=None) -> None:
         """The protections of this build (a `Protection` or `StoredProtection`; a `CertificationProtection`)."""
@@ -304,4 +321,4 @@ class History:
         return release
 
 
-__all__ = ["EarlierFigures", "History", "Published", "Reconciled", "label_range"]
+__all__ = ["EarlierFigures", "History", "Published", "Reconciled", "ReleaseConflict", "consistent", "label_range"]

@@ -197,6 +197,8 @@ def ensure_protection(
         earlier = history.earlier("annual") if history is not None else None
         with threadpool_limits(limits=1, user_api="blas"):
             computed = protection_store.compute(dataset, min_count, earlier)
+        if history is not None:
+            history.check(computed)
         protection_store.write(path, computed, key)
         annual = computed
         seconds = time.monotonic() - started
