@@ -16,6 +16,7 @@ BENCHMARKS = {
     "build": HERE / "bench_build.py",
     "disclosure": HERE / "bench_disclosure.py",
     "certification": HERE / "bench_certification.py",
+    "releases": HERE / "bench_releases.py",
 }
 
 

@@ -10,6 +10,7 @@ through `support.published` (its ledger cells).
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 
 import pytest
@@ -227,3 +228,56 @@ def test_pinned_cells_reads_sites(tmp_path):
     Ledger([first]).write(tmp_path / "site1" / FILE_NAME)
     Ledger([first, second]).write(tmp_path / "site2" / FILE_NAME)
     assert pinned_cells([tmp_path / "site1", tmp_path / "site2"]) == []
+
+
+# --- the national generator, two releases ----------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_two_national_releases_pin_nothing(tmp_path):
+    """Issue 16's scenario at the level of the build's protection and ledger (`ensure_protection`, the
+    release a build records): surveys up to 2023, then 2024 added (holders unchanged), into the same folder
+    (the first site saved before) and into a new one with the first as `--previous`."""
+    from tlanalysis.protect.masked import is_masked
+    from tlanalysis.protect.releases import History
+    from tlanalysis.publish.plan import plan_reports
+    from tlanalysis.publish.runner import ensure_protection
+    from tlanalysis.sample import write_national
+    from tlanalysis.validate.dataset import load_dataset
+
+    data = tmp_path / "data"
+    write_national(data)
+    later = load_dataset(data)
+    earlier = replace(later, employment=later.employment[later.employment["year"] <= 2023].copy())
+
+    def release(dataset, site, previous=()):
+        history = History.open(site, previous, False, 5, ("facilitation",))
+        ensure_protection(dataset, 5, site, certification=True, history=history)
+        reports = plan_reports(dataset, (), (), ("annual", "certification"))
+        history.record(site, dataset, 5, ("facilitation",), [(r.kind, r.year, r.region_code or "FR") for r in reports])
+        return history
+
+    site, saved, fresh = tmp_path / "site", tmp_path / "saved", tmp_path / "fresh"
+    for folder in (site, fresh):
+        folder.mkdir()
+    release(earlier, site)
+    shutil.copytree(site, saved)
+    same = release(later, site)
+    release(later, fresh, [saved])
+    one, two = Ledger.read(site).releases
+    assert [r.id for r in Ledger.read(fresh).releases] == [one.id, two.id]  # the same figures
+    for key, value in one.annual.items():
+        assert two.annual.get(key, value) == value, key
+    for key, value in one.certification.items():
+        assert two.certification.get(key, value) == value, key
+    assert pinned_cells([saved, site]) == [] and pinned_cells([saved, fresh]) == []
+    attacker = ReleasesAttacker(
+        [(e.employment, e.holders, AnnualView(r, e)) for e, r in ((earlier, one), (later, two))]
+    )
+    assert attacker.consistent() == []
+    assert attacker.pinned(exact=False) == []
+    figures = same.annual.figures(2024, "France")
+    jobs, holders = figures["jobs"], figures["holders"]
+    key = [jobs["total"], *jobs["by_contract"].values(), jobs["facilitation"], holders["n"], holders["trajectory_n"]]
+    key += [*holders["situation_counts"].values(), *holders["trajectory_counts"].values()]
+    assert not any(is_masked(v) for v in key), key

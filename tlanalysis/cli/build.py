@@ -152,6 +152,8 @@ def build(
       OUT/<year>/certification-<slug>.html  the certification report (certification_report.ipynb),
                                       where the data has certification data before that year
       OUT/assets/                     plotly.js and style sheets shared by the pages
+      OUT/releases.json               the release ledger: every count the site published (public; later
+                                      builds keep it, see --previous)
       OUT/.tlanalysis-build.json      what each report was built from (incremental builds)
 
     Selection: with --year only, the national report and every region with data that year;

@@ -206,24 +206,33 @@ class History:
                 notes.append(f"honouring {len(honoured)} earlier release(s) of series {series}")
         return cls(ledger, honoured, series, notes)
 
-    @property
-    def ids(self) -> list[str]:
-        """The honoured releases (what a protection computed under this history depends on)."""
-        return [r.id for r in self.honoured]
-
     def earlier(self, part: str) -> EarlierFigures | None:
         """The figures of the honoured releases for one part (annual, certification), None when there are none."""
         figures = EarlierFigures.of(self.honoured, part)
         return figures if figures else None
 
-    def outdated(self, stored_key: dict | None, key: dict) -> bool:
-        """Whether the build must protect the data even with every page up to date: the stored protection
-        (`stored_key`, None when there is none) was computed under other earlier releases than these (`key`:
-        the protection key under them; the reports whose figures change are then built again), or the
-        site's ledger does not record its pages yet."""
-        if stored_key is None:
-            return False
-        return stored_key != key or self.ledger.site is None
+    def agrees(self, protection) -> bool:
+        """Whether a protection (of the present data) shows every annual count of the honoured releases as they
+        published it: then it is a protection under them too (it reveals nothing they did not), and a build
+        keeps it rather than compute it again."""
+        for release in self.honoured:
+            for key, cell in release.annual.items():
+                try:
+                    value = protection.value(key)
+                except KeyError:
+                    return False
+                if published_value(value) != cell:
+                    return False
+        return True
+
+    def outdated(self, load) -> bool:
+        """Whether a build whose every page is up to date must protect the data all the same: the stored
+        protection (`load()`, the `StoredProtection` of the data at hand) does not show an honoured release's
+        figures as it published them (a `--previous` site given since: the reports whose figures change
+        are then built again), or the site's ledger does not record its pages yet."""
+        if self.ledger.site is None:
+            return True
+        return bool(self.honoured) and not self.agrees(load())
 
     def check(self, annual) -> None:
         """Refuse a protection that leaves counts a reader of the earlier releases could still work out (with
@@ -315,9 +324,12 @@ class History:
             certification=certification,
             corrected=tuple(self.corrected()),
         )
-        self.ledger.add(release)
-        self.ledger.site = self.ledger.find(release.id)
-        self.ledger.write(Path(out_dir) / FILE_NAME)
+        added = self.ledger.add(release)
+        site = self.ledger.find(release.id)
+        path = Path(out_dir) / FILE_NAME
+        if added or site != self.ledger.site or not path.exists():
+            self.ledger.site = site
+            self.ledger.write(path)
         return release
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -52,22 +52,19 @@ class StaleProtectionError(ParameterError):
     """A protection file that is not the protection of the data, k and library at hand."""
 
 
-def protection_key(dataset, min_count: int, releases: Sequence[str] = ()) -> dict:
-    """What a protection depends on: the data, k, the package version and the library's content, and the
-    earlier releases it honours (their ids, `tlanalysis.protect.ledger`), when there are any."""
-    key = {
+def protection_key(dataset, min_count: int) -> dict:
+    """What a protection depends on: the data, k, the package version and the library's content."""
+    return {
         "data": dataset.fingerprint,
         "min_count": int(min_count),
         "tlanalysis": VERSION,
         "library": library_hash(),
     }
-    if releases:
-        key["releases"] = list(releases)
-    return key
 
 
 def compute(dataset, min_count: int, earlier: EarlierFigures | None = None) -> Protection:
-    """`disclosure.protect`, logged to $TLANALYSIS_PROTECTION_LOG when set (see LOG_VARIABLE)."""
+    """`disclosure.protect`, logged to $TLANALYSIS_PROTECTION_LOG when set (see LOG_VARIABLE); `earlier`: the
+    figures of the earlier releases it honours (`tlanalysis.protect.releases`)."""
     log = os.environ.get(LOG_VARIABLE)
     if log:
         with open(log, "a", encoding="utf-8") as handle:
@@ -211,7 +208,7 @@ class StoredProtection(PublishedReports):
 _LOADED: dict[tuple, StoredProtection] = {}
 
 
-def load(path: Path | str, dataset, min_count: int, releases: Sequence[str] | None = None) -> StoredProtection:
+def load(path: Path | str, dataset, min_count: int) -> StoredProtection:
     """The protection stored in `path`, checked to be the protection of `dataset` and k.
 
     Raises StaleProtectionError when the file is missing, unreadable, or was computed for other
@@ -234,11 +231,9 @@ def load(path: Path | str, dataset, min_count: int, releases: Sequence[str] | No
             f"protection_file {path} cannot be read ({exc}); run `tlanalysis build` again, "
             "or leave protection_file empty to compute the protection in the notebook"
         ) from None
-    expected = protection_key(dataset, min_count, releases or ())
-    # A report kernel (releases None) takes the earlier releases the build honoured as the build read them.
-    found = stored.key if releases is not None else {k: v for k, v in stored.key.items() if k != "releases"}
-    if found != expected:
-        differs = ", ".join(name for name in {**expected, **found} if found.get(name) != expected.get(name))
+    expected = protection_key(dataset, min_count)
+    if stored.key != expected:
+        differs = ", ".join(name for name in expected if stored.key.get(name) != expected[name])
         raise StaleProtectionError(
             f"protection_file {path} is not the protection of this report's data (different {differs}); "
             "it is never used stale: run `tlanalysis build` again, or leave protection_file empty"

@@ -170,7 +170,8 @@ def ensure_protection(
 ) -> tuple[Path, float | None]:
     """The protection of every report of the data, computed once per build before the workers start
     and written to `OUT/.tlanalysis-protection.json`; kept when its key (data, k, version, library)
-    still matches (incremental builds), recomputed with `force`. Returns the file and the seconds
+    still matches (incremental builds) and it shows the earlier releases of `history` as they published
+    their figures, recomputed with `force`. Returns the file and the seconds
     spent computing it (None when reused). The validated data is written beside it
     (`OUT/.tlanalysis-data.pickle`, see `tlanalysis.validate.cache`), so that kernels do not validate
     the same files again; with `certification`, it carries the protection of the certification
@@ -182,14 +183,15 @@ def ensure_protection(
 
     # The annual protection first: the certification one keeps its masking and models its holder counts.
     path = out_dir / PROTECTION_FILE
-    releases = history.ids if history is not None else []
-    key = protection_store.protection_key(dataset, min_count, releases)
+    key = protection_store.protection_key(dataset, min_count)
     started = time.monotonic()
     seconds: float | None = None
-    annual: StoredProtection | Protection
+    annual: StoredProtection | Protection | None = None
     if not force and protection_store.stored_key(path) == key:
-        annual = protection_store.load(path, dataset, min_count, releases)
-    else:
+        annual = protection_store.load(path, dataset, min_count)
+        if history is not None and not history.agrees(annual):
+            annual = None  # computed before an earlier release it must keep was known
+    if annual is None:
         from threadpoolctl import threadpool_limits
 
         # One BLAS thread, as in the kernels (see worker.init_worker): with one per core, the
@@ -376,8 +378,11 @@ def _build(options: BuildOptions, echo) -> Summary:
 
         from ..protect import store as protection_store
 
-        key = protection_store.protection_key(dataset, options.min_count, history.ids)
-        if to_build or history.outdated(protection_store.stored_key(protection_file), key):
+        def stored():
+            return protection_store.load(protection_file, dataset, options.min_count)
+
+        key = protection_store.protection_key(dataset, options.min_count)
+        if to_build or (protection_store.stored_key(protection_file) == key and history.outdated(stored)):
             _, summary.protection_seconds = ensure_protection(
                 dataset,
                 options.min_count,
