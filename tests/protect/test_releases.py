@@ -25,7 +25,7 @@ from tlanalysis.protect.releases import EarlierFigures, label_range
 from support.frames import dataset, employment_of, holder_rows, holders_of, job_rows, jobs_for, people
 from support.lp_attacker import ReleasesAttacker
 from support.published import AnnualView
-from support.releases import publish
+from support.releases import publish, surveys_until
 
 # --- the ledger -------------------------------------------------------------------------------------------
 
@@ -230,6 +230,48 @@ def test_pinned_cells_reads_sites(tmp_path):
     assert pinned_cells([tmp_path / "site1", tmp_path / "site2"]) == []
 
 
+# --- the attackers read a site --------------------------------------------------------------------------
+
+
+def _site_release(dataset, site, previous=()):
+    """What a build does for the protection and the ledger (`ensure_protection`, the release it records),
+    without notebooks: every report of the data, annual and certification."""
+    from tlanalysis.protect.releases import History
+    from tlanalysis.publish.plan import plan_reports
+    from tlanalysis.publish.runner import ensure_protection
+
+    site.mkdir(exist_ok=True)
+    history = History.open(site, previous, False, 5, ("facilitation",))
+    ensure_protection(dataset, 5, site, certification=True, history=history)
+    reports = plan_reports(dataset, (), (), ("annual", "certification"))
+    history.record(site, dataset, 5, ("facilitation",), [(r.kind, r.year, r.region_code or "FR") for r in reports])
+    return history
+
+
+def test_the_three_attackers_read_a_site(tmp_path):
+    """The shared reading of a site (`support.published`: its ledger cells as the reports' API) feeds the
+    exact attacker, the LP attacker and the certification attackers: none finds anything on the sample's."""
+    from tlanalysis import load_dataset
+    from tlanalysis.protect.certification import CertificationProtection
+
+    from support.certification_attacker import joint_attack, pinned
+    from support.exact_attacker import Attacker
+    from support.lp_attacker import LPAttacker
+    from support.published import CertificationView
+
+    sample = load_dataset()
+    _site_release(sample, tmp_path / "site")
+    (release,) = Ledger.read(tmp_path / "site").releases
+    assert release.certification and any(v == "< 5" for v in release.certification.values())
+    annual = AnnualView(release, sample)
+    Attacker(sample.employment, sample.holders, annual).assert_safe()
+    lp = LPAttacker(sample.employment, sample.holders, annual)
+    assert lp.consistent() == [] and lp.pinned(exact=False) == []
+    structure = CertificationProtection(sample.holders, sample.assessments, 5)
+    attacker, masked = joint_attack(sample, annual, CertificationView(release, structure))
+    assert len(masked) > 20 and pinned(attacker, masked) == []
+
+
 # --- the national generator, two releases ----------------------------------------------------------------
 
 
@@ -239,27 +281,16 @@ def test_two_national_releases_pin_nothing(tmp_path):
     release a build records): surveys up to 2023, then 2024 added (holders unchanged), into the same folder
     (the first site saved before) and into a new one with the first as `--previous`."""
     from tlanalysis.protect.masked import is_masked
-    from tlanalysis.protect.releases import History
-    from tlanalysis.publish.plan import plan_reports
-    from tlanalysis.publish.runner import ensure_protection
     from tlanalysis.sample import write_national
     from tlanalysis.validate.dataset import load_dataset
 
     data = tmp_path / "data"
     write_national(data)
     later = load_dataset(data)
-    earlier = replace(later, employment=later.employment[later.employment["year"] <= 2023].copy())
+    earlier = load_dataset(surveys_until(data, tmp_path / "data-2023", 2023))
 
-    def release(dataset, site, previous=()):
-        history = History.open(site, previous, False, 5, ("facilitation",))
-        ensure_protection(dataset, 5, site, certification=True, history=history)
-        reports = plan_reports(dataset, (), (), ("annual", "certification"))
-        history.record(site, dataset, 5, ("facilitation",), [(r.kind, r.year, r.region_code or "FR") for r in reports])
-        return history
-
+    release = _site_release
     site, saved, fresh = tmp_path / "site", tmp_path / "saved", tmp_path / "fresh"
-    for folder in (site, fresh):
-        folder.mkdir()
     release(earlier, site)
     shutil.copytree(site, saved)
     same = release(later, site)

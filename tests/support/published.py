@@ -87,6 +87,8 @@ class CertificationView:
 
     release: Release
     protection: object  # a CertificationProtection of the release's data, for which years and cohorts exist
+    #: a region's year is there only when one of the release's reports shows it
+    partial = True
 
     @property
     def min_count(self) -> int:
@@ -107,6 +109,8 @@ class CertificationView:
         scope = NATIONAL_SCOPE if region.is_national else region.code
         out = []
         for year in self.protection.years(before, region):
+            if ("promotion", year, scope, "certified") not in self.release.certification:
+                continue  # no report of the release shows that year
             count = lambda m, y=year: self._count(("promotion", y, scope, m))  # noqa: E731
             row: dict = {"certification_year": year, "certified": count("certified")}
             row["certified_by_route"] = {r: count(f"route_{r}") for r in ("formation", "vae", "candidat_libre")}
@@ -122,6 +126,8 @@ class CertificationView:
     def cohort_results(self, before: int | None = None, region: Region | str = FRANCE) -> list[dict]:
         out = []
         for cohort in self.protection.cohorts(before, region):
+            if ("cohort", cohort, "presented") not in self.release.certification:
+                continue
             count = lambda m, c=cohort: self._count(("cohort", c, m))  # noqa: E731
             presented = count("presented")
             row = {

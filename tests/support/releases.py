@@ -3,7 +3,9 @@ earlier releases, and record what the reports of every (year, region) show."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -42,3 +44,13 @@ def publish(
         corrected=tuple(changed(protection.reconciled)),
     )
     return protection, release
+
+
+def surveys_until(source: Path, folder: Path, year: int) -> Path:
+    """A copy of a data folder (`employment.csv` and the rest) as it was when `year` was the last survey: the
+    employment rows of later years dropped, holders unchanged (another data fingerprint, as on disk)."""
+    shutil.copytree(source, folder)
+    employment = pd.read_csv(folder / "employment.csv", dtype=str, keep_default_na=False)
+    employment = employment[employment["year"].astype(int) <= year]
+    employment.to_csv(folder / "employment.csv", index=False)
+    return folder
