@@ -34,7 +34,8 @@ MOVED: dict[str, tuple[str, ...]] = {
     "tlanalysis.certification_disclosure": ("tlanalysis.protect.certification",),
     "tlanalysis.protection_store": ("tlanalysis.protect.store",),
     "tlanalysis.compare": ("tlanalysis.protect.compare",),
-    "tlanalysis.formatting": ("tlanalysis.report.formatting",),
+    # the labels of 0.1's formatting (contract_label, SITUATION_SHORT…) are now the wording catalogue's
+    "tlanalysis.formatting": ("tlanalysis.report.formatting", "tlanalysis.report.wording"),
     "tlanalysis.charts": ("tlanalysis.report.charts",),
     "tlanalysis.params": ("tlanalysis.report.params",),
 }

@@ -122,6 +122,22 @@ _REGION_HELP = (
     'matched without regard to case, accents, hyphens or apostrophes; "04" is La Réunion'
 )
 
+#: Columns that more than one table has, declared once.
+_REGION = ColumnSpec(
+    "region", "region", True, _REGION_HELP, "Région", ("code region", "code_region", "region code", "reg")
+)
+_COHORT = ColumnSpec("cohort", "text", True, "Cohort (promotion) label.", "Promotion", ("promotion", "promo"))
+_COHORT_YEAR = ColumnSpec(
+    "cohort_year",
+    "integer",
+    True,
+    "Year the cohort started.",
+    "Année de promotion",
+    ("annee de promotion", "annee promotion", "annee de la promotion", "annee d'entree"),
+    minimum=YEAR_RANGE[0],
+    maximum=YEAR_RANGE[1],
+)
+
 EMPLOYMENT = TableSpec(
     name="employment",
     label="Emplois",
@@ -140,9 +156,7 @@ EMPLOYMENT = TableSpec(
             minimum=YEAR_RANGE[0],
             maximum=YEAR_RANGE[1],
         ),
-        ColumnSpec(
-            "region", "region", True, _REGION_HELP, "Région", ("code region", "code_region", "region code", "reg")
-        ),
+        _REGION,
         ColumnSpec(
             "tiers_lieu",
             "text",
@@ -323,20 +337,9 @@ HOLDERS = TableSpec(
             ("id", "identifiant", "identifiant titulaire", "code titulaire"),
             unique=True,
         ),
-        ColumnSpec("cohort", "text", True, "Cohort (promotion) label.", "Promotion", ("promotion", "promo")),
-        ColumnSpec(
-            "cohort_year",
-            "integer",
-            True,
-            "Year the cohort started.",
-            "Année de promotion",
-            ("annee de promotion", "annee promotion", "annee de la promotion", "annee d'entree"),
-            minimum=YEAR_RANGE[0],
-            maximum=YEAR_RANGE[1],
-        ),
-        ColumnSpec(
-            "region", "region", True, _REGION_HELP, "Région", ("code region", "code_region", "region code", "reg")
-        ),
+        _COHORT,
+        _COHORT_YEAR,
+        _REGION,
         ColumnSpec(
             "status_at_entry",
             "category",
@@ -586,20 +589,9 @@ ASSESSMENTS = TableSpec(
             "Identifiant",
             ("id", "identifiant", "identifiant candidat", "code candidat", "candidat", "holder_id"),
         ),
-        ColumnSpec("cohort", "text", True, "Cohort (promotion) label.", "Promotion", ("promotion", "promo")),
-        ColumnSpec(
-            "cohort_year",
-            "integer",
-            True,
-            "Year the cohort started.",
-            "Année de promotion",
-            ("annee de promotion", "annee promotion", "annee de la promotion", "annee d'entree"),
-            minimum=YEAR_RANGE[0],
-            maximum=YEAR_RANGE[1],
-        ),
-        ColumnSpec(
-            "region", "region", True, _REGION_HELP, "Région", ("code region", "code_region", "region code", "reg")
-        ),
+        _COHORT,
+        _COHORT_YEAR,
+        _REGION,
         ColumnSpec(
             "competency",
             "category",

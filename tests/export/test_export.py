@@ -319,7 +319,7 @@ def test_workbook_numbers_are_numbers_with_french_friendly_formats(workbook_path
     assert key["Emplois recensés en 2019"] == 269
     assert (key["Emplois en CDI"], key["Emplois en CDD"]) == (195, 74)
     assert key["Part des emplois de facilitation ou de coordination du lieu"] == pytest.approx(151 / 269)
-    assert key["Part des titulaires en poste de facilitateur·rice"] == pytest.approx(0.545)
+    assert key["Part des titulaires aujourd'hui en poste de facilitateur·rice"] == pytest.approx(0.545)
     contracts = wb["Contrats"]
     cdi = contracts["B2"], contracts["C2"]
     assert cdi[0].value == 195 and cdi[0].number_format == "#,##0"
@@ -361,7 +361,7 @@ def test_workbook_keeps_the_secret_of_small_groups(tmp_path):
     wb = openpyxl.load_workbook(key_figures_workbook(ctx, tmp_path / "04-2021.xlsx", data_date=DATA_DATE))
     key = _by_label(wb["Chiffres clés"])
     assert key["Titulaires de la certification suivis"] == "< 5"  # protected: the 4 holders are not written
-    assert key["Part des titulaires en poste de facilitateur·rice"] == "secret"
+    assert key["Part des titulaires aujourd'hui en poste de facilitateur·rice"] == "secret"
     situations = _rows(wb["Situations"])[1:8]
     assert {row[1] for row in situations[:-1]} == {"< 5"} and situations[-1][:2] == ("Total", "< 5")
     cohort = _rows(wb["Promotions"])[1]
@@ -416,7 +416,7 @@ def test_workbook_takes_masked_figures_as_they_come(na_2019, tmp_path):
     key = _by_label(wb["Chiffres clés"])
     assert key["Emplois recensés en 2019"] == "secret" and key["Emplois en CDI"] == 195
     assert key["Titulaires de la certification suivis"] == "< 5"
-    assert key["Part des titulaires en poste de facilitateur·rice"] == "secret"
+    assert key["Part des titulaires aujourd'hui en poste de facilitateur·rice"] == "secret"
     contracts = _rows(wb["Contrats"])
     assert contracts[1][1:] == (195, "secret") and contracts[2][1:] == ("secret", "secret")
     assert contracts[5] == ("Total", "secret", "secret")

@@ -44,20 +44,10 @@ from tlanalysis.protect.annual import Protection
 from tlanalysis.protect.masked import is_masked
 from tlanalysis.reference import FRANCE, find_region
 from tlanalysis.report import charts
-from tlanalysis.report.formatting import (
-    CONTRACT_SHORT,
-    fmt_date,
-    fmt_int,
-    fmt_pct,
-    fmt_pct_more_than,
-    plain_spaces,
-    role_label,
-    situation_label,
-    status_label,
-    trajectory_label,
-)
+from tlanalysis.report.formatting import fmt_date, fmt_int, fmt_pct, fmt_pct_more_than, plain_spaces
 from tlanalysis.report.params import ReportParameters
 from tlanalysis.report.published_figures import typeset
+from tlanalysis.report.wording import CONTRACT_SHORT, role_label, situation_label, status_label, trajectory_label
 from tlanalysis.schema import EMPLOYMENT, HOLDERS
 from tlanalysis.validate.dataset import Dataset, SourceFile
 from tlanalysis.validate.table import validate_table
@@ -414,7 +404,7 @@ def check_tables(ctx, e: Expected, sections: dict[str, str]) -> None:
 
 
 def _contract_label(key: str) -> str:
-    from tlanalysis.report.formatting import contract_label
+    from tlanalysis.report.wording import contract_label
 
     return contract_label(key)
 

@@ -76,7 +76,7 @@ def test_site_layout_and_index(fixture_site):
     for link in links:
         assert (out / link).is_file(), link
     index_text = (out / "index.html").read_text(encoding="utf-8")
-    assert 'lang="fr"' in index_text and "Données fictives d'exemple" in index_text
+    assert 'lang="fr"' in index_text and "Données d'exemple fictives" in index_text
     assert "Nouvelle-Aquitaine (75)" in index_text
     # the landing page: national key figures, the map, the filter; plotly from the shared asset only
     assert "L'essentiel 2021 — France entière" in index_text and 'id="chart-index-map"' in index_text

@@ -8,7 +8,6 @@ from tlanalysis.report.formatting import (
     MISSING,
     NBSP,
     NNBSP,
-    contract_label,
     fmt_date,
     fmt_int,
     fmt_number,
@@ -16,8 +15,6 @@ from tlanalysis.report.formatting import (
     fmt_pct_more_than,
     fmt_year_span,
     plain_spaces,
-    situation_label,
-    trajectory_label,
 )
 
 
@@ -93,11 +90,3 @@ def test_year_span():
     assert fmt_year_span([2015, 2016, 2018]) == "2015–2018"
     assert fmt_year_span([2019]) == "2019"
     assert fmt_year_span([]) == MISSING
-
-
-def test_labels_come_from_the_schema():
-    assert contract_label("CDI") == "Contrat à durée indéterminée (CDI)"
-    assert contract_label("alternance") == "Alternance (apprentissage, professionnalisation)"
-    assert situation_label("recherche_emploi") == "En recherche d'emploi"
-    assert trajectory_label("etudiant_vers_actif").startswith("Étudiant")
-    assert situation_label("not-a-value") == "not-a-value"

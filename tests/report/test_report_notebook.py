@@ -65,11 +65,11 @@ def test_each_key_figure_says_where_it_comes_from(na_2019):
     assert len(refs) == len(CARDS)  # one reference per card
     employment, holders = na_2019.dataset.sources["employment"], na_2019.dataset.sources["holders"]
     assert [letter for _, letter in refs] == ["a"] * 4 + ["b"] * 8 + ["c"]
-    assert refs[0][0] == f"Calculé à partir de employment.csv (empreinte {employment.short_hash})"
-    assert refs[4][0] == f"Calculé à partir de holders.csv (empreinte {holders.short_hash})"
+    assert refs[0][0] == f"Calculé à partir de employment.csv (empreinte SHA-256 {employment.short_hash})"
+    assert refs[4][0] == f"Calculé à partir de holders.csv (empreinte SHA-256 {holders.short_hash})"
     assert html.unescape(refs[-1][0]) == "Publié : La Tribune Objectif Aquitaine, 14 juin 2018"
     notes = plain_spaces(html.unescape(markup.split('<ol class="tl-sources">')[1]))
-    assert f"a</span>Calculé à partir de employment.csv (empreinte {employment.short_hash})" in notes
+    assert f"a</span>Calculé à partir de employment.csv (empreinte SHA-256 {employment.short_hash})" in notes
     assert "c</span>Publié : La Tribune Objectif Aquitaine, 14 juin 2018" in notes
 
 

@@ -11,31 +11,10 @@ from pathlib import Path
 
 import click
 
-from ..config import SAMPLE_DATA_DIR
 from ..errors import DataError, TLAnalysisError
 from .build import build as _build_command
 from .build import diff as _diff_command
-
-DATA_OPTION = click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path),
-    default=SAMPLE_DATA_DIR,
-    show_default="bundled example data",
-    help="Folder holding the employment and holders tables (csv, txt, xlsx, xls, ods; or one workbook with both).",
-)
-MAPPING_OPTION = click.option(
-    "--mapping",
-    "mapping",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    default=None,
-    help="Mapping file saying how to read the folder's files (default: DATA/tlanalysis.toml if present).",
-)
-PERSONAL_OPTION = click.option(
-    "--drop-personal-columns",
-    is_flag=True,
-    help="Ignore holders' columns that look like personal data instead of refusing the file.",
-)
+from .options import data_options, json_option, region_option, target_jobs_option, year_option
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,10 +24,8 @@ def cli() -> None:
 
 
 @cli.command()
-@DATA_OPTION
-@MAPPING_OPTION
-@PERSONAL_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON (every problem, ungrouped).")
+@data_options
+@json_option("the problems (every problem, ungrouped)")
 def validate(data_dir: Path, mapping: Path | None, drop_personal_columns: bool, as_json: bool) -> None:
     """Check a data folder and report every problem at once (identical problems grouped)."""
     from ..validate.dataset import load_dataset
@@ -76,12 +53,10 @@ def validate(data_dir: Path, mapping: Path | None, drop_personal_columns: bool, 
 
 
 @cli.command()
-@click.option("--year", type=int, required=True, help="Survey year.")
-@click.option("--region", required=True, help="Region name or INSEE code; 'France' for all regions.")
-@DATA_OPTION
-@MAPPING_OPTION
-@PERSONAL_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print the indicators as JSON.")
+@year_option()
+@region_option()
+@data_options
+@json_option("the indicators")
 def indicators(
     year: int, region: str, data_dir: Path, mapping: Path | None, drop_personal_columns: bool, as_json: bool
 ) -> None:
@@ -139,9 +114,7 @@ def template(out_dir: Path, force: bool, docs_file: Path | None) -> None:
 
 
 @cli.command()
-@DATA_OPTION
-@MAPPING_OPTION
-@PERSONAL_OPTION
+@data_options
 def check(data_dir: Path, mapping: Path | None, drop_personal_columns: bool) -> None:
     """Compare computed figures with the published ones (data/published/); exit 1 on any mismatch."""
     from ..compute.reconcile import comparisons
@@ -165,17 +138,10 @@ def check(data_dir: Path, mapping: Path | None, drop_personal_columns: bool) -> 
 
 
 @cli.command()
-@DATA_OPTION
-@PERSONAL_OPTION
-@click.option("--region", default="France", show_default=True, help="Region name or INSEE code; 'France' for all.")
-@click.option(
-    "--target-job",
-    "target_jobs",
-    default="facilitation",
-    show_default=True,
-    help="Target job(s) of the insertion rate, comma-separated: facilitation, autre_coordination, autre_emploi.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the indicators as JSON.")
+@data_options
+@region_option(default="France")
+@target_jobs_option
+@json_option("the certification's figures")
 @click.option(
     "--dossier",
     "dossier",
@@ -185,7 +151,13 @@ def check(data_dir: Path, mapping: Path | None, drop_personal_columns: bool) -> 
     "to this XLSX file.",
 )
 def certification(
-    data_dir: Path, drop_personal_columns: bool, region: str, target_jobs: str, as_json: bool, dossier: Path | None
+    data_dir: Path,
+    mapping: Path | None,
+    drop_personal_columns: bool,
+    region: str,
+    target_jobs: str,
+    as_json: bool,
+    dossier: Path | None,
 ) -> None:
     """Certification follow-up: insertion rates per year of certification (France Compétences), success and
     bloc/competency validation per cohort (assessments)."""
@@ -194,7 +166,7 @@ def certification(
     from ..validate.dataset import load_dataset
 
     selected = resolve_region(region)
-    dataset = load_dataset(data_dir, drop_personal_columns)
+    dataset = load_dataset(data_dir, drop_personal_columns, mapping)
     figures = certification_figures(dataset.holders, dataset.assessments, selected, target_jobs.split(","))
     if dossier is not None:
         from ..errors import UsageError

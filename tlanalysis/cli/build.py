@@ -6,24 +6,21 @@ from pathlib import Path
 
 import click
 
-from ..config import SAMPLE_DATA_DIR
+from ..config import DEFAULT_MIN_COUNT
+from .options import (
+    data_option,
+    json_option,
+    mapping_option,
+    personal_columns_option,
+    region_option,
+    target_jobs_option,
+    year_option,
+)
 
 
 @click.command()
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path),
-    default=SAMPLE_DATA_DIR,
-    show_default="bundled example data",
-    help="Folder holding employment.csv|xlsx and holders.csv|xlsx.",
-)
-@click.option(
-    "--mapping",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    default=None,
-    help="Mapping file saying how to read the folder's files (default: DATA/tlanalysis.toml if present).",
-)
+@data_option
+@mapping_option
 @click.option(
     "--out",
     "out_dir",
@@ -32,22 +29,8 @@ from ..config import SAMPLE_DATA_DIR
     show_default=True,
     help="Output folder (created if needed).",
 )
-@click.option(
-    "--year",
-    "years",
-    type=int,
-    multiple=True,
-    metavar="YEAR",
-    help="Survey year to build (repeatable). Default: every year in the data.",
-)
-@click.option(
-    "--region",
-    "regions",
-    multiple=True,
-    metavar="REGION",
-    help="Region name or INSEE code, or 'France' for the national report (repeatable). "
-    "Default: every region with data, plus France.",
-)
+@year_option(repeatable=True)
+@region_option(repeatable=True)
 @click.option(
     "--jobs",
     "-j",
@@ -82,24 +65,12 @@ from ..config import SAMPLE_DATA_DIR
 @click.option(
     "--min-count",
     type=click.IntRange(min=1),
-    default=5,
+    default=DEFAULT_MIN_COUNT,
     show_default=True,
     help="Smallest number of holders a published figure may rest on (statistical disclosure).",
 )
-@click.option(
-    "--drop-personal-columns",
-    is_flag=True,
-    help="Ignore holders' columns that look like personal data instead of refusing the file.",
-)
-@click.option(
-    "--target-job",
-    "target_jobs",
-    default="facilitation",
-    show_default=True,
-    metavar="LIST",
-    help="Target job(s) of the certification reports' insertion rate in « le métier visé », comma-separated: "
-    "facilitation, autre_coordination, autre_emploi. Changing it rebuilds the certification reports.",
-)
+@personal_columns_option
+@target_jobs_option
 @click.option(
     "--diff",
     "diff_with",
@@ -159,7 +130,8 @@ def build(
     Selection: with --year only, the national report and every region with data that year;
     with --region only, every year of those regions; with both, every pair (each must be in
     the data). Reports whose notebook, parameters, data files and library are unchanged, and
-    whose files are intact, are skipped (--force rebuilds them).
+    whose files are intact, are skipped (--force rebuilds them); changing --target-job rebuilds
+    the certification reports only.
 
     A report that fails does not stop the others; its earlier page, if any, is removed (a page
     never outlives the inputs it was built from) and the index shows the failure. Exit codes:
@@ -206,7 +178,7 @@ def build(
 @click.command()
 @click.argument("old_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.argument("new_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("reports"))
-@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+@json_option("the differences")
 def diff(old_dir: Path, new_dir: Path, as_json: bool) -> None:
     """List the reports and key figures that differ between two builds (NEW_DIR: reports/)."""
     import json

@@ -19,19 +19,51 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..report.formatting import fmt_date, fmt_int, situations_text
+from ..compute.certification import blocs
+from ..report.formatting import MISSING, fmt_date, fmt_int
+from ..report.wording import (
+    CERTIFICATION,
+    CERTIFICATION_CODE,
+    CERTIFICATION_HEADINGS,
+    CERTIFICATION_YEAR,
+    CERTIFIED_COUNT,
+    DEFINITIONS_AND_FILES,
+    DETAIL,
+    EMPLOYED,
+    EXAMPLE_NOTE,
+    FOLLOW_UPS,
+    NEUTRALISED,
+    PROMOTIONS_TABLE,
+    RESPONDENTS,
+    ROUTE_COUNTS,
+    SOURCES_SHEET,
+    STATISTICAL_SECRET,
+    TARGET_JOB,
+    TERRITORY,
+    certification_title,
+    cohort_results_table,
+    data_files,
+    employed_and_target_jobs,
+    in_percent,
+    insertion_rate,
+    see_section,
+    sentence_case,
+    situations_text,
+    target_jobs_sentence,
+    territory_name,
+)
 from ..schema import EMPLOYED_SITUATIONS, NEUTRALISED_SITUATIONS, NO_ANSWER
 from . import write_bytes_atomic
-from .workbook import EXAMPLE_NOTE, SOURCES_WIDTHS, Sheet, provenance_rows, workbook_bytes
+from .workbook import SOURCES_WIDTHS, Sheet, provenance_rows, workbook_bytes
 
 #: Column label -> key of a `certification.promotions` entry, and the cell kind.
 FRANCE_COMPETENCES_COLUMNS = (
-    ("Année d'obtention de la certification", "certification_year", "year"),
-    ("Nombre de certifiés", "certified", "count"),
-    ("Nombre de certifiés à la suite d'un parcours VAE", "certified_vae", "count"),
-    ("Taux d'insertion global à 6 mois (en %)", "insertion_global_6m", "share"),
-    ("Taux d'insertion dans le métier visé à 6 mois (en %)", "insertion_target_job_6m", "share"),
-    ("Taux d'insertion dans le métier visé à 2 ans (en %)", "insertion_target_job_2y", "share"),
+    (CERTIFICATION_YEAR, "certification_year", "year"),
+    (CERTIFIED_COUNT, "certified", "count"),
+    (f"{CERTIFIED_COUNT} à la suite d'un parcours VAE", "certified_vae", "count"),
+    (in_percent(insertion_rate("6m")), "insertion_global_6m", "share"),
+    (in_percent(insertion_rate("6m", target_job=True)), "insertion_target_job_6m", "share"),
+    (in_percent(insertion_rate("2y", target_job=True)), "insertion_target_job_2y", "share"),
 )
 
 WORKING_DOCUMENT = (
@@ -39,23 +71,26 @@ WORKING_DOCUMENT = (
     "chiffres exacts, sans secret statistique."
 )
 
+
+def _follow_up_columns(when: str) -> tuple[tuple[str, object, str], ...]:
+    """The counts behind the rates of one follow-up (`when`: « 6m », « 2y »)."""
+    at = FOLLOW_UPS[when]
+    return (
+        (f"{RESPONDENTS} {at}", f"respondents_{when}", "count"),
+        (f"{NEUTRALISED} {at}", f"neutralised_{when}", "count"),
+        (f"{EMPLOYED} {at}", f"employed_{when}", "count"),
+        (f"Dans le métier visé {at}", f"target_job_{when}", "count"),
+        (in_percent(insertion_rate(when)), f"insertion_global_{when}", "share"),
+    )
+
+
 _DETAIL_COLUMNS = (
-    ("Année d'obtention de la certification", "certification_year", "year"),
-    ("Nombre de certifiés", "certified", "count"),
-    ("dont formation", ("certified_by_route", "formation"), "count"),
-    ("dont VAE", ("certified_by_route", "vae"), "count"),
-    ("dont candidats libres", ("certified_by_route", "candidat_libre"), "count"),
-    ("Répondants à 6 mois", "respondents_6m", "count"),
-    ("Neutralisés à 6 mois", "neutralised_6m", "count"),
-    ("En emploi à 6 mois", "employed_6m", "count"),
-    ("Dans le métier visé à 6 mois", "target_job_6m", "count"),
-    ("Taux d'insertion global à 6 mois (en %)", "insertion_global_6m", "share"),
-    ("Répondants à 2 ans", "respondents_2y", "count"),
-    ("Neutralisés à 2 ans", "neutralised_2y", "count"),
-    ("En emploi à 2 ans", "employed_2y", "count"),
-    ("Dans le métier visé à 2 ans", "target_job_2y", "count"),
-    ("Taux d'insertion global à 2 ans (en %)", "insertion_global_2y", "share"),
-    ("Taux d'insertion dans le métier visé à 2 ans (en %)", "insertion_target_job_2y", "share"),
+    (CERTIFICATION_YEAR, "certification_year", "year"),
+    (CERTIFIED_COUNT, "certified", "count"),
+    *((header, ("certified_by_route", route), "count") for route, header in ROUTE_COUNTS.items()),
+    *_follow_up_columns("6m"),
+    *_follow_up_columns("2y"),
+    (in_percent(insertion_rate("2y", target_job=True)), "insertion_target_job_2y", "share"),
 )
 
 
@@ -86,18 +121,18 @@ def definition_rows(target_jobs, jury: bool) -> list[list[object]]:
             "définitions des statistiques d'une certification publiées par France Compétences",
         ],
         [
-            "Répondants",
+            RESPONDENTS,
             "titulaires dont la situation à 6 mois (ou à 2 ans) est connue ; les non-répondants sont exclus",
             f"colonnes situation_6m, situation_2y ; « {NO_ANSWER} » ou vide : pas de réponse",
         ],
         [
-            "Neutralisés",
+            NEUTRALISED,
             f"{situations_text(NEUTRALISED_SITUATIONS)} : retirés de la base",
             ", ".join(NEUTRALISED_SITUATIONS),
         ],
-        ["En emploi", situations_text(EMPLOYED_SITUATIONS), ", ".join(EMPLOYED_SITUATIONS)],
+        [EMPLOYED, situations_text(EMPLOYED_SITUATIONS), ", ".join(EMPLOYED_SITUATIONS)],
         [
-            "Métier visé",
+            TARGET_JOB,
             situations_text(target_jobs),
             f"{', '.join(target_jobs)} (option --target-job, paramètre target_jobs du rapport)",
         ],
@@ -112,7 +147,7 @@ def definition_rows(target_jobs, jury: bool) -> list[list[object]]:
             [
                 "Validation d'un bloc",
                 "présentés ayant acquis toutes les compétences du bloc, à une session ou au rattrapage ÷ présentés",
-                "blocs et compétences : data/reference/certification.csv (RS5142)",
+                f"blocs et compétences : data/reference/certification.csv ({CERTIFICATION_CODE})",
             ],
         ]
     return rows
@@ -123,7 +158,8 @@ def _sources(dataset, first: Sequence[Sequence[object]], then: Sequence[Sequence
     notes = [
         "Chaque chiffre du classeur est calculé à partir des fichiers de données ci-dessus, selon ces définitions."
     ]
-    return Sheet("Sources", ["Élément", "Valeur", "Détail"], ["text"] * 4, rows, notes=notes, widths=SOURCES_WIDTHS[:4])
+    headers = list(SOURCES_SHEET.headers)
+    return Sheet(SOURCES_SHEET.sheet, headers, ["text"] * 4, rows, notes=notes, widths=SOURCES_WIDTHS[:4])
 
 
 def dossier_sources_sheet(figures: dict, dataset) -> Sheet:
@@ -138,20 +174,20 @@ def dossier_sources_sheet(figures: dict, dataset) -> Sheet:
 
 def dossier_sheets(figures: dict, dataset) -> list[Sheet]:
     """« France Compétences » (the table as on a fiche), « Détail » (the counts behind the rates), « Sources »."""
-    sources = "; ".join(f"{src.path.name} (SHA-256 {src.short_hash})" for src in dataset.sources.values())
+    sources = data_files(dataset.sources.values())
     notes = [
         WORKING_DOCUMENT,
         *([EXAMPLE_NOTE] if dataset.is_example else []),
-        f"Territoire : {figures['region']}. Données du {fmt_date(dataset.data_date)} : {sources}.",
+        f"{TERRITORY} : {figures['region']}. Données du {fmt_date(dataset.data_date)} : {sources}.",
         "Taux d'insertion = personnes en emploi (ou dans le métier visé) ÷ (répondants − neutralisés). "
         "Neutralisés : poursuite d'études (alternance comprise), inaptes au travail, en emploi hors du "
         "marché du travail français. Les non-répondants sont exclus.",
-        f"En emploi : {situations_text(EMPLOYED_SITUATIONS)}. Métier visé : {situations_text(figures['target_jobs'])}.",
-        "n.d. : base nulle (aucun répondant non neutralisé). Définitions et fichiers : feuille « Sources ».",
+        employed_and_target_jobs(figures["target_jobs"]),
+        f"{MISSING} : base nulle (aucun répondant non neutralisé). {DEFINITIONS_AND_FILES}",
     ]
     return [
         _sheet("France Compétences", FRANCE_COMPETENCES_COLUMNS, figures["promotions"], notes),
-        _sheet("Détail", _DETAIL_COLUMNS, figures["promotions"], notes[:2]),
+        _sheet(DETAIL, _DETAIL_COLUMNS, figures["promotions"], notes[:2]),
         dossier_sources_sheet(figures, dataset),
     ]
 
@@ -162,7 +198,7 @@ def write_dossier(figures: dict, path: Path, dataset) -> Path:
         dossier_sheets(figures, dataset),
         data_date=dataset.data_date,
         title=f"Document de travail — statistiques de la certification — {figures['region']}",
-        subject="Certification « Piloter un tiers-lieu » (RS5142) : certifiés et taux d'insertion par année",
+        subject=f"Certification {CERTIFICATION} ({CERTIFICATION_CODE}) : certifiés et taux d'insertion par année",
         description=WORKING_DOCUMENT,
     )
     return write_bytes_atomic(Path(path), data)
@@ -171,8 +207,6 @@ def write_dossier(figures: dict, path: Path, dataset) -> Path:
 def write_certification_workbook(ctx, path: Path) -> Path:
     """The tables of a certification report (`report.certification.CertificationContext`) as XLSX, as the
     report shows them: protected, masked figures written as their labels (« < 5 », « secret »)."""
-    from ..report.certification import COHORT_HEADERS, PROMOTION_HEADERS
-
     promotions = [
         [
             r["certification_year"],
@@ -191,31 +225,39 @@ def write_certification_workbook(ctx, path: Path) -> Path:
         [r["cohort"], r["presented"], r["certified"], r["partial"], r["success_rate"], *r["blocs"].values()]
         for r in ctx.cohorts()
     ]
+    k = fmt_int(ctx.min_count)
     note = (
-        f"Secret statistique : « < {ctx.min_count} » moins de {ctx.min_count} personnes ; « secret » : masqué "
+        f"{sentence_case(STATISTICAL_SECRET)} : « < {k} » moins de {k} personnes ; « secret » : masqué "
         "pour qu'aucun chiffre masqué ne puisse être recalculé. Taux : fractions de 1 au format pourcentage."
     )
     notes = [
         note,
-        f"Métier visé : {situations_text(ctx.target_jobs)}. Définitions et fichiers : feuille « Sources ».",
+        f"{target_jobs_sentence(ctx.target_jobs)} {DEFINITIONS_AND_FILES}",
         *([EXAMPLE_NOTE] if ctx.dataset.is_example else []),
     ]
+    results = cohort_results_table(blocs())
     sheets = [
         Sheet(
-            "Années de certification",
-            PROMOTION_HEADERS,
+            PROMOTIONS_TABLE.sheet,
+            list(PROMOTIONS_TABLE.headers),
             ["year", *["count"] * 5, "share", "share", "count", "share", "share"],
             promotions,
             notes=notes,
         ),
-        Sheet("Promotions", COHORT_HEADERS, ["text", "count", "count", "count", *["share"] * 4], cohorts, notes=notes),
+        Sheet(
+            results.sheet,
+            list(results.headers),
+            ["text", "count", "count", "count", *["share"] * (len(results.headers) - 4)],
+            cohorts,
+            notes=notes,
+        ),
         report_sources_sheet(ctx),
     ]
     data = workbook_bytes(
         sheets,
         data_date=ctx.dataset.data_date,
         title=f"Certification — {ctx.region.name} — {ctx.year}",
-        subject="Certification « Piloter un tiers-lieu » : certifiés, insertion, résultats du jury",
+        subject=f"Certification {CERTIFICATION} : certifiés, insertion, résultats du jury",
     )
     return write_bytes_atomic(Path(path), data)
 
@@ -225,19 +267,20 @@ def report_sources_sheet(ctx) -> Sheet:
     rule, the definitions (`ctx`: a `report.certification.CertificationContext`)."""
     k = fmt_int(ctx.min_count)
     first = [
-        ["Rapport", f"Certification et insertion {ctx.place} — {ctx.year}", ctx.slug],
+        ["Rapport", certification_title(ctx.place, ctx.year), ctx.slug],
         [
             "Champ",
             f"années d'obtention de la certification et promotions antérieures à {ctx.year}",
-            "France entière" if ctx.region.is_national else ctx.region.name,
+            territory_name(ctx.region),
         ],
     ]
     rule = [
-        "Secret statistique",
+        sentence_case(STATISTICAL_SECRET),
         f"k = {k} : un nombre de personnes inférieur à {k} est noté « < {k} », un taux dont le numérateur ou "
         "la base est masqué l'est aussi ; d'autres chiffres sont notés « secret » pour qu'aucun chiffre masqué "
         "ne puisse être recalculé à partir des chiffres diffusés (vérifié par un programme linéaire en nombres "
         "entiers)",
-        "seuil : option --min-count, paramètre min_count ; voir « Méthodes » du rapport",
+        "seuil : option --min-count, paramètre min_count ; "
+        + see_section(CERTIFICATION_HEADINGS["methods"], of_report=True),
     ]
     return _sources(ctx.dataset, first, [rule, *definition_rows(ctx.target_jobs, jury=True)])

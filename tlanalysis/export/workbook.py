@@ -4,7 +4,9 @@ One sheet per table of the report — « Chiffres clés », « Contrats », « F
 « Régions » (national report), « Situations », « Promotions », « Trajectoires » — and a « Sources » sheet:
 the data files with their SHA-256, the published figures quoted in the report with their sources, the
 date of the data and the disclosure rule. Built from the same `ReportContext` as the HTML report, so
-every figure is the report's.
+every figure is the report's. Each sheet has its function (`key_figures_sheet`, `contracts_sheet`…);
+a sheet that repeats a table of the page takes its name, headers and caption from the same
+`tlanalysis.report.wording.Table` as the page, so the two label their rows and columns alike.
 
 Cells: headers in French on row 1 (a sheet reads as a table: filters, `pandas.read_excel`), notes below
 the table after an empty row. Numbers are numbers, with Excel number formats — Excel shows them in the
@@ -19,7 +21,7 @@ the figures protected by `tlanalysis.protect.annual` (`protect(...).figures(year
 cohort table (`ctx.cohort_table`) and, for France, its protected jobs per region (`ctx.jobs_by_region`),
 and these are the defaults here. A value that `tlanalysis.protect.masked.is_masked` says is masked is written
 as its text (« < 5 », « secret »), and a share or total that would be derived from it is « secret » as
-well; the disclosure module is imported lazily. A rule of its own is applied on top for contexts built
+well. A rule of its own is applied on top for contexts built
 otherwise (no share on fewer than `min_count` holders, cohorts of fewer than `min_count` holders without
 detail); protected figures already satisfy it.
 
@@ -42,17 +44,56 @@ from pathlib import Path
 from typing import Any
 
 from ..compute.indicators import TRAJECTORIES, jobs_by, jobs_of_year, share
-from ..protect.masked import is_masked
-from ..report.formatting import (
-    MISSING,
-    SITUATION_SHORT,
+from ..protect.masked import SECRET, is_masked
+from ..report.formatting import MISSING, fmt_date, fmt_int, fmt_year_span
+from ..report.wording import (
+    ANNUAL_HEADINGS,
+    CERTIFICATION,
+    CERTIFICATION_HOLDERS_FOLLOWED,
+    COHORTS_TABLE,
+    CONTRACTS_TABLE,
+    DATA_DATE,
+    DATA_FOLDER,
+    EXAMPLE_DATA,
+    EXAMPLE_FOLDER,
+    EXAMPLE_NOTE,
+    FACILITATION_JOBS,
+    HOLDERS_FOLLOWED,
+    HOLDERS_WITH_KNOWN_PATH,
+    JOBS_CHANGE,
+    KEY_FIGURES_SHEET,
+    KEY_SITUATIONS,
+    PERIOD,
+    PRODUCED_WITH,
+    REGION_CODE,
+    REGIONS_TABLE,
+    ROLES_TABLE,
+    SHARE,
+    SITUATIONS_TABLE,
+    SOURCE,
+    SOURCES_SHEET,
+    STATISTICAL_SECRET,
+    SURVEY_YEAR,
+    TERRITORY,
+    TOTAL,
+    TRAJECTORIES_TABLE,
+    TREND_TABLE,
+    Table,
+    annual_title,
+    cohort_headers,
     contract_label,
-    fmt_date,
-    fmt_int,
-    fmt_year_span,
+    holders_share,
+    jobs_counted,
+    jobs_out_of,
+    jobs_with_contract,
+    masked_labels_key,
     role_label,
+    see_section,
+    sentence_case,
     situation_label,
     trajectory_label,
+    trend_qualifier,
+    yes_no,
 )
 from . import ExportError, write_bytes_atomic
 
@@ -67,15 +108,6 @@ NUMBER_FORMATS = {
     "number": "#,##0.0##",
     "date": "dd/mm/yyyy",
 }
-
-#: Written instead of a figure that is not published (secret statistique).
-SECRET = "secret"
-
-EXAMPLE_NOTE = (
-    "Données d'exemple fictives : ce classeur est construit sur les données d'exemple livrées avec "
-    "tlanalysis ; aucun tiers-lieu ni aucune personne réelle n'y figure. Ces chiffres ne doivent "
-    "pas être cités."
-)
 
 
 @dataclass(frozen=True)
@@ -160,7 +192,232 @@ def _share_rows(
         [label(k), _withheld(n, shown), _withheld(shares[k] if shares is not None else _ratio(n, total), shown)]
         for k, n in counts.items()
     ]
-    return rows, ["Total", total, _ratio(total, total)]
+    return rows, [TOTAL, total, _ratio(total, total)]
+
+
+@dataclass(frozen=True)
+class _Workbook:
+    """What the sheets of one report's workbook share: the report's rule (no share on fewer than
+    `min_count` holders; nothing to hide when there is no one, shares on zero holders are « n.d. »), and
+    the notes under every sheet."""
+
+    ctx: Any
+    holders_shown: bool
+    trajectories_shown: bool
+    common: tuple[str, ...]
+
+    @classmethod
+    def of(cls, ctx) -> _Workbook:
+        hold, k = ctx.holder_figures, ctx.min_count
+        n, tn = hold["n"], hold["trajectory_n"]
+        common = [f"{ctx.territory}, enquête {ctx.year}. Source : voir la feuille « {SOURCES_SHEET.sheet} »."]
+        if ctx.dataset.is_example:
+            common.append(EXAMPLE_NOTE)
+        return cls(ctx, _at_least(n, k) or n == 0, _at_least(tn, k) or tn == 0, tuple(common))
+
+    @property
+    def cohorts(self) -> str:
+        """« 6 promotions 2015–2018 », or « aucune promotion suivie »."""
+        hold = self.ctx.holder_figures
+        if not hold["cohorts"]:
+            return "aucune promotion suivie"
+        plural = "s" if hold["cohorts"] > 1 else ""
+        return f"{fmt_int(hold['cohorts'])} promotion{plural} {fmt_year_span(hold['cohort_years'])}"
+
+    def secret(self, who: str, what: str) -> str:
+        """« Secret statistique : moins de 5 titulaires suivis ; les parts ne sont pas diffusées. »"""
+        return f"{sentence_case(STATISTICAL_SECRET)} : moins de {fmt_int(self.ctx.min_count)} {who} ; {what}"
+
+    @property
+    def secret_holders(self) -> str:
+        return self.secret(HOLDERS_FOLLOWED, "les parts ne sont pas diffusées.")
+
+    @property
+    def secret_trajectories(self) -> str:
+        return self.secret(HOLDERS_WITH_KNOWN_PATH, "le détail n'est pas diffusé.")
+
+
+def key_figures_sheet(book: _Workbook) -> Sheet:
+    """« Chiffres clés »: the report's key figures, labelled as its cards are, exact shares."""
+    ctx = book.ctx
+    rows = _job_figure_rows(ctx) + _holder_figure_rows(book)
+    return Sheet(
+        KEY_FIGURES_SHEET.sheet,
+        list(KEY_FIGURES_SHEET.headers),
+        ["text", "count", "text"],
+        rows,
+        notes=[*book.common, "Parts exactes, non arrondies (le rapport les arrondit à une décimale)."],
+        widths=[62, 16, 48],
+    )
+
+
+def _job_figure_rows(ctx) -> list[list[object]]:
+    jobs, year, first = ctx.jobs, ctx.year, ctx.jobs["first_year"]
+    detail = (
+        ""
+        if _hidden(jobs["facilitation"]) or _hidden(jobs["total"])
+        else jobs_out_of(_count_text(jobs["facilitation"]), _count_text(jobs["total"]))
+    )
+    rows: list[list[object]] = [
+        [TERRITORY, Typed(ctx.territory, "text"), ""],
+        [SURVEY_YEAR, Typed(year, "year"), ""],
+        [sentence_case(jobs_counted(year)), Typed(jobs["total"], "count"), ""],
+        *(
+            [sentence_case(jobs_with_contract(c)), Typed(jobs["by_contract"].get(c, 0), "count"), ""]
+            for c in ("CDI", "CDD")
+        ),
+        [sentence_case(FACILITATION_JOBS), Typed(jobs["facilitation"], "count"), ""],
+        [f"{SHARE} des {FACILITATION_JOBS}", Typed(jobs["facilitation_share"], "share"), detail],
+    ]
+    if first and first != year:
+        rows += [
+            [
+                f"{sentence_case(jobs_counted(first))} (première année d'enquête)",
+                Typed(jobs["trend"].get(str(first), 0), "count"),
+                "",
+            ],
+            [f"{JOBS_CHANGE} depuis {first}", Typed(jobs["growth_since_first_year"], "growth"), ""],
+        ]
+    return rows
+
+
+def _holder_figure_rows(book: _Workbook) -> list[list[object]]:
+    hold = book.ctx.holder_figures
+    n, tn = hold["n"], hold["trajectory_n"]
+    rows: list[list[object]] = [
+        [sentence_case(CERTIFICATION_HOLDERS_FOLLOWED), Typed(n, "count"), book.cohorts],
+        ["Promotions suivies", Typed(hold["cohorts"], "count"), fmt_year_span(hold["cohort_years"])],
+    ]
+    note = "" if book.holders_shown else book.secret_holders
+    rows += [
+        [holders_share(phrase), Typed(_withheld(hold["situation_shares"][key], book.holders_shown), "share"), note]
+        for key, phrase in KEY_SITUATIONS.items()
+    ]
+    rows.append(["Titulaires dont le parcours relève de l'un des quatre cas", Typed(tn, "count"), ""])
+    note = "" if book.trajectories_shown else book.secret_trajectories
+    rows += [
+        [
+            f"{SHARE} : {trajectory_label(key)}",
+            Typed(_withheld(hold["trajectory_shares"][key], book.trajectories_shown), "share"),
+            note,
+        ]
+        for key in TRAJECTORIES
+    ]
+    return rows
+
+
+def _jobs_sheet(book: _Workbook, table: Table, counts: dict, label) -> Sheet:
+    """Jobs of the year by contract or role, with their share of the total, as the page's table."""
+    rows, total = _share_rows(counts, book.ctx.jobs["total"], label)
+    kinds = ["text", "count", "share"]
+    return Sheet(table.sheet, list(table.headers), kinds, rows, total, [table.note(book.ctx.year), *book.common])
+
+
+def contracts_sheet(book: _Workbook) -> Sheet:
+    return _jobs_sheet(book, CONTRACTS_TABLE, book.ctx.jobs["by_contract"], contract_label)
+
+
+def roles_sheet(book: _Workbook) -> Sheet:
+    return _jobs_sheet(book, ROLES_TABLE, book.ctx.jobs["by_role"], role_label)
+
+
+def trend_sheet(book: _Workbook) -> Sheet:
+    ctx = book.ctx
+    trend = sorted((int(y), count) for y, count in ctx.jobs["trend"].items())
+    return Sheet(
+        TREND_TABLE.sheet,
+        list(TREND_TABLE.headers),
+        ["year", "count"],
+        [[y, count] for y, count in trend],
+        notes=[TREND_TABLE.note(trend_qualifier(ctx.year)), *book.common],
+    )
+
+
+def regions_sheet(book: _Workbook, jobs_by_region: dict | None) -> Sheet:
+    """National report: jobs per region with data, with the region's INSEE code (a column the page has not)."""
+    ctx = book.ctx
+    if jobs_by_region is None:
+        jobs_by_region = getattr(ctx, "jobs_by_region", None)
+    by_region = (
+        jobs_by(jobs_of_year(ctx.dataset.employment, ctx.year, ctx.region), "region_code")
+        if jobs_by_region is None
+        else jobs_by_region
+    )
+    total = ctx.jobs["total"]
+    rows = [
+        [r.name, r.code, by_region.get(r.code, 0), _ratio(by_region.get(r.code, 0), total)]
+        for r in ctx.regions_with_data()
+    ]
+    name, *figures = REGIONS_TABLE.headers
+    return Sheet(
+        REGIONS_TABLE.sheet,
+        [name, REGION_CODE, *figures],
+        ["text", "text", "count", "share"],
+        rows,
+        [TOTAL, "", total, _ratio(total, total)],
+        [REGIONS_TABLE.note(ctx.year), *book.common],
+    )
+
+
+def situations_sheet(book: _Workbook) -> Sheet:
+    ctx, hold = book.ctx, book.ctx.holder_figures
+    n, shown = hold["n"], book.holders_shown
+    held = f"Titulaires des promotions commencées avant {ctx.year} ({book.cohorts}) ; situation au dernier suivi."
+    rows, total = _share_rows(hold["situation_counts"], n, situation_label, hold["situation_shares"], shown)
+    return Sheet(
+        SITUATIONS_TABLE.sheet,
+        list(SITUATIONS_TABLE.headers),
+        ["text", "count", "share"],
+        rows,
+        total if n != 0 else None,
+        [held, *([] if shown else [book.secret_holders]), *book.common],
+    )
+
+
+def cohorts_sheet(book: _Workbook, table) -> Sheet:
+    """Holders per cohort and situation; a cohort smaller than k is shown without detail."""
+    k = book.ctx.min_count
+    rows, small = _cohort_rows(table, k)
+    situations = [str(c) for c in table.columns if str(c) != "total"]
+    notes = [f"{COHORTS_TABLE.caption()} (situation au dernier suivi)."]
+    if small:
+        notes.append(f"Une promotion de moins de {fmt_int(k)} titulaires est présentée sans détail.")
+    return Sheet(
+        COHORTS_TABLE.sheet,
+        cohort_headers(situations),
+        ["text", "year"] + ["count"] * len(situations) + ["count"],
+        rows,
+        notes=notes + list(book.common),
+    )
+
+
+def trajectories_sheet(book: _Workbook) -> Sheet:
+    hold, shown = book.ctx.holder_figures, book.trajectories_shown
+    tn = hold["trajectory_n"]
+    rows, total = _share_rows(hold["trajectory_counts"], tn, trajectory_label, hold["trajectory_shares"], shown)
+    note = f"{TRAJECTORIES_TABLE.caption()} ; parts calculées sur les titulaires relevant de l'un des quatre cas."
+    return Sheet(
+        TRAJECTORIES_TABLE.sheet,
+        list(TRAJECTORIES_TABLE.headers),
+        ["text", "count", "share"],
+        rows,
+        total if tn != 0 else None,
+        [note, *([] if shown else [book.secret_trajectories]), *book.common],
+    )
+
+
+def _with_masked_note(sheet: Sheet, book: _Workbook) -> Sheet:
+    """The sheet, with what « secret » and « < k » mean when it shows one, before the notes every sheet shares."""
+    cells = [c.value if isinstance(c, Typed) else c for row in [*sheet.rows, sheet.total or []] for c in row]
+    if any(_hidden(c) for c in cells):
+        k = book.ctx.min_count
+        note = (
+            f"{masked_labels_key(k)} ({STATISTICAL_SECRET}) ; "
+            f"« < {fmt_int(k)} » : entre 0 et {fmt_int(k - 1)} titulaires."
+        )
+        at = next((i for i, text in enumerate(sheet.notes) if text in book.common), len(sheet.notes))
+        sheet.notes.insert(at, note)
+    return sheet
 
 
 def workbook_sheets(ctx, *, cohort_table=None, jobs_by_region: dict | None = None) -> list[Sheet]:
@@ -171,203 +428,16 @@ def workbook_sheets(ctx, *, cohort_table=None, jobs_by_region: dict | None = Non
     code (default `ctx.jobs_by_region`, protected; computed from `ctx.dataset` only for a context without
     it). Pass others to override them.
     """
-    jobs, hold = ctx.jobs, ctx.holder_figures
-    year, place, min_count = ctx.year, ctx.territory, ctx.min_count
-    n, tn = hold["n"], hold["trajectory_n"]
-    # The report's rule: no share on fewer than min_count holders. Nothing to hide when there is no one
-    # (shares on zero holders are « n.d. »).
-    holders_shown = _at_least(n, min_count) or n == 0
-    trajectories_shown = _at_least(tn, min_count) or tn == 0
-    common = [f"{place}, enquête {year}. Source : voir la feuille « Sources »."]
-    if ctx.dataset.is_example:
-        common.append(EXAMPLE_NOTE)
-    secret_holders = (
-        f"Secret statistique : moins de {fmt_int(min_count)} titulaires suivis ; les parts ne sont pas diffusées."
-    )
-    secret_trajectories = (
-        f"Secret statistique : moins de {fmt_int(min_count)} titulaires dont le parcours est "
-        "connu ; le détail n'est pas diffusé."
-    )
-    sheets: list[Sheet] = []
-
-    # « Chiffres clés »
-    first = jobs["first_year"]
-    rows: list[list[object]] = [
-        ["Territoire", Typed(place, "text"), ""],
-        ["Année d'enquête", Typed(year, "year"), ""],
-        [f"Emplois recensés en {year}", Typed(jobs["total"], "count"), ""],
-        ["Emplois en CDI", Typed(jobs["by_contract"].get("CDI", 0), "count"), ""],
-        ["Emplois en CDD", Typed(jobs["by_contract"].get("CDD", 0), "count"), ""],
-        ["Emplois de facilitation ou de coordination du lieu", Typed(jobs["facilitation"], "count"), ""],
-        [
-            "Part des emplois de facilitation ou de coordination du lieu",
-            Typed(jobs["facilitation_share"], "share"),
-            ""
-            if _hidden(jobs["facilitation"]) or _hidden(jobs["total"])
-            else f"{_count_text(jobs['facilitation'])} emplois sur {_count_text(jobs['total'])}",
-        ],
-    ]
-    if first and first != year:
-        rows += [
-            [
-                f"Emplois recensés en {first} (première année d'enquête)",
-                Typed(jobs["trend"].get(str(first), 0), "count"),
-                "",
-            ],
-            [f"Évolution du nombre d'emplois depuis {first}", Typed(jobs["growth_since_first_year"], "growth"), ""],
-        ]
-    cohorts = (
-        f"{fmt_int(hold['cohorts'])} promotion{'s' if hold['cohorts'] > 1 else ''} "
-        f"{fmt_year_span(hold['cohort_years'])}"
-        if hold["cohorts"]
-        else "aucune promotion suivie"
-    )
-    rows += [
-        ["Titulaires de la certification suivis", Typed(n, "count"), cohorts],
-        ["Promotions suivies", Typed(hold["cohorts"], "count"), fmt_year_span(hold["cohort_years"])],
-    ]
-    note = "" if holders_shown else secret_holders
-    for key, label in (
-        ("facilitation", "Part des titulaires en poste de facilitateur·rice"),
-        ("autre_coordination", "Part des titulaires sur un autre poste de chargé·e de projet ou de coordinateur·rice"),
-        ("recherche_emploi", "Part des titulaires en recherche d'emploi"),
-    ):
-        rows.append([label, Typed(_withheld(hold["situation_shares"][key], holders_shown), "share"), note])
-    rows.append(["Titulaires dont le parcours relève de l'un des quatre cas", Typed(tn, "count"), ""])
-    note = "" if trajectories_shown else secret_trajectories
-    for key in TRAJECTORIES:
-        rows.append(
-            [
-                f"Part : {trajectory_label(key)}",
-                Typed(_withheld(hold["trajectory_shares"][key], trajectories_shown), "share"),
-                note,
-            ]
-        )
-    sheets.append(
-        Sheet(
-            "Chiffres clés",
-            ["Indicateur", "Valeur", "Détail"],
-            ["text", "count", "text"],
-            rows,
-            notes=[*common, "Parts exactes, non arrondies (le rapport les arrondit à une décimale)."],
-            widths=[62, 16, 48],
-        )
-    )
-
-    # Jobs
-    rows, total = _share_rows(jobs["by_contract"], jobs["total"], contract_label)
-    sheets.append(
-        Sheet(
-            "Contrats",
-            ["Contrat", "Emplois", "Part"],
-            ["text", "count", "share"],
-            rows,
-            total,
-            [f"Emplois par contrat, {year}.", *common],
-        )
-    )
-    rows, total = _share_rows(jobs["by_role"], jobs["total"], role_label)
-    sheets.append(
-        Sheet(
-            "Fonctions",
-            ["Fonction", "Emplois", "Part"],
-            ["text", "count", "share"],
-            rows,
-            total,
-            [f"Emplois par fonction, {year}.", *common],
-        )
-    )
-    trend = sorted((int(y), count) for y, count in jobs["trend"].items())
-    sheets.append(
-        Sheet(
-            "Évolution",
-            ["Année d'enquête", "Emplois"],
-            ["year", "count"],
-            [[y, count] for y, count in trend],
-            notes=[f"Emplois recensés par année d'enquête, jusqu'à {year}.", *common],
-        )
-    )
+    book = _Workbook.of(ctx)
+    sheets = [key_figures_sheet(book), contracts_sheet(book), roles_sheet(book), trend_sheet(book)]
     if ctx.is_national:
-        if jobs_by_region is None:
-            jobs_by_region = getattr(ctx, "jobs_by_region", None)
-        by_region = (
-            jobs_by(jobs_of_year(ctx.dataset.employment, year, ctx.region), "region_code")
-            if jobs_by_region is None
-            else jobs_by_region
-        )
-        region_total = jobs["total"]
-        rows = [
-            [r.name, r.code, by_region.get(r.code, 0), _ratio(by_region.get(r.code, 0), region_total)]
-            for r in ctx.regions_with_data()
-        ]
-        sheets.append(
-            Sheet(
-                "Régions",
-                ["Région", "Code INSEE", "Emplois", "Part"],
-                ["text", "text", "count", "share"],
-                rows,
-                ["Total", "", region_total, _ratio(region_total, region_total)],
-                [f"Emplois par région, {year}.", *common],
-            )
-        )
-
-    # Holders
-    held = [f"Titulaires des promotions commencées avant {year} ({cohorts}) ; situation au dernier suivi."]
-    rows, total = _share_rows(hold["situation_counts"], n, situation_label, hold["situation_shares"], holders_shown)
-    sheets.append(
-        Sheet(
-            "Situations",
-            ["Situation actuelle", "Titulaires", "Part"],
-            ["text", "count", "share"],
-            rows,
-            total if n != 0 else None,
-            held + ([] if holders_shown else [secret_holders]) + common,
-        )
-    )
-
-    table = ctx.cohort_table if cohort_table is None else cohort_table
-    rows, small = _cohort_rows(table, min_count)
-    situations = [str(c) for c in table.columns if str(c) != "total"]
-    notes = ["Titulaires par promotion et situation actuelle (situation au dernier suivi)."]
-    if small:
-        notes.append(f"Une promotion de moins de {fmt_int(min_count)} titulaires est présentée sans détail.")
-    sheets.append(
-        Sheet(
-            "Promotions",
-            ["Promotion", "Début"] + [SITUATION_SHORT.get(s, s) for s in situations] + ["Total"],
-            ["text", "year"] + ["count"] * len(situations) + ["count"],
-            rows,
-            notes=notes + common,
-        )
-    )
-
-    rows, total = _share_rows(
-        hold["trajectory_counts"], tn, trajectory_label, hold["trajectory_shares"], trajectories_shown
-    )
-    notes = [
-        "Parcours entre l'entrée en formation et aujourd'hui ; parts calculées sur les titulaires relevant "
-        "de l'un des quatre cas."
+        sheets.append(regions_sheet(book, jobs_by_region))
+    sheets += [
+        situations_sheet(book),
+        cohorts_sheet(book, ctx.cohort_table if cohort_table is None else cohort_table),
+        trajectories_sheet(book),
     ]
-    sheets.append(
-        Sheet(
-            "Trajectoires",
-            ["Parcours", "Titulaires", "Part"],
-            ["text", "count", "share"],
-            rows,
-            total if tn != 0 else None,
-            notes + ([] if trajectories_shown else [secret_trajectories]) + common,
-        )
-    )
-    secret = (
-        f"« secret », « < {fmt_int(min_count)} » : chiffre non diffusé (secret statistique) ; "
-        f"« < {fmt_int(min_count)} » : entre 0 et {fmt_int(min_count - 1)} titulaires."
-    )
-    for sheet in sheets:
-        cells = [c.value if isinstance(c, Typed) else c for row in [*sheet.rows, sheet.total or []] for c in row]
-        if any(_hidden(c) for c in cells):  # explained before the notes every sheet shares
-            at = next((i for i, note in enumerate(sheet.notes) if note in common), len(sheet.notes))
-            sheet.notes.insert(at, secret)
-    return sheets
+    return [_with_masked_note(sheet, book) for sheet in sheets]
 
 
 def _cohort_rows(table, min_count: int) -> tuple[list[list[object]], bool]:
@@ -402,14 +472,10 @@ def provenance_rows(
     rows: list[list[object]] = [
         *([warning] if dataset.is_example else []),
         *(list(row) for row in first),
-        ["Date des données", Typed(dt.datetime.combine(data_date, dt.time()), "date"), fmt_date(data_date)],
-        [
-            "Dossier de données",
-            dataset.data_dir.name,
-            "données d'exemple livrées avec tlanalysis" if dataset.is_example else "",
-        ],
+        [DATA_DATE, Typed(dt.datetime.combine(data_date, dt.time()), "date"), fmt_date(data_date)],
+        [DATA_FOLDER, dataset.data_dir.name, EXAMPLE_FOLDER if dataset.is_example else ""],
         *(list(row) for row in then),
-        ["Produit avec", f"tlanalysis {VERSION}", ""],
+        [PRODUCED_WITH, f"tlanalysis {VERSION}", ""],
         [],
         [
             Typed("Fichier de données", "header"),
@@ -435,14 +501,14 @@ def sources_sheet(ctx, data_date: dt.date) -> Sheet:
 
     k = fmt_int(ctx.min_count)
     rule = [
-        "Secret statistique",
+        sentence_case(STATISTICAL_SECRET),
         f"effectifs de titulaires inférieurs à {k} notés « < {k} » ; emplois de moins de "
         f"{fmt_int(MIN_PLACES)} tiers-lieux ou dont un tiers-lieu représente plus de "
         f"{fmt_pct(MAX_PLACE_SHARE, 0)} notés « secret » ; parts de chiffres masqués et chiffres "
         "qui permettraient de les retrouver par différence notés « secret »",
-        "voir « Méthodes et sources » du rapport",
+        see_section(ANNUAL_HEADINGS["methods"], of_report=True),
     ]
-    report = ["Rapport", f"Emploi et certification — {ctx.territory} — {ctx.year}", ctx.slug]
+    report = ["Rapport", annual_title(ctx.place, ctx.year), ctx.slug]
     rows = provenance_rows(ctx.dataset, data_date, [report], [rule])
     published = context_rows(ctx)
     rows.append([])
@@ -452,9 +518,9 @@ def sources_sheet(ctx, data_date: dt.date) -> Sheet:
         rows.append(
             [
                 Typed("Chiffre publié (contexte)", "header"),
-                Typed("Période", "header"),
+                Typed(PERIOD, "header"),
                 Typed("Valeur publiée", "header"),
-                Typed("Source", "header"),
+                Typed(SOURCE, "header"),
                 Typed("Date de la source", "header"),
                 Typed("Lien", "header"),
             ]
@@ -475,7 +541,9 @@ def sources_sheet(ctx, data_date: dt.date) -> Sheet:
         "Les chiffres publiés sont cités avec leur précision d'origine ; ils ne sont pas calculés à partir "
         "des données de ce classeur."
     ]
-    return Sheet("Sources", ["Élément", "Valeur", "Détail"], ["text"] * 6, rows, notes=notes, widths=SOURCES_WIDTHS)
+    return Sheet(
+        SOURCES_SHEET.sheet, list(SOURCES_SHEET.headers), ["text"] * 6, rows, notes=notes, widths=SOURCES_WIDTHS
+    )
 
 
 def _is_nan(value: object) -> bool:
@@ -506,7 +574,7 @@ def _cell_value(value: object, kind: str) -> tuple[object, str | None]:
     if value is None or _is_nan(value):
         return (MISSING, None) if kind in ("count", "share", "growth", "number", "year") else ("", None)
     if isinstance(value, bool):
-        return ("oui" if value else "non"), None
+        return yes_no(value), None
     if isinstance(value, numbers.Integral):
         return int(value), NUMBER_FORMATS.get(kind if kind != "text" else "count")
     if isinstance(value, numbers.Real):
@@ -626,12 +694,12 @@ def key_figures_workbook(
         *workbook_sheets(ctx, cohort_table=cohort_table, jobs_by_region=jobs_by_region),
         sources_sheet(ctx, date.date()),
     ]
-    example = " (données d'exemple fictives)" if ctx.dataset.is_example else ""
+    example = f" ({EXAMPLE_DATA.lower()})" if ctx.dataset.is_example else ""
     data = workbook_bytes(
         sheets,
         data_date=date,
-        title=f"Chiffres clés — {ctx.territory} — {ctx.year}{example}",
-        subject="Emploi dans les tiers-lieux et devenir des titulaires de la certification « Piloter un tiers-lieu »",
+        title=f"{KEY_FIGURES_SHEET.sheet} — {ctx.territory} — {ctx.year}{example}",
+        subject=f"Emploi dans les tiers-lieux et devenir des titulaires de la certification {CERTIFICATION}",
         description=(EXAMPLE_NOTE if ctx.dataset.is_example else "")
         + f" Rapport {ctx.slug}, données du {fmt_date(date.date())}.",
     )

@@ -111,14 +111,23 @@ class _Built:
     stale: bool
     formats: tuple[tuple[str, str], ...]  # (label, relative path) of the other files built
 
-    def figures(self, out_dir: Path) -> dict | None:
-        """The protected figures the build wrote beside the page (`<slug>.json`), or None."""
+    def document(self, out_dir: Path) -> dict | None:
+        """What the build wrote beside the page (`<slug>.json`), or None."""
         path = out_dir / self.html.removesuffix(".html")
         try:
-            document = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return _masked(document.get("figures"), int(document.get("min_count") or DEFAULT_MIN_COUNT))
+
+    def figures(self, out_dir: Path) -> dict | None:
+        """The protected figures the build wrote beside the page, or None."""
+        document = self.document(out_dir)
+        return None if document is None else _masked(document.get("figures"), _min_count(document))
+
+
+def _min_count(document: dict) -> int:
+    """The disclosure threshold k a report was built with."""
+    return int(document.get("min_count") or DEFAULT_MIN_COUNT)
 
 
 def _masked(value, min_count: int):
@@ -183,40 +192,49 @@ def _built_reports(state: BuildState, current: set[str]) -> tuple[dict[tuple[str
 def _key_figures_html(out_dir: Path, built: list[_Built]) -> str:
     """The national key figures of the latest year with a national report (protected, from its JSON)."""
     national = sorted((b for b in built if b.code is None), key=lambda b: b.year)
-    figures = national[-1].figures(out_dir) if national else None
-    if figures is None:
+    document = national[-1].document(out_dir) if national else None
+    if document is None:
         return ""
     from ..report.formatting import fmt_int, fmt_pct
+    from ..report.wording import (
+        CERTIFICATION_HOLDERS_FOLLOWED,
+        FACILITATION_SHARE,
+        NATIONAL_NAME,
+        STATISTICAL_SECRET,
+        jobs_counted,
+        masked_labels_key,
+    )
 
+    k = _min_count(document)
+    figures = _masked(document.get("figures"), k)
     year, jobs, holders = national[-1].year, figures["jobs"], figures["holders"]
     trend = {int(y): n for y, n in jobs.get("trend", {}).items()}
     before = previous_year(trend, year)
-    cards = [(fmt_int(jobs["total"]), f"emplois recensés dans les tiers-lieux en {year}", is_masked(jobs["total"]))]
+    cards = [(fmt_int(jobs["total"]), jobs_counted(year), is_masked(jobs["total"]))]
     share = jobs.get("facilitation_share")
     if share is not None:
-        what = "des emplois sont des postes de facilitation ou de coordination"
-        cards.append((fmt_pct(share), what, is_masked(share)))
+        cards.append((fmt_pct(share), FACILITATION_SHARE, is_masked(share)))
     if before is not None:
         change = change_since(trend.get(year), trend[before])
         if change is not None:
             cards.append((fmt_pct(change, signed=True), f"d'emplois depuis l'enquête {before}", is_masked(change)))
-    cards.append((fmt_int(holders["n"]), "titulaires de la certification suivis", is_masked(holders["n"])))
+    cards.append((fmt_int(holders["n"]), CERTIFICATION_HOLDERS_FOLLOWED, is_masked(holders["n"])))
     markup = "".join(
         f'<div class="card{" masked" if masked else ""}"><span class="value">{_e(value)}</span>'
         f'<span class="label">{_e(label)}</span></div>'
         for value, label, masked in cards
     )
     return (
-        f"<h2>L'essentiel {year} — France entière</h2>\n"
+        f"<h2>L'essentiel {year} — {_e(NATIONAL_NAME)}</h2>\n"
         f'<div class="cards">{markup}</div>\n'
-        f'<p class="note">Chiffres du <a href="{_e(national[-1].html)}">rapport national {year}</a>, après secret '
-        "statistique (« secret », « &lt; 5 » : chiffre non diffusé).</p>\n"
+        f'<p class="note">Chiffres du <a href="{_e(national[-1].html)}">rapport national {year}</a>, après '
+        f"{STATISTICAL_SECRET} ({_e(masked_labels_key(k))}).</p>\n"
     )
 
 
 def _map_inputs(out_dir: Path, built: list[_Built]) -> dict | None:
     """What the map shows: each region's jobs in its latest report, its hover text and the link to it."""
-    from ..report.formatting import fmt_int
+    from ..report.wording import jobs_in_year
 
     latest: dict[str, _Built] = {}
     for b in built:
@@ -231,8 +249,7 @@ def _map_inputs(out_dir: Path, built: list[_Built]) -> dict | None:
             continue
         jobs = figures["jobs"]["total"]
         values[code] = jobs
-        written = f"{fmt_int(jobs)} emplois en {b.year}" if not is_masked(jobs) else f"emplois en {b.year} : {jobs}"
-        hover[code] = f"<b>{_e(b.name)}</b><br>{written}<br>Cliquer pour ouvrir le rapport {b.year}"
+        hover[code] = f"<b>{_e(b.name)}</b><br>{jobs_in_year(jobs, b.year)}<br>Cliquer pour ouvrir le rapport {b.year}"
         links[code] = b.html
     if not values:
         return None
@@ -259,13 +276,10 @@ def _map_html(out_dir: Path, inputs: dict) -> str:
     if start in existing:
         return existing[existing.index(start) : existing.index(_MAP_END, existing.index(start)) + len(_MAP_END)]
     from ..report import charts
+    from ..report.wording import JOBS, JOBS_MAP
 
     figure = charts.regions_map(
-        inputs["values"],
-        inputs["hover"],
-        "Emplois recensés par région, dernière enquête de chaque région",
-        "Emplois",
-        links=inputs["links"],
+        inputs["values"], inputs["hover"], f"{JOBS_MAP}, dernière enquête de chaque région", JOBS, links=inputs["links"]
     )
     return f"{start}\n{charts.chart_html(figure, 'chart-index-map')}\n{_MAP_END}"
 
@@ -276,6 +290,8 @@ def render_index(state: BuildState, current: set[str], example_data: bool, data_
     Key figures of the latest national report, the map of the regions (each opens its latest report),
     then the region × year table with every format built and a filter by region. Figures come from the
     reports' JSON files, written by the build after disclosure control: never a raw count."""
+    from ..report.wording import ANNUAL_HEADINGS, EXAMPLE_INDEX, REGION
+
     cells, built, rows = _built_reports(state, current)
     listed = sum(1 for _ in cells)
     years = sorted({year for _, year in cells})
@@ -285,17 +301,12 @@ def render_index(state: BuildState, current: set[str], example_data: bool, data_
         label = rows[sort_key]
         tds = "".join(cells.get((sort_key, year), '<td class="none">—</td>') for year in years)
         body.append(f'<tr data-region="{_e(label)}"><th scope="row">{_e(label)}</th>{tds}</tr>')
-    example = (
-        "<p class=\"example\">Données fictives d'exemple : ces rapports illustrent l'outil, "
-        "ils ne décrivent aucun tiers-lieu réel.</p>"
-        if example_data
-        else ""
-    )
+    example = f'<p class="example">{html.escape(EXAMPLE_INDEX, quote=False)}</p>' if example_data else ""
     table = (
         "<h2>Tous les rapports</h2>\n"
         '<label class="filter" for="filtre">Filtrer par région</label>\n'
         '<input id="filtre" type="search" placeholder="ex. Bretagne, 75" autocomplete="off">\n'
-        f'<table id="rapports"><thead><tr><th scope="col">Région</th>{head}</tr></thead>'
+        f'<table id="rapports"><thead><tr><th scope="col">{_e(REGION)}</th>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>\n"
         '<p id="aucun" class="note" hidden>Aucune région ne correspond au filtre.</p>'
         if rows
@@ -308,7 +319,7 @@ def render_index(state: BuildState, current: set[str], example_data: bool, data_
     if inputs is not None and plotly:
         script_tag = f'<script src="{ASSETS}/{_e(plotly[-1].name)}"></script>\n'
         map_part = (
-            "<h2>Les régions</h2>\n"
+            f"<h2>{_e(ANNUAL_HEADINGS['regions'])}</h2>\n"
             '<p class="note">Chaque région est colorée selon les emplois de son dernier rapport ; un clic sur une '
             "région ouvre ce rapport.</p>\n" + _map_html(state.out_dir, inputs) + "\n"
         )
@@ -361,6 +372,8 @@ def certification_index_html(state: BuildState, current: set[str]) -> str:
         labels[sort_key] = name if code is None else f"{name} ({code})"
     if not cells:
         return ""
+    from ..report.wording import CERTIFICATION_FOLLOW_UP, REGION
+
     years = sorted({year for _, year in cells})
     head = "".join(f'<th scope="col">{year}</th>' for year in years)
     body = "".join(
@@ -370,10 +383,10 @@ def certification_index_html(state: BuildState, current: set[str]) -> str:
         for k in sorted(labels)
     )
     return (
-        '<h2 id="certification">Suivi de la certification « Piloter un tiers-lieu »</h2>\n'
+        f'<h2 id="certification">{_e(CERTIFICATION_FOLLOW_UP)}</h2>\n'
         '<p class="note">Certifiés et insertion par année d\'obtention (France Compétences), résultats du jury '
         "par promotion : années de certification et promotions antérieures à l'année indiquée.</p>\n"
-        f'<table><thead><tr><th scope="col">Région</th>{head}</tr></thead><tbody>{body}</tbody></table>'
+        f'<table><thead><tr><th scope="col">{_e(REGION)}</th>{head}</tr></thead><tbody>{body}</tbody></table>'
     )
 
 

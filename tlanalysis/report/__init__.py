@@ -18,6 +18,7 @@ Modules:
 * `methods`: the certification, and « Méthodes et sources » (definitions, secret statistique);
 * `published_figures`: the « Contexte » section (figures published by others);
 * `appendix`: « Annexe : chiffres calculés et chiffres publiés »;
+* `wording`: the French words every output shares (labels, headings, table headers, notes);
 * `notebook`: the `display_*` entry points, and `section_html` / `report_html` (the same sections as
   HTML strings, charts included, without a kernel);
 * `exploration`: `indicator_overview`, raw figures for analysts.
@@ -59,7 +60,6 @@ if TYPE_CHECKING:
         trajectories_table_html,
     )
     from .html import Card, Chart, Html, esc, report_css, table_html
-    from .masking import CHART_NOTE
     from .methods import certification_html, disclosure_rules, methods_html
     from .notebook import (
         SECTIONS,
@@ -79,10 +79,11 @@ if TYPE_CHECKING:
     )
     from .published_figures import context_html, context_rows, published_value
     from .regions import regions_charts, regions_compared, regions_compared_table_html, regions_parts
+    from .wording import CHART_NOTE
 
 #: Name → the module of this package that defines it (loaded on first use, see the module doc).
 _LAZY = {
-    "CHART_NOTE": "masking",
+    "CHART_NOTE": "wording",
     "Card": "html",
     "Chart": "html",
     "Html": "html",

@@ -17,8 +17,9 @@ from .context import ReportContext
 from .formatting import fmt_int, fmt_pct
 from .html import Html, p, section, table_html
 from .published_figures import published_value, typeset
+from .wording import INDICATOR, SOURCE, STATISTICAL_SECRET
 
-UNVERIFIABLE = "non vérifiable (secret statistique)"
+UNVERIFIABLE = f"non vérifiable ({STATISTICAL_SECRET})"
 
 
 class _Hole:
@@ -109,7 +110,7 @@ def reconciliation_html(ctx: ReportContext) -> Html:
             "à la précision de sa "
             "publication (« plus de », « environ », nombre de décimales) ; « écart » : il ne l'est pas."
         ),
-        table_html(["Indicateur", "Année", "Calculé", "Publié", "Comparaison", "Source"], rows, numeric={2, 3}),
+        table_html([INDICATOR, "Année", "Calculé", "Publié", "Comparaison", SOURCE], rows, numeric={2, 3}),
         p(
             "Un chiffre masqué par le secret statistique n'est pas comparé : dire s'il concorde renseignerait sur "
             "sa valeur.",

@@ -20,13 +20,37 @@ from ..config import SAMPLE_DATA_DIR
 from ..protect.certification import CertificationProtection, protect_certification, unmasked_share
 from ..protect.masked import is_masked, masked_label
 from ..reference import certification
-from ..schema import EMPLOYED_SITUATIONS
 from . import charts
-from .formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_year_span, situations_text
+from .formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_year_span
 from .headline import example_banner_html
 from .html import Chart, Html, bullets, esc, h3, p, report_css, scroll, section, table_html
 from .params import ReportParameters
-from .wording import in_territory
+from .wording import (
+    CERTIFICATION_CODE,
+    CERTIFICATION_FOLLOW_UP,
+    CERTIFICATION_YEARS,
+    CERTIFIED,
+    DATA_DATE,
+    DATA_FILES,
+    DATA_FOLDER,
+    PARTIAL,
+    PROMOTIONS_TABLE,
+    SECRET_KEY,
+    STATISTICAL_SECRET,
+    TARGET_JOB,
+    TERRITORY,
+    certification_title,
+    cohort_results_table,
+    data_files,
+    data_folder,
+    employed_and_target_jobs,
+    in_territory,
+    insertion_rate,
+    sentence_case,
+    situations_text,
+    small_count_key,
+    territory_name,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,16 +122,14 @@ def _rate(value: Any) -> str:
 
 def title_html(ctx: CertificationContext) -> Html:
     ds = ctx.dataset
-    files = "; ".join(f"{src.path.name} (empreinte SHA-256 {src.short_hash})" for src in ds.sources.values())
-    folder = ds.data_dir.name + (
-        " (données d'exemple livrées avec tlanalysis)" if ds.data_dir.resolve() == SAMPLE_DATA_DIR.resolve() else ""
-    )
+    files = data_files(ds.sources.values())
+    folder = data_folder(ds.data_dir.name, ds.data_dir.resolve() == SAMPLE_DATA_DIR.resolve())
     years = ctx.protection.years(ctx.year, ctx.region)
     parts: list[object] = [
         report_css(),
         Html('<header class="tl-title">'),
-        p("Suivi de la certification « Piloter un tiers-lieu » (RS5142)", "tl-kicker"),
-        Html(f"<h1>Certification et insertion {esc(ctx.place)} — {ctx.year}</h1>"),
+        p(f"{CERTIFICATION_FOLLOW_UP} ({CERTIFICATION_CODE})", "tl-kicker"),
+        Html(f"<h1>{esc(certification_title(ctx.place, ctx.year))}</h1>"),
         p(
             "Les certifiés par année d'obtention et leur insertion à 6 mois et à 2 ans, au sens de France "
             "Compétences ; les résultats du jury par promotion (taux de réussite, validation des blocs et des "
@@ -120,31 +142,20 @@ def title_html(ctx: CertificationContext) -> Html:
     parts.append(
         Html(
             '<dl class="tl-meta">'
-            f"<dt>Territoire</dt><dd>{esc('France entière' if ctx.region.is_national else ctx.region.name)}</dd>"
-            f"<dt>Années de certification</dt><dd>{esc(fmt_year_span(years) if years else MISSING)}</dd>"
-            f"<dt>Métier visé</dt><dd>{esc(situations_text(ctx.target_jobs))}</dd>"
-            f"<dt>Dossier de données</dt><dd>{esc(folder)}</dd>"
-            f"<dt>Date des données</dt><dd>{esc(fmt_date(ds.data_date))}</dd>"
-            f"<dt>Fichiers</dt><dd>{esc(files or MISSING)}</dd>"
+            f"<dt>{esc(TERRITORY)}</dt><dd>{esc(territory_name(ctx.region))}</dd>"
+            f"<dt>{esc(CERTIFICATION_YEARS)}</dt><dd>{esc(fmt_year_span(years) if years else MISSING)}</dd>"
+            f"<dt>{esc(TARGET_JOB)}</dt><dd>{esc(situations_text(ctx.target_jobs))}</dd>"
+            f"<dt>{esc(DATA_FOLDER)}</dt><dd>{esc(folder)}</dd>"
+            f"<dt>{esc(DATA_DATE)}</dt><dd>{esc(fmt_date(ds.data_date))}</dd>"
+            f"<dt>{esc(DATA_FILES)}</dt><dd>{esc(files or MISSING)}</dd>"
             "</dl></header>"
         )
     )
     return section(*parts)
 
 
-PROMOTION_HEADERS = [
-    "Année d'obtention de la certification",
-    "Nombre de certifiés",
-    "dont formation",
-    "dont VAE",
-    "dont candidats libres",
-    "Base à 6 mois",
-    "Taux d'insertion global à 6 mois",
-    "Taux d'insertion dans le métier visé à 6 mois",
-    "Base à 2 ans",
-    "Taux d'insertion global à 2 ans",
-    "Taux d'insertion dans le métier visé à 2 ans",
-]
+#: The headers of the certified and insertion table (page and workbook sheet).
+PROMOTION_HEADERS = list(PROMOTIONS_TABLE.headers)
 
 
 def promotions_rows(rows: list[dict]) -> list[list[object]]:
@@ -170,10 +181,9 @@ def promotions_rows(rows: list[dict]) -> list[list[object]]:
 
 
 def _masking_note(ctx: CertificationContext) -> Html:
-    k = ctx.min_count
     return p(
-        f"« < {k} » : moins de {k} personnes ; « secret » : chiffre non diffusé pour qu'on ne puisse pas "
-        "retrouver un chiffre masqué à partir des autres (secret statistique) ; « n.d. » : base nulle.",
+        f"{small_count_key(ctx.min_count, 'personnes')} ; {SECRET_KEY} pour qu'on ne puisse pas retrouver un "
+        f"chiffre masqué à partir des autres ({STATISTICAL_SECRET}) ; « {MISSING} » : base nulle.",
         "tl-note",
     )
 
@@ -185,7 +195,7 @@ def promotions_parts(ctx: CertificationContext) -> list[Html | Chart]:
     table = table_html(
         PROMOTION_HEADERS,
         promotions_rows(rows),
-        caption=f"Certifiés et taux d'insertion par année d'obtention de la certification, {ctx.place}",
+        caption=PROMOTIONS_TABLE.caption(ctx.place),
         numeric=set(range(1, len(PROMOTION_HEADERS))),
     )
     parts: list[Html | Chart] = [
@@ -218,7 +228,7 @@ def promotions_parts(ctx: CertificationContext) -> list[Html | Chart]:
             )
         )
         fig.update_layout(
-            title="Taux d'insertion global à 6 mois, par année d'obtention",
+            title=f"{insertion_rate('6m')}, par année d'obtention",
             yaxis={"title": "%", "range": [0, 110]},
             xaxis={"type": "category"},
             height=340,
@@ -229,16 +239,8 @@ def promotions_parts(ctx: CertificationContext) -> list[Html | Chart]:
     return parts
 
 
-COHORT_HEADERS = [
-    "Promotion",
-    "Présentés",
-    "Certifiés",
-    "Validation partielle",
-    "Taux de réussite",
-    "Bloc 1 validé",
-    "Bloc 2 validé",
-    "Bloc 3 validé",
-]
+#: The headers of the jury's results per cohort (page and workbook sheet).
+COHORT_HEADERS = list(cohort_results_table(blocs()).headers)
 
 
 def cohorts_rows(rows: list[dict]) -> list[list[object]]:
@@ -263,7 +265,7 @@ def cohorts_parts(ctx: CertificationContext) -> list[Html | Chart]:
     table = table_html(
         COHORT_HEADERS,
         cohorts_rows(rows),
-        caption=f"Résultats du jury par promotion, {ctx.place}",
+        caption=cohort_results_table(blocs()).caption(ctx.place),
         numeric=set(range(1, len(COHORT_HEADERS))),
     )
     parts: list[Html | Chart] = [
@@ -282,7 +284,7 @@ def cohorts_parts(ctx: CertificationContext) -> list[Html | Chart]:
     if shown:
         fig = go.Figure()
         fig.add_bar(
-            name="Certifiés",
+            name=CERTIFIED,
             x=[r["cohort"] for r in shown],
             y=[100 * r["success_rate"] for r in shown],
             text=[fmt_pct(r["success_rate"]) for r in shown],
@@ -291,7 +293,7 @@ def cohorts_parts(ctx: CertificationContext) -> list[Html | Chart]:
         )
         partial = [unmasked_share(r["partial"], r["presented"]) for r in shown]
         fig.add_bar(
-            name="Validation partielle",
+            name=PARTIAL,
             x=[r["cohort"] for r in shown],
             y=[None if v is None else 100 * v for v in partial],
             text=[fmt_pct(v) if v is not None else "" for v in partial],
@@ -348,7 +350,7 @@ def competencies_parts(ctx: CertificationContext) -> list[Html | Chart]:
         section(
             p(
                 "Part des présentés ayant acquis chaque compétence (à une session ou au rattrapage). Case "
-                "« secret » ou « < 5 » : non diffusée ; case vide : aucun présenté."
+                f"« secret » ou « < {fmt_int(ctx.min_count)} » : non diffusée ; case vide : aucun présenté."
             )
         ),
         Chart(fig, charts.chart_id(ctx.slug, "competencies")),
@@ -365,12 +367,11 @@ def methods_html(ctx: CertificationContext) -> Html:
                 "Base d'un taux d'insertion : répondants à l'enquête à 6 mois ou à 2 ans, moins les neutralisés "
                 "(poursuite d'études, alternance comprise ; inaptes au travail ; en emploi hors du marché du "
                 "travail français) ; les non-répondants sont exclus (définitions de France Compétences).",
-                f"En emploi : {situations_text(EMPLOYED_SITUATIONS)}. Métier visé : "
-                f"{situations_text(ctx.target_jobs)}.",
+                employed_and_target_jobs(ctx.target_jobs),
                 "Taux de réussite : certifiés ÷ présentés (Qualiopi, indicateur 3).",
             ]
         ),
-        h3("Secret statistique"),
+        h3(sentence_case(STATISTICAL_SECRET)),
         p(
             f"Un nombre de personnes inférieur à {k} n'est pas diffusé (« < {k} ») ; un taux non plus si son "
             "numérateur ou sa base ne l'est pas. D'autres chiffres sont masqués (« secret ») pour qu'aucun "

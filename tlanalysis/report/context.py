@@ -22,7 +22,7 @@ from ..reference import Region, regions
 from ..validate.dataset import Dataset
 from . import charts
 from .params import ReportParameters
-from .wording import in_territory, territory_name
+from .wording import computed_from, in_territory, territory_name
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,11 +124,9 @@ class ReportContext:
     # -- provenance
 
     def computed_from(self, table: str) -> str:
-        """« Calculé à partir de employment.csv (empreinte 1a2b3c4d5e6f) »: where a computed figure comes from."""
-        source = self.dataset.sources.get(table)
-        if source is None:
-            return f"Calculé à partir de la table {table}"
-        return f"Calculé à partir de {source.path.name} (empreinte {source.short_hash})"
+        """« Calculé à partir de employment.csv (empreinte SHA-256 1a2b3c4d5e6f) »: where a computed figure
+        comes from."""
+        return computed_from(self.dataset.sources.get(table), table)
 
 
 def protection_of(params: ReportParameters) -> Protection | protection_store.StoredProtection:

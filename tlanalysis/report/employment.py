@@ -9,13 +9,21 @@ from __future__ import annotations
 from ..protect.masked import plottable
 from . import charts
 from .context import ReportContext
-from .formatting import Figure, contract_label, fmt_int, fmt_pct, role_label
+from .formatting import Figure, fmt_int, fmt_pct
 from .html import Chart, Html, join, p, section, table_html
 from .masking import any_masked, chart_note, legend, share_of, shown
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
+from .wording import (
+    CONTRACTS_TABLE,
+    REGIONS_TABLE,
+    ROLES_TABLE,
+    TOTAL,
+    TREND_TABLE,
+    Table,
+    and_list,
+    contract_label,
+    role_label,
+    trend_qualifier,
+)
 
 
 def employment_intro_html(ctx: ReportContext) -> Html:
@@ -24,7 +32,7 @@ def employment_intro_html(ctx: ReportContext) -> Html:
     if shown(total):
         text = f"En {ctx.year}, l'enquête recense {fmt_int(total)} emplois dans les tiers-lieux {ctx.place}"
         parts = [f"{fmt_int(contracts[c])} en {c}" for c in ("CDI", "CDD") if c in contracts and shown(contracts[c])]
-        text += f", dont {_and(parts)}." if parts else "."
+        text += f", dont {and_list(parts)}." if parts else "."
     else:
         text = (
             f"En {ctx.year}, le nombre d'emplois recensés par l'enquête dans les tiers-lieux {ctx.place} n'est "
@@ -75,32 +83,30 @@ def _entries_caveat(ctx: ReportContext, first_year: int) -> str:
 def _share_rows(counts: dict[str, Figure], total: Figure, label) -> tuple[list[list[object]], list[object]]:
     """Rows (label, count, share of the total) and the total row; shares of masked figures are « secret »."""
     rows = [[label(k), fmt_int(n), fmt_pct(share_of(n, total))] for k, n in counts.items()]
-    return rows, ["Total", fmt_int(total), fmt_pct(share_of(total, total))]
+    return rows, [TOTAL, fmt_int(total), fmt_pct(share_of(total, total))]
 
 
-def _counts_table(ctx: ReportContext, counts: dict, heading: str, caption: str, label) -> Html:
+def _counts_table(ctx: ReportContext, counts: dict, table: Table, label) -> Html:
     rows, total = _share_rows(counts, ctx.jobs["total"], label)
     return section(
-        table_html([heading, "Emplois", "Part"], rows, caption, {1, 2}, total),
+        table_html(list(table.headers), rows, table.caption(ctx.year), {1, 2}, total),
         legend([*counts.values(), ctx.jobs["total"]], ctx.min_count, "emplois"),
     )
 
 
 def contracts_table_html(ctx: ReportContext) -> Html:
-    return _counts_table(ctx, ctx.jobs["by_contract"], "Contrat", f"Emplois par contrat, {ctx.year}", contract_label)
+    return _counts_table(ctx, ctx.jobs["by_contract"], CONTRACTS_TABLE, contract_label)
 
 
 def roles_table_html(ctx: ReportContext) -> Html:
-    return _counts_table(ctx, ctx.jobs["by_role"], "Fonction", f"Emplois par fonction, {ctx.year}", role_label)
+    return _counts_table(ctx, ctx.jobs["by_role"], ROLES_TABLE, role_label)
 
 
 def trend_table_html(ctx: ReportContext) -> Html:
     trend = ctx.jobs["trend"]
     rows = [[year, fmt_int(n)] for year, n in sorted(trend.items())]
     return section(
-        table_html(
-            ["Année d'enquête", "Emplois"], rows, f"Emplois recensés par année d'enquête, jusqu'à {ctx.year}", {1}
-        ),
+        table_html(list(TREND_TABLE.headers), rows, TREND_TABLE.caption(trend_qualifier(ctx.year)), {1}),
         legend(trend.values(), ctx.min_count, "emplois"),
     )
 
@@ -114,11 +120,11 @@ def regions_table_html(ctx: ReportContext) -> Html:
     ]
     return section(
         table_html(
-            ["Région", "Emplois", "Part"],
+            list(REGIONS_TABLE.headers),
             rows,
-            f"Emplois par région, {ctx.year}",
+            REGIONS_TABLE.caption(ctx.year),
             {1, 2},
-            ["Total", fmt_int(total), fmt_pct(share_of(total, total))],
+            [TOTAL, fmt_int(total), fmt_pct(share_of(total, total))],
         ),
         legend([*by_region.values(), total], ctx.min_count, "emplois"),
     )
@@ -155,7 +161,7 @@ def roles_chart(ctx: ReportContext) -> Chart | None:
     if not _drawable(by_role):
         return None
     return Chart(
-        charts.roles_bar(plottable(by_role), f"Emplois par fonction, {ctx.year}", total=_base(ctx)),
+        charts.roles_bar(plottable(by_role), ROLES_TABLE.caption(ctx.year), total=_base(ctx)),
         ctx.chart_id("roles"),
     )
 
@@ -165,9 +171,7 @@ def trend_chart(ctx: ReportContext) -> Chart | None:
     if len(plottable(trend)) < 2:  # a line needs two years
         return None
     return Chart(
-        charts.jobs_trend_line(
-            plottable(trend), f"Emplois recensés par année d'enquête, {ctx.place}", years=[int(y) for y in trend]
-        ),
+        charts.jobs_trend_line(plottable(trend), TREND_TABLE.caption(ctx.place), years=[int(y) for y in trend]),
         ctx.chart_id("trend"),
     )
 

@@ -1,4 +1,5 @@
-"""How numbers, dates and category values are written in the French reports.
+"""How numbers and dates are written in the French reports (the words around them — category
+labels, headers, sentences — are `tlanalysis.report.wording`'s, which writes numbers through here).
 
 Every figure a report or chart shows goes through this module, so that one rule
 holds everywhere:
@@ -28,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TypeAlias
 
@@ -36,7 +36,6 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from ..protect.masked import Masked
-from ..schema import EMPLOYMENT, HOLDERS
 
 LOCALE = "fr_FR"
 
@@ -154,66 +153,3 @@ def fmt_year_span(years: list[int]) -> str:
 def plain_spaces(text: str) -> str:
     """The text with no-break and narrow no-break spaces made ordinary spaces (for tests, search)."""
     return text.replace(NNBSP, " ").replace(NBSP, " ").replace("\u2009", " ")
-
-
-# --- French labels of category values -----------------------------------------------------------
-
-#: Short labels for chart axes and tables; the long ones are the schema's.
-CONTRACT_SHORT = {"CDI": "CDI", "CDD": "CDD", "alternance": "Alternance", "autre": "Autre contrat"}
-
-#: Short situation labels, for narrow table headers.
-SITUATION_SHORT = {
-    "facilitation": "Facilitation",
-    "autre_coordination": "Autre coordination",
-    "autre_emploi": "Autre emploi",
-    "recherche_emploi": "Recherche d'emploi",
-    "autre": "Autre",
-    "inconnu": "Inconnue",
-}
-
-#: Trajectory groups (tlanalysis.compute.indicators.TRAJECTORIES): sentence-style label and the outcome node
-#: of the Sankey chart.
-TRAJECTORY_LABELS = {
-    "demandeur_emploi_vers_actif": "Demandeur·ses d'emploi à l'entrée, en emploi aujourd'hui",
-    "etudiant_vers_actif": "Étudiant·es à l'entrée, en emploi aujourd'hui",
-    "actif_vers_createur": "Actif·ves à l'entrée, devenu·es créateur·rices d'entreprise",
-    "changement_de_poste": "Actif·ves à l'entrée ayant changé de poste",
-}
-
-
-def category_labels(table: str, column: str) -> dict[str, str]:
-    """Canonical value → French label, as declared in tlanalysis.schema (e.g. « Autre emploi »)."""
-    spec = {"employment": EMPLOYMENT, "holders": HOLDERS}[table]
-    return {c.value: c.label for c in spec.column(column).categories}
-
-
-def contract_label(value: str) -> str:
-    """« Contrat à durée indéterminée (CDI) », « Alternance (apprentissage, professionnalisation) »."""
-    label = category_labels("employment", "contract").get(value, value)
-    short = CONTRACT_SHORT.get(value, value)
-    return label if short.lower() in label.lower() else f"{label} ({short})"
-
-
-def role_label(value: str) -> str:
-    return category_labels("employment", "role").get(value, value)
-
-
-def situation_label(value: str) -> str:
-    return category_labels("holders", "situation").get(value, value)
-
-
-def situations_text(values: Iterable[str]) -> str:
-    """Situations in a French sentence, by their labels: « En poste de facilitateur·rice » et « Autre
-    emploi », as the follow-up columns name them (`situation_6m`). Says what « le métier visé » of the
-    certification follow-up is (its target jobs), or which situations are neutralised."""
-    names = category_labels("holders", "situation_6m")
-    labels = [f"« {names.get(v, v)} »" for v in values]
-    return ", ".join(labels[:-1]) + " et " + labels[-1] if len(labels) > 1 else "".join(labels)
-
-
-def status_label(value: str) -> str:
-    return category_labels("holders", "status_at_entry").get(value, value)
-
-
-def trajectory_label(value: str) -> str:
-    return TRAJECTORY_LABELS.get(value, value)

@@ -1,7 +1,7 @@
 """The top of the report: title block, example-data banner and the key figures (« Chiffres clés »).
 
 Each key figure says where it comes from: a letter after its label points to a note under the cards,
-« Calculé à partir de employment.csv (empreinte 1a2b3c4d5e6f) » or « Publié : <source> ».
+« Calculé à partir de employment.csv (empreinte SHA-256 1a2b3c4d5e6f) » or « Publié : <source> ».
 """
 
 from __future__ import annotations
@@ -14,21 +14,38 @@ from .formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_pct_more_than
 from .html import Card, Html, cards_html, esc, h3, notes_html, p, report_css, section
 from .masking import cohorts_phrase, legend, shown
 from .published_figures import headline_context, headline_label, published_value, source_text
-
-#: The situations of the holders shown as key figures (the seed page's three).
-_HEADLINE_SITUATIONS = ("facilitation", "autre_coordination", "recherche_emploi")
+from .wording import (
+    ANNUAL_HEADINGS,
+    CERTIFICATION,
+    DATA_DATE,
+    DATA_FILES,
+    DATA_FOLDER,
+    EXAMPLE_BANNER,
+    EXAMPLE_DATA,
+    FACILITATION_SHARE,
+    HOLDERS_FOLLOWED,
+    HOLDERS_WITH_KNOWN_PATH,
+    KEY_SITUATIONS,
+    NATIONAL_NAME,
+    STATISTICAL_SECRET,
+    SURVEY_YEAR,
+    TERRITORY,
+    TRAJECTORIES_TABLE,
+    TRAJECTORY_CARDS,
+    annual_title,
+    data_files,
+    data_folder,
+    jobs_counted,
+    jobs_out_of,
+    jobs_with_contract,
+)
 
 #: Letters of the provenance notes of the key figures.
 EMPLOYMENT_NOTE, HOLDERS_NOTE, PUBLISHED_NOTE = "a", "b", "c"
 
 
 def example_banner_html() -> Html:
-    return Html(
-        '<div class="tl-banner" role="note"><strong>Données d\'exemple fictives</strong>'
-        "Ce rapport est construit sur les données d'exemple livrées avec tlanalysis : aucun tiers-lieu "
-        "ni aucune personne réelle n'y figure. Ces chiffres servent à montrer le rapport ; "
-        "ils ne doivent pas être cités.</div>"
-    )
+    return Html(f'<div class="tl-banner" role="note"><strong>{esc(EXAMPLE_DATA)}</strong>{esc(EXAMPLE_BANNER)}</div>')
 
 
 def title_block_html(ctx: ReportContext) -> Html:
@@ -36,21 +53,19 @@ def title_block_html(ctx: ReportContext) -> Html:
     ds = ctx.dataset
     if ctx.is_national:
         names = ", ".join(r.name for r in ctx.regions_with_data()) or MISSING
-        territory = f"France entière : toutes les régions présentes dans les données ({names})"
+        territory = f"{NATIONAL_NAME} : toutes les régions présentes dans les données ({names})"
     else:
         territory = f"{ctx.region.name} (région {ctx.region.code})"
-    folder = ds.data_dir.name + (
-        " (données d'exemple livrées avec tlanalysis)" if ds.data_dir.resolve() == SAMPLE_DATA_DIR.resolve() else ""
-    )
-    files = "; ".join(f"{src.path.name} (empreinte SHA-256 {src.short_hash})" for src in ds.sources.values())
+    folder = data_folder(ds.data_dir.name, ds.data_dir.resolve() == SAMPLE_DATA_DIR.resolve())
+    files = data_files(ds.sources.values())
     parts: list[object] = [
         report_css(),
         Html('<header class="tl-title">'),
         p("Rapport annuel des tiers-lieux", "tl-kicker"),
-        Html(f"<h1>Emploi et certification {esc(ctx.place)} — {ctx.year}</h1>"),
+        Html(f"<h1>{esc(annual_title(ctx.place, ctx.year))}</h1>"),
         p(
             f"Les emplois recensés par l'enquête {ctx.year} dans les tiers-lieux {ctx.place}, et le devenir des "
-            "titulaires de la certification « Piloter un tiers-lieu ».",
+            f"titulaires de la certification {CERTIFICATION}.",
             "tl-lead",
         ),
     ]
@@ -59,12 +74,12 @@ def title_block_html(ctx: ReportContext) -> Html:
     parts.append(
         Html(
             '<dl class="tl-meta">'
-            f"<dt>Territoire</dt><dd>{esc(territory)}</dd>"
-            f"<dt>Année d'enquête</dt><dd>{ctx.year}</dd>"
-            f"<dt>Dossier de données</dt><dd>{esc(folder)}</dd>"
+            f"<dt>{esc(TERRITORY)}</dt><dd>{esc(territory)}</dd>"
+            f"<dt>{esc(SURVEY_YEAR)}</dt><dd>{ctx.year}</dd>"
+            f"<dt>{esc(DATA_FOLDER)}</dt><dd>{esc(folder)}</dd>"
             # the data's date, not the build's: the same data gives the same page
-            f"<dt>Date des données</dt><dd>{esc(fmt_date(ds.data_date))}</dd>"
-            f"<dt>Fichiers</dt><dd>{esc(files or MISSING)}</dd>"
+            f"<dt>{esc(DATA_DATE)}</dt><dd>{esc(fmt_date(ds.data_date))}</dd>"
+            f"<dt>{esc(DATA_FILES)}</dt><dd>{esc(files or MISSING)}</dd>"
             "</dl></header>"
         )
     )
@@ -80,10 +95,10 @@ def withheld_note(n: object, min_count: int, what: str) -> Html:
     """« Moins de 5 titulaires suivis : … » — says that a group is too small, never how small."""
     if isinstance(n, Masked) and n.label.startswith("<"):
         return p(
-            f"Moins de {fmt_int(min_count)} {what} : les résultats ne sont pas diffusés (secret statistique).",
+            f"Moins de {fmt_int(min_count)} {what} : les résultats ne sont pas diffusés ({STATISTICAL_SECRET}).",
             "tl-note",
         )
-    return p(f"Nombre de {what} non diffusé : les résultats ne le sont pas non plus (secret statistique).", "tl-note")
+    return p(f"Nombre de {what} non diffusé : les résultats ne le sont pas non plus ({STATISTICAL_SECRET}).", "tl-note")
 
 
 def _job_cards(ctx: ReportContext) -> list[Card]:
@@ -94,7 +109,7 @@ def _job_cards(ctx: ReportContext) -> list[Card]:
     detail = None
     if all(shown(v) for v in (jobs["facilitation"], jobs["total"], jobs["facilitation_share"])):
         detail = (
-            f"{fmt_int(jobs['facilitation'])} emplois sur {fmt_int(jobs['total'])}, "
+            f"{jobs_out_of(fmt_int(jobs['facilitation']), fmt_int(jobs['total']))}, "
             f"soit {fmt_pct(jobs['facilitation_share'])}"
         )
     # « plus de 56 % » where the network published the share that way (same year and region), so
@@ -102,16 +117,10 @@ def _job_cards(ctx: ReportContext) -> list[Card]:
     published = published_for("jobs_facilitation_share", ctx.year, ctx.region.code)
     share_format = fmt_pct_more_than if published is not None and published["qualifier"] == "more_than" else fmt_pct
     return [
-        _card(fmt_int, jobs["total"], f"emplois recensés en {ctx.year}", since, EMPLOYMENT_NOTE),
-        _card(fmt_int, contracts.get("CDI", 0), "emplois en CDI", None, EMPLOYMENT_NOTE),
-        _card(fmt_int, contracts.get("CDD", 0), "emplois en CDD", None, EMPLOYMENT_NOTE),
-        _card(
-            share_format,
-            jobs["facilitation_share"],
-            "des emplois sont des postes de facilitation ou de coordination du lieu",
-            detail,
-            EMPLOYMENT_NOTE,
-        ),
+        _card(fmt_int, jobs["total"], jobs_counted(ctx.year), since, EMPLOYMENT_NOTE),
+        _card(fmt_int, contracts.get("CDI", 0), jobs_with_contract("CDI"), None, EMPLOYMENT_NOTE),
+        _card(fmt_int, contracts.get("CDD", 0), jobs_with_contract("CDD"), None, EMPLOYMENT_NOTE),
+        _card(share_format, jobs["facilitation_share"], FACILITATION_SHARE, detail, EMPLOYMENT_NOTE),
     ]
 
 
@@ -120,7 +129,7 @@ def key_figures_html(ctx: ReportContext) -> Html:
     jobs, hold = ctx.jobs, ctx.holder_figures
     notes = {EMPLOYMENT_NOTE: ctx.computed_from("employment")}
     job_cards = _job_cards(ctx)
-    parts: list[object] = [h3("Emploi"), job_cards]
+    parts: list[object] = [h3(ANNUAL_HEADINGS["employment"]), job_cards]
     parts.append(
         legend(
             [jobs["total"], jobs["by_contract"].get("CDI"), jobs["by_contract"].get("CDD"), jobs["facilitation_share"]],
@@ -128,7 +137,7 @@ def key_figures_html(ctx: ReportContext) -> Html:
             "emplois",
         )
     )
-    parts.append(h3("Titulaires de la certification"))
+    parts.append(h3(ANNUAL_HEADINGS["holders"]))
     n = hold["n"]
     if n == 0:
         parts.append(
@@ -136,29 +145,22 @@ def key_figures_html(ctx: ReportContext) -> Html:
         )
     else:
         notes[HOLDERS_NOTE] = ctx.computed_from("holders")
-        holder_cards = [_card(fmt_int, n, "titulaires suivis", cohorts_phrase(hold), HOLDERS_NOTE)]
+        holder_cards = [_card(fmt_int, n, HOLDERS_FOLLOWED, cohorts_phrase(hold), HOLDERS_NOTE)]
         if is_masked(n):
-            parts += [holder_cards, withheld_note(n, ctx.min_count, "titulaires suivis")]
+            parts += [holder_cards, withheld_note(n, ctx.min_count, HOLDERS_FOLLOWED)]
         else:
             shares = hold["situation_shares"]
             holder_cards += [
-                _card(fmt_pct, shares["facilitation"], "aujourd'hui en poste de facilitateur·rice", None, HOLDERS_NOTE),
-                _card(
-                    fmt_pct,
-                    shares["autre_coordination"],
-                    "sur un autre poste de chargé·e de projet ou de coordinateur·rice",
-                    None,
-                    HOLDERS_NOTE,
-                ),
-                _card(fmt_pct, shares["recherche_emploi"], "en recherche d'emploi", None, HOLDERS_NOTE),
+                _card(fmt_pct, shares[situation], phrase, None, HOLDERS_NOTE)
+                for situation, phrase in KEY_SITUATIONS.items()
             ]
-            parts += [holder_cards, legend([shares[s] for s in _HEADLINE_SITUATIONS], ctx.min_count)]
+            parts += [holder_cards, legend([shares[s] for s in KEY_SITUATIONS], ctx.min_count)]
             parts += _trajectory_parts(ctx)
     context = headline_context(ctx)
     if context is not None:
         notes[PUBLISHED_NOTE] = f"Publié : {source_text(context)}"
         parts += [
-            h3("Contexte"),
+            h3(ANNUAL_HEADINGS["context"]),
             [Card(published_value(context), headline_label(context), "chiffre publié", PUBLISHED_NOTE)],
         ]
     rendered = [cards_html(part, notes) if isinstance(part, list) else part for part in parts]
@@ -169,35 +171,16 @@ def key_figures_html(ctx: ReportContext) -> Html:
 def _trajectory_parts(ctx: ReportContext) -> list[object]:
     hold = ctx.holder_figures
     tn = hold["trajectory_n"]
-    parts: list[object] = [h3("Parcours entre l'entrée en formation et aujourd'hui")]
+    parts: list[object] = [h3(TRAJECTORIES_TABLE.caption())]
     if tn == 0:
         parts.append(p("Aucun titulaire suivi ne relève de l'un des quatre parcours décrits.", "tl-note"))
         return parts
     if is_masked(tn):
-        parts.append(withheld_note(tn, ctx.min_count, "titulaires dont le parcours est connu"))
+        parts.append(withheld_note(tn, ctx.min_count, HOLDERS_WITH_KNOWN_PATH))
         return parts
     tshares = hold["trajectory_shares"]
     parts.append(
-        [
-            _card(
-                fmt_pct,
-                tshares["demandeur_emploi_vers_actif"],
-                "sont passé·es de demandeur·ses d'emploi à actif·ves",
-                None,
-                HOLDERS_NOTE,
-            ),
-            _card(
-                fmt_pct, tshares["etudiant_vers_actif"], "sont passé·es d'étudiant·es à actif·ves", None, HOLDERS_NOTE
-            ),
-            _card(
-                fmt_pct,
-                tshares["actif_vers_createur"],
-                "sont passé·es d'actif·ves à créateur·rices d'entreprise",
-                None,
-                HOLDERS_NOTE,
-            ),
-            _card(fmt_pct, tshares["changement_de_poste"], "ont changé de poste", None, HOLDERS_NOTE),
-        ]
+        [_card(fmt_pct, tshares[group], phrase, None, HOLDERS_NOTE) for group, phrase in TRAJECTORY_CARDS.items()]
     )
     parts.append(
         p(

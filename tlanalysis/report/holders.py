@@ -14,10 +14,20 @@ from ..compute.indicators import TRAJECTORIES
 from ..protect.masked import is_masked, plottable
 from . import charts
 from .context import ReportContext
-from .formatting import SITUATION_SHORT, fmt_int, fmt_pct, situation_label, trajectory_label
+from .formatting import fmt_int, fmt_pct
 from .headline import withheld_note
 from .html import Chart, Html, esc, join, p, scroll, section, table_html
-from .masking import any_masked, chart_note, legend, share_of, shown, year_span
+from .masking import any_masked, chart_note, cohorts_phrase, legend, share_of, shown
+from .wording import (
+    COHORTS_TABLE,
+    HOLDERS_WITH_KNOWN_PATH,
+    SITUATIONS_TABLE,
+    TOTAL,
+    TRAJECTORIES_TABLE,
+    cohort_headers,
+    situation_label,
+    trajectory_label,
+)
 
 
 def _positive(values) -> list:
@@ -26,11 +36,7 @@ def _positive(values) -> list:
 
 def _cohorts_phrase(ctx: ReportContext) -> str:
     """« des 6 promotions commencées en Nouvelle-Aquitaine de 2015 à 2018 »."""
-    hold = ctx.holder_figures
-    when = year_span(hold["cohort_years"])
-    if hold["cohorts"] == 1:
-        return f"de la promotion commencée {ctx.place} {when}"
-    return f"des {fmt_int(hold['cohorts'])} promotions commencées {ctx.place} {when}"
+    return cohorts_phrase(ctx.holder_figures, ctx.place)
 
 
 def holders_intro_html(ctx: ReportContext) -> Html:
@@ -69,11 +75,11 @@ def situations_table_html(ctx: ReportContext) -> Html:
     rows = [[situation_label(k), fmt_int(v), fmt_pct(shares[k])] for k, v in counts.items()]
     return section(
         table_html(
-            ["Situation actuelle", "Titulaires", "Part"],
+            list(SITUATIONS_TABLE.headers),
             rows,
-            "Situation actuelle des titulaires",
+            SITUATIONS_TABLE.caption(),
             {1, 2},
-            ["Total", fmt_int(n), fmt_pct(share_of(n, n))],
+            [TOTAL, fmt_int(n), fmt_pct(share_of(n, n))],
         ),
         legend([*counts.values(), n], ctx.min_count),
     )
@@ -88,8 +94,8 @@ def cohorts_table_html(ctx: ReportContext) -> Html:
         + [fmt_int(row["total"])]
         for (year, cohort), row in table.iterrows()
     ]
-    headers = ["Promotion", "Début"] + [SITUATION_SHORT.get(s, s) for s in situations] + ["Total"]
-    markup = table_html(headers, rows, "Titulaires par promotion et situation actuelle", set(range(2, len(headers))))
+    headers = cohort_headers(situations)
+    markup = table_html(headers, rows, COHORTS_TABLE.caption(), set(range(2, len(headers))))
     return section(scroll(markup), legend(table.to_numpy().ravel().tolist(), ctx.min_count))
 
 
@@ -99,11 +105,11 @@ def trajectories_table_html(ctx: ReportContext) -> Html:
     rows = [[trajectory_label(k), fmt_int(counts[k]), fmt_pct(shares[k])] for k in TRAJECTORIES]
     return section(
         table_html(
-            ["Parcours", "Titulaires", "Part"],
+            list(TRAJECTORIES_TABLE.headers),
             rows,
-            "Parcours entre l'entrée en formation et aujourd'hui",
+            TRAJECTORIES_TABLE.caption(),
             {1, 2},
-            ["Total", fmt_int(tn), fmt_pct(share_of(tn, tn))],
+            [TOTAL, fmt_int(tn), fmt_pct(share_of(tn, tn))],
         ),
         legend([*counts.values(), tn], ctx.min_count),
     )
@@ -199,9 +205,7 @@ def holders_parts(ctx: ReportContext) -> list[Html | Chart]:
         parts += _charted(trajectories_chart(ctx), hold["trajectory_counts"].values())
         parts.append(trajectories_table_html(ctx))
     elif hold["trajectory_n"] != 0:
-        parts.append(
-            section(withheld_note(hold["trajectory_n"], ctx.min_count, "titulaires dont le parcours est connu"))
-        )
+        parts.append(section(withheld_note(hold["trajectory_n"], ctx.min_count, HOLDERS_WITH_KNOWN_PATH)))
     return parts
 
 

@@ -15,9 +15,7 @@ from ..compute.indicators import share
 from ..protect.masked import SMALL_COUNT, Masked, is_masked
 from .formatting import fmt_int
 from .html import Html, p
-
-#: Under every chart that leaves out a masked value.
-CHART_NOTE = "Certaines valeurs sont masquées (secret statistique)."
+from .wording import ANNUAL_HEADINGS, CHART_NOTE, SECRET_KEY, STATISTICAL_SECRET, see_section, small_count_key
 
 
 def shown(value: object) -> TypeIs[int | float]:
@@ -44,10 +42,11 @@ def legend(values: Iterable[object], min_count: int, unit: str = "titulaires") -
         return ""
     parts = []
     if any(v.reason == SMALL_COUNT and not v.share for v in masked):
-        parts.append(f"« < {fmt_int(min_count)} » : moins de {fmt_int(min_count)} {unit}")
+        parts.append(small_count_key(min_count, unit))
     if any(v.label != f"< {min_count}" for v in masked):
-        parts.append("« secret » : chiffre non diffusé")
-    return p(" ; ".join(parts) + " (secret statistique, voir « Méthodes et sources »).", "tl-note")
+        parts.append(SECRET_KEY)
+    methods = see_section(ANNUAL_HEADINGS["methods"])
+    return p(" ; ".join(parts) + f" ({STATISTICAL_SECRET}, {methods}).", "tl-note")
 
 
 def chart_note(masked: bool) -> Html | str:
@@ -60,12 +59,13 @@ def year_span(years: list[int]) -> str:
     return f"en {first}" if first == last else f"de {first} à {last}"
 
 
-def cohorts_phrase(hold: dict) -> str:
-    """« de la promotion commencée en 2020 », « des 6 promotions commencées de 2015 à 2018 » (the number of
-    cohorts and their years are public: they are not counts of people)."""
+def cohorts_phrase(hold: dict, place: str | None = None) -> str:
+    """« de la promotion commencée en 2020 », « des 6 promotions commencées en Nouvelle-Aquitaine de 2015
+    à 2018 » (the number of cohorts and their years are public: they are not counts of people)."""
+    where = f"{place} " if place else ""
     if hold["cohorts"] == 1:
-        return f"de la promotion commencée {year_span(hold['cohort_years'])}"
-    return f"des {fmt_int(hold['cohorts'])} promotions commencées {year_span(hold['cohort_years'])}"
+        return f"de la promotion commencée {where}{year_span(hold['cohort_years'])}"
+    return f"des {fmt_int(hold['cohorts'])} promotions commencées {where}{year_span(hold['cohort_years'])}"
 
 
 __all__ = ["CHART_NOTE", "any_masked", "chart_note", "cohorts_phrase", "legend", "share_of", "shown", "year_span"]

@@ -10,6 +10,7 @@ from .context import ReportContext
 from .formatting import fmt_int, fmt_pct
 from .headline import example_banner_html
 from .html import Html, bullets, esc, h3, p, section
+from .wording import CERTIFICATION, CERTIFICATION_CODE, PRODUCED_WITH, STATISTICAL_SECRET, data_files, sentence_case
 
 
 def certification_html() -> Html:
@@ -18,7 +19,7 @@ def certification_html() -> Html:
     units = list(dict.fromkeys(table["unit"]))
     parts: list[object] = [
         p(
-            f"La certification « Piloter un tiers-lieu » (Répertoire spécifique de France Compétences, RS5142, "
+            f"La certification {CERTIFICATION} (Répertoire spécifique de France Compétences, {CERTIFICATION_CODE}, "
             f"certificateur : Coopérative des Tiers-Lieux) comprend {fmt_int(len(units))} blocs de compétences et "
             f"{fmt_int(len(table))} compétences."
         )
@@ -144,7 +145,7 @@ def methods_html(ctx: ReportContext | None = None) -> Html:
     ]
     parts: list[object] = [
         Html(f'<dl class="tl-defs">{items}</dl>'),
-        h3("Secret statistique"),
+        h3(sentence_case(STATISTICAL_SECRET)),
         p(
             "Aucun chiffre de ce rapport ne doit permettre de reconnaître une personne ou un tiers-lieu. Les règles "
             "suivantes sont appliquées avant tout affichage :"
@@ -155,7 +156,7 @@ def methods_html(ctx: ReportContext | None = None) -> Html:
         h3("Sources"),
     ]
     if ctx is not None:
-        files = ", ".join(f"{s.path.name} (SHA-256 {s.short_hash})" for s in ctx.dataset.sources.values())
+        files = data_files(ctx.dataset.sources.values())
         parts.append(
             p(
                 f"Données : {files or 'fichiers sans empreinte'}, dossier « {ctx.dataset.data_dir.name} ». "
@@ -165,7 +166,7 @@ def methods_html(ctx: ReportContext | None = None) -> Html:
         )
         if ctx.dataset.is_example:
             parts.append(example_banner_html())
-    parts.append(p(f"Produit avec tlanalysis {VERSION}.", "tl-note"))
+    parts.append(p(f"{PRODUCED_WITH} tlanalysis {VERSION}.", "tl-note"))
     return section(*parts)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from .context import ReportContext
 from .formatting import MISSING, fmt_date, fmt_number
 from .html import Html, esc, p, section, table_html
+from .wording import INDICATOR, PERIOD, SOURCE, VALUE
 
 _QUALIFIER_PREFIX = {"exact": "", "about": "environ ", "estimate": "environ ", "more_than": "plus de "}
 
@@ -123,7 +124,7 @@ def context_html(ctx: ReportContext) -> Html:
             "précision d'origine. Ils ne sont pas calculés à partir des données de ce rapport et ne portent pas "
             "toujours sur le même champ."
         ),
-        table_html(["Indicateur", "Période", "Valeur", "Source"], rows=body, numeric={2}),
+        table_html([INDICATOR, PERIOD, VALUE, SOURCE], rows=body, numeric={2}),
     )
 
 

@@ -24,6 +24,21 @@ from .context import ReportContext
 from .formatting import fmt_int, fmt_pct
 from .html import Chart, Html, esc, join, p, scroll, section, table_html
 from .masking import legend, share_of, shown
+from .wording import (
+    ANNUAL_HEADINGS,
+    CHANGE,
+    HOLDERS_FOLLOWED,
+    JOBS,
+    JOBS_MAP,
+    NATIONAL_NAME,
+    OF_NATIONAL_TOTAL,
+    REGION,
+    REGIONS_TABLE,
+    STATISTICAL_SECRET,
+    and_list,
+    jobs_in_year,
+    sentence_case,
+)
 
 # --- calculations (pure) ----------------------------------------------------------------------------
 
@@ -81,19 +96,17 @@ def national_figures(ctx: ReportContext) -> RegionFigures:
 
 
 def _jobs_hover(row: RegionFigures, national: RegionFigures) -> str:
-    text = f"<b>{esc(row.region.name)}</b><br>{fmt_int(row.jobs)} emplois en {row.year}"
+    text = f"<b>{esc(row.region.name)}</b><br>{jobs_in_year(row.jobs, row.year)}"
     if shown(row.jobs) and shown(national.jobs) and national.jobs:
-        text += f" ({fmt_pct(share_of(row.jobs, national.jobs))} du total national)"
+        text += f" ({fmt_pct(share_of(row.jobs, national.jobs))}{OF_NATIONAL_TOTAL})"
     return text
 
 
 def _change_text(row: RegionFigures) -> str:
     if row.previous_year is None:
         return f"première enquête en {row.year}"
-    if is_masked(row.change):
-        return f"évolution depuis {row.previous_year} : {row.change.label}"
-    if row.change is None:
-        return f"évolution depuis {row.previous_year} : n.d."
+    if is_masked(row.change) or row.change is None:
+        return f"évolution depuis {row.previous_year} : {fmt_pct(row.change)}"  # « secret », « n.d. »
     return (
         f"{fmt_pct(row.change, signed=True)} depuis {row.previous_year} "
         f"({fmt_int(row.previous_jobs)} → {fmt_int(row.jobs)} emplois)"
@@ -116,8 +129,8 @@ def jobs_map(ctx: ReportContext, links: dict[str, str] | None = None) -> Chart:
     figure = charts.regions_map(
         {r.region.code: r.jobs for r in rows},
         {r.region.code: _jobs_hover(r, national) for r in rows},
-        f"Emplois recensés par région, {ctx.year}",
-        "Emplois",
+        f"{JOBS_MAP}, {ctx.year}",
+        JOBS,
         links=links,
     )
     return Chart(figure, ctx.chart_id("regions-map"))
@@ -129,8 +142,8 @@ def change_and_facilitation_maps(ctx: ReportContext) -> Chart:
         charts.MapView(
             {r.region.code: r.change for r in rows},
             _hover(rows, _change_text),
-            "Évolution",
-            title="Évolution depuis l'enquête précédente",
+            CHANGE,
+            title=f"{CHANGE} depuis l'enquête précédente",
             value_label=lambda v: fmt_pct(v, signed=True),
             diverging=True,
         ),
@@ -153,7 +166,7 @@ def jobs_bar(ctx: ReportContext) -> Chart | None:
         return None
     figure = charts.regions_bar(
         {r.region.name: r.jobs for r in drawn if shown(r.jobs)},
-        f"Emplois par région, {ctx.year}, de la plus grande à la plus petite",
+        f"{REGIONS_TABLE.caption(ctx.year)}, de la plus grande à la plus petite",
         total=national.jobs if shown(national.jobs) else None,
     )
     return Chart(figure, ctx.chart_id("regions-bar"))
@@ -194,21 +207,21 @@ def regions_compared_table_html(ctx: ReportContext) -> Html:
         scroll(
             table_html(
                 [
-                    "Région",
-                    f"Emplois {ctx.year}",
+                    REGION,
+                    f"{JOBS} {ctx.year}",
                     "Enquête précédente",
-                    "Évolution",
+                    CHANGE,
                     "Part de la facilitation",
-                    "Titulaires suivis",
+                    sentence_case(HOLDERS_FOLLOWED),
                 ],
                 [cells(r, r.region.name) for r in rows],
                 f"Les régions comparées, {ctx.year}",
                 {1, 2, 3, 4, 5},
-                cells(national, "France entière"),
+                cells(national, NATIONAL_NAME),
             )
         ),
         p(
-            "Évolution : depuis l'enquête précédente de la région (« — » : première enquête). Titulaires suivis : "
+            f"{CHANGE} : depuis l'enquête précédente de la région (« — » : première enquête). Titulaires suivis : "
             "titulaires des promotions commencées avant l'année d'enquête.",
             "tl-note",
         ),
@@ -218,10 +231,10 @@ def regions_compared_table_html(ctx: ReportContext) -> Html:
 
 def regions_intro_html(ctx: ReportContext) -> Html:
     names = [r.name for r in ctx.regions_with_data()]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+    listed = and_list(names)
     return join(
         [
-            Html("<h2>Les régions</h2>"),
+            Html(f"<h2>{esc(ANNUAL_HEADINGS['regions'])}</h2>"),
             section(
                 p(
                     f"Régions couvertes par l'enquête {ctx.year} : {listed}. Chaque région y est décrite par les "
@@ -237,7 +250,7 @@ def _masked_names(rows: list[RegionFigures]) -> Html:
     masked = [r.region.name for r in rows if is_masked(r.jobs)]
     if not masked:
         return Html("")
-    return section(p(f"Emplois non diffusés (secret statistique) : {', '.join(masked)}.", "tl-note"))
+    return section(p(f"Emplois non diffusés ({STATISTICAL_SECRET}) : {', '.join(masked)}.", "tl-note"))
 
 
 def regions_parts(ctx: ReportContext) -> list[Html | Chart]:

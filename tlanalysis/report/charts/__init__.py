@@ -25,6 +25,7 @@ as an HTML fragment with a stable id and *without* plotly.js; the build adds
 plotly.js once per page. See `chart_html`.
 """
 
+from ..wording import MAP_LEGEND, WITHHELD_LABEL
 from .builders import (
     contracts_bar,
     jobs_trend_line,
@@ -36,8 +37,8 @@ from .builders import (
     trajectories_sankey,
 )
 from .display import HTML_CONFIG, RENDERS, chart_html, chart_id, check_chart_id, show
-from .maps import MAP_LEGEND, MapView, regions_map, regions_maps
-from .style import PALETTE, SITUATION_COLOURS, STATUS_COLOURS, TEMPLATE_NAME, WITHHELD_LABEL, use_house_style
+from .maps import MapView, regions_map, regions_maps
+from .style import PALETTE, SITUATION_COLOURS, STATUS_COLOURS, TEMPLATE_NAME, use_house_style
 
 __all__ = [
     "HTML_CONFIG",

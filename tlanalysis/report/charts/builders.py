@@ -9,12 +9,22 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ...compute.indicators import share
-from ..formatting import (
+from ..formatting import PLOTLY_SEPARATORS, fmt_int, fmt_pct
+from ..wording import (
+    AXIS_HOLDERS,
+    AXIS_JOBS,
+    COHORT,
+    CONTRACT,
     CONTRACT_SHORT,
-    PLOTLY_SEPARATORS,
+    JOBS_CHANGE,
+    OF_NATIONAL_TOTAL,
+    REGIONS_TABLE,
+    ROLES_TABLE,
+    SITUATIONS_TABLE,
+    SURVEY_YEAR,
+    TRAJECTORY_OUTCOMES,
+    WITHHELD_LABEL,
     contract_label,
-    fmt_int,
-    fmt_pct,
     role_label,
     situation_label,
     status_label,
@@ -27,7 +37,6 @@ from .style import (
     STATUS_COLOURS,
     TEMPLATE_NAME,
     WITHHELD_COLOUR,
-    WITHHELD_LABEL,
     hover_data,
     new_figure,
     rgba,
@@ -61,12 +70,12 @@ def contracts_bar(
         ),
         hovertemplate=HOVER_TEMPLATE,
     )
-    fig.update_yaxes(title_text="Nombre d'emplois", rangemode="tozero")
-    fig.update_xaxes(title_text="Contrat")
+    fig.update_yaxes(title_text=AXIS_JOBS, rangemode="tozero")
+    fig.update_xaxes(title_text=CONTRACT)
     return fig
 
 
-def roles_bar(by_role: Mapping[str, int], title: str = "Emplois par fonction", total: object = AUTO) -> go.Figure:
+def roles_bar(by_role: Mapping[str, int], title: str = ROLES_TABLE.title, total: object = AUTO) -> go.Figure:
     """Jobs per role, horizontal bars (long French labels), in schema order from the top; shares over `total`."""
     total = share_base(by_role, total)
     keys = list(by_role)[::-1]  # plotly draws the first category at the bottom
@@ -88,14 +97,14 @@ def roles_bar(by_role: Mapping[str, int], title: str = "Emplois par fonction", t
         ),
         hovertemplate=HOVER_TEMPLATE,
     )
-    fig.update_xaxes(title_text="Nombre d'emplois", rangemode="tozero")
+    fig.update_xaxes(title_text=AXIS_JOBS, rangemode="tozero")
     fig.update_yaxes(title_text="")
     fig.update_layout(margin={"r": 96})
     return fig
 
 
 def jobs_trend_line(
-    trend: Mapping[int | str, int], title: str = "Évolution du nombre d'emplois", years: list[int] | None = None
+    trend: Mapping[int | str, int], title: str = JOBS_CHANGE, years: list[int] | None = None
 ) -> go.Figure:
     """Jobs per survey year (`key_figures(...)["jobs"]["trend"]`); years are categories, not numbers,
     so that 2019 is never written « 2 019 ». `years`: every survey year of the axis; a year without a
@@ -122,14 +131,14 @@ def jobs_trend_line(
         ),
         hovertemplate=HOVER_TEMPLATE,
     )
-    fig.update_xaxes(title_text="Année d'enquête", type="category")
-    fig.update_yaxes(title_text="Nombre d'emplois", rangemode="tozero")
+    fig.update_xaxes(title_text=SURVEY_YEAR, type="category")
+    fig.update_yaxes(title_text=AXIS_JOBS, rangemode="tozero")
     return fig
 
 
 def situations_by_cohort_bar(
     table: pd.DataFrame,
-    title: str = "Situation actuelle des titulaires, par promotion",
+    title: str = f"{SITUATIONS_TABLE.title}, par promotion",
     totals: list | None = None,
     withheld: list | None = None,
 ) -> go.Figure:
@@ -177,15 +186,15 @@ def situations_by_cohort_bar(
             customdata=hover_data([f"{c} — {WITHHELD_LABEL}" for c in cohorts]),
             hovertemplate=HOVER_TEMPLATE,
         )
-    fig.update_xaxes(title_text="Nombre de titulaires")
-    fig.update_yaxes(title_text="Promotion", autorange="reversed", type="category")
+    fig.update_xaxes(title_text=AXIS_HOLDERS)
+    fig.update_yaxes(title_text=COHORT, autorange="reversed", type="category")
     fig.update_layout(margin={"t": 110}, title={"y": 0.98, "yanchor": "top", "yref": "container"})
     return fig
 
 
 def situations_donut(
     situation_counts: Mapping[str, int],
-    title: str = "Situation actuelle des titulaires",
+    title: str = SITUATIONS_TABLE.title,
     total: object = AUTO,
     withheld: int = 0,
 ) -> go.Figure:
@@ -223,10 +232,13 @@ def situations_donut(
 
 #: The Sankey's flows: trajectory group → (status at entry, outcome node).
 _TRAJECTORY_FLOWS = {
-    "demandeur_emploi_vers_actif": ("demandeur_emploi", "En emploi"),
-    "etudiant_vers_actif": ("etudiant", "En emploi"),
-    "actif_vers_createur": ("actif", "Création d'entreprise"),
-    "changement_de_poste": ("actif", "Changement de poste"),
+    group: (status, TRAJECTORY_OUTCOMES[group])
+    for group, status in (
+        ("demandeur_emploi_vers_actif", "demandeur_emploi"),
+        ("etudiant_vers_actif", "etudiant"),
+        ("actif_vers_createur", "actif"),
+        ("changement_de_poste", "actif"),
+    )
 }
 
 
@@ -299,7 +311,7 @@ def trajectories_sankey(
     return fig
 
 
-def regions_bar(jobs_by_name: Mapping[str, int], title: str = "Emplois par région", total: object = None) -> go.Figure:
+def regions_bar(jobs_by_name: Mapping[str, int], title: str = REGIONS_TABLE.title, total: object = None) -> go.Figure:
     """Horizontal bars of jobs per region, in the order given (from the top); hover shares over `total`
     (the published national total; None: no share)."""
     total = share_base(jobs_by_name, total)
@@ -316,13 +328,13 @@ def regions_bar(jobs_by_name: Mapping[str, int], title: str = "Emplois par régi
         marker_color=PALETTE[0],
         customdata=hover_data(
             [
-                with_share(f"{safe_text(k)}<br>{fmt_int(n)} emplois", n, total, " du total national")
+                with_share(f"{safe_text(k)}<br>{fmt_int(n)} emplois", n, total, OF_NATIONAL_TOTAL)
                 for k, n in zip(names, counts, strict=True)
             ]
         ),
         hovertemplate=HOVER_TEMPLATE,
     )
-    fig.update_xaxes(title_text="Nombre d'emplois", rangemode="tozero")
+    fig.update_xaxes(title_text=AXIS_JOBS, rangemode="tozero")
     fig.update_yaxes(title_text="", type="category")
     fig.update_layout(margin={"r": 64})
     return fig

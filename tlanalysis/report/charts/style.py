@@ -106,8 +106,7 @@ HOVER_TEMPLATE = "%{customdata[0]}<extra></extra>"
 #: `total` default of the builders: the sum of the values given (all of them are published).
 AUTO = object()
 
-#: Drawn for the remainder of a published total whose parts are withheld (secret statistique).
-WITHHELD_LABEL = "Non diffusé (secret statistique)"
+#: Drawn for the remainder of a published total whose parts are withheld (`wording.WITHHELD_LABEL`).
 WITHHELD_COLOUR = "#eceef1"
 
 

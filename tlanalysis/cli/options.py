@@ -1,0 +1,111 @@
+"""The options more than one command takes, each declared once: one name, one type, one help text.
+
+Where commands differ in how they take an option (`indicators` needs one region, `build` takes several
+and defaults to all), the declaration is a factory whose arguments say so; the words stay the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..config import SAMPLE_DATA_DIR
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Where the data is.
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=SAMPLE_DATA_DIR,
+    show_default="bundled example data",
+    help="Folder holding the employment and holders tables (csv, txt, xlsx, xls, ods; or one workbook with both).",
+)
+
+#: How to read it.
+mapping_option = click.option(
+    "--mapping",
+    "mapping",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=None,
+    help="Mapping file saying how to read the folder's files (default: DATA/tlanalysis.toml if present).",
+)
+
+#: What to do with personal-looking columns.
+personal_columns_option = click.option(
+    "--drop-personal-columns",
+    is_flag=True,
+    help="Ignore holders' columns that look like personal data instead of refusing the file.",
+)
+
+
+def data_options(command: F) -> F:
+    """--data, --mapping and --drop-personal-columns: how every command that reads data reads it."""
+    return data_option(mapping_option(personal_columns_option(command)))
+
+
+def json_option(what: str) -> Callable[[F], F]:
+    """--json: print `what` (« the indicators ») as JSON instead of text."""
+    return click.option("--json", "as_json", is_flag=True, help=f"Print {what} as JSON instead of text.")
+
+
+def year_option(*, repeatable: bool = False) -> Callable[[F], F]:
+    """--year: one survey year (required), or several (`repeatable`, default: every year of the data)."""
+    help_text = "Survey year."
+    if repeatable:
+        return click.option(
+            "--year",
+            "years",
+            type=int,
+            multiple=True,
+            metavar="YEAR",
+            help=f"{help_text} Repeatable; default: every year in the data.",
+        )
+    return click.option("--year", type=int, required=True, help=help_text)
+
+
+_REGION_HELP = "Region name or INSEE code, or 'France' for all regions together (the national report)."
+
+
+def region_option(*, repeatable: bool = False, default: str | None = None) -> Callable[[F], F]:
+    """--region: one region (required unless a `default` is given), or several (`repeatable`, default:
+    every region with data, plus France)."""
+    if repeatable:
+        return click.option(
+            "--region",
+            "regions",
+            multiple=True,
+            metavar="REGION",
+            help=f"{_REGION_HELP} Repeatable; default: every region with data, plus France.",
+        )
+    return click.option(
+        "--region", default=default, required=default is None, show_default=default is not None, help=_REGION_HELP
+    )
+
+
+#: What « le métier visé » means in the certification's figures.
+target_jobs_option = click.option(
+    "--target-job",
+    "target_jobs",
+    default="facilitation",
+    show_default=True,
+    metavar="LIST",
+    help="Target job(s) of the certification's insertion rate in « le métier visé », comma-separated: "
+    "facilitation, autre_coordination, autre_emploi.",
+)
+
+
+__all__ = [
+    "data_option",
+    "data_options",
+    "json_option",
+    "mapping_option",
+    "personal_columns_option",
+    "region_option",
+    "target_jobs_option",
+    "year_option",
+]
