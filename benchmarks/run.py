@@ -17,6 +17,7 @@ BENCHMARKS = {
     "disclosure": HERE / "bench_disclosure.py",
     "certification": HERE / "bench_certification.py",
     "audit": HERE / "bench_audit.py",
+    "releases": HERE / "bench_releases.py",
 }
 
 

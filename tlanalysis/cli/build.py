@@ -95,6 +95,21 @@ from .options import (
     is_flag=True,
     help="Do not audit the output folder at the end (see `tlanalysis audit`).",
 )
+@click.option(
+    "--previous",
+    "previous",
+    type=click.Path(path_type=Path, file_okay=False),
+    multiple=True,
+    metavar="DIR",
+    help="An earlier site (a folder holding releases.json) whose releases this one must not undo, besides "
+    "the output folder's own (repeatable). See docs/disclosure.md, « Releases ».",
+)
+@click.option(
+    "--new-series",
+    is_flag=True,
+    help="Start a new series of releases (after a change of --min-count or --target-job): earlier releases "
+    "are not honoured, and whoever saved them can read them beside the new one.",
+)
 def build(
     data_dir: Path,
     mapping: Path | None,
@@ -113,6 +128,8 @@ def build(
     diff_with: Path | None,
     state_dir: Path | None,
     no_audit: bool,
+    previous: tuple[Path, ...],
+    new_series: bool,
 ) -> None:
     """Execute the notebook of each kind of report for every (year, region) and publish offline HTML with an index.
 
@@ -121,11 +138,12 @@ def build(
       OUT/index.html                  region × year table linking every report
       OUT/<year>/<slug>.html          the report (e.g. 2019/75-nouvelle-aquitaine.html, 2019/france.html)
       OUT/<year>/<slug>.ipynb         the executed notebook, kept for audit
-      OUT/<year>/<slug>.failed.ipynb  the executed notebook of a report that failed
       OUT/<year>/certification-<slug>.html  the certification report (certification_report.ipynb),
                                       where the data has certification data before that year
                                       (--notebook replaces the annual reports' notebook only)
       OUT/assets/                     plotly.js and style sheets shared by the pages
+      OUT/releases.json               the release ledger: every count the site published (public; later
+                                      builds keep it, see --previous)
 
     The output folder holds only what may be published. What the build keeps for itself — the
     validated data, the protection, what each report was built from, the failed reports' notebooks,
@@ -171,6 +189,8 @@ def build(
         target_jobs=checked_jobs,
         state_dir=state_dir,
         audit=not no_audit,
+        previous=tuple(previous),
+        new_series=new_series,
     )
     try:
         run_build(options, echo=click.echo)

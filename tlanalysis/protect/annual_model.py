@@ -133,6 +133,24 @@ class Model:
         if len(relation) >= 2:
             self._relations.add(relation)
 
+    def unknown(self, key: tuple, value: float, holders: bool, home: str | None, published: bool) -> int:
+        """A class no report of this data publishes (a count of an earlier release, one of its unknowns): in
+        relations and in the suppression, never under a key of `keys`."""
+        cid = len(self.values)
+        self.values.append(value)  # type: ignore[arg-type]  # a base value, possibly not whole
+        self.holders.append(holders)
+        self.weights.append(0.0)
+        self.representative.append(key)
+        self.home.append(home)
+        self.published.append(published)
+        return cid
+
+    def link(self, coefficients: dict[int, int]) -> None:
+        """A relation between classes given by their ids: sum of coefficient × class = 0."""
+        relation = tuple(sorted((c, s) for c, s in coefficients.items() if s))
+        if len(relation) >= 2:
+            self._relations.add(relation)
+
     def compact(self) -> None:
         """Drop what only building needed (a Protection is pickled into build caches)."""
         self._ids = {}
@@ -260,6 +278,12 @@ def holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: M
                 add(("hidden", *base, "cohort", y, c, "trajectory", g), _F_GROUP[g], members, hidden=True)
             add(("hidden", *base, "cohort", y, c, "trajectory_n"), _F_IN_GROUP, members, hidden=True)
 
+    # the first regional report listing each block (region, cohort year, cohort)
+    listing: dict[tuple[str, int, str], tuple[int, str]] = {}
+    for year, scope in reports:
+        if scope != NATIONAL_SCOPE:
+            for y, c in tables[(year, scope)]:
+                listing.setdefault((scope, y, c), (year, scope))
     for year, scope in reports:
         base = ("holders", year, scope)
         table = tables[(year, scope)]
@@ -303,13 +327,21 @@ def holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: M
                 )
                 for suffix in suffixes:
                     model.relation(base + suffix, [("holders", year, r, *suffix) for r in parts])
+            # A national cohort row = the region's rows of that cohort, wherever a reader finds them: a region's
+            # block is the same count in every report of the region that lists it, whatever its year (France
+            # 2019 minus the regions of 2019 reports gives a region without one, through its 2018 report).
             for (y, c), members in table.items():
-                regional_rows = [r for r in parts if (y, c) in tables[(year, r)]]
-                if sum(tables[(year, r)][(y, c)].size for r in regional_rows) != members.size:
+                found = [listing.get((r, y, c)) for r in sorted(set(b_region[members].tolist()))]
+                listed = [report for report in found if report is not None]
+                if len(listed) < len(found):
                     continue
                 for last in (*SITUATIONS, "total"):
-                    rows_of_regions = [("holders", year, r, "cohort", y, c, last) for r in regional_rows]
+                    rows_of_regions = [("holders", ry, r, "cohort", y, c, last) for ry, r in listed]
                     model.relation((*base, "cohort", y, c, last), rows_of_regions)
+                unseen: list[tuple] = [("trajectory", g) for g in TRAJECTORIES] + [("trajectory_n",)]
+                for part in unseen:
+                    rows_of_regions = [("hidden", "holders", ry, r, "cohort", y, c, *part) for ry, r in listed]
+                    model.relation(("hidden", *base, "cohort", y, c, *part), rows_of_regions)
 
     # A reader adds and subtracts (region, cohort) blocks through any reports, not only along the relations
     # above: France's row of a cohort shared by two regions is their rows even in a year when one of them

@@ -56,10 +56,11 @@ from ..compute.indicators import share
 from ..config import DEFAULT_MIN_COUNT
 from ..errors import UsageError
 from ..reference import FRANCE, Region, resolve_region
-from .cache import remembered
-from .certification_model import NATIONAL_SCOPE, build_unit
+from .cache import remember, remembered
+from .certification_model import NATIONAL_SCOPE, PROMOTION_MEASURES, build_unit
 from .certification_suppress import Unit, audit_pinned, suppress
 from .masked import SECONDARY, SMALL_COUNT, Masked, is_masked
+from .releases import EarlierFigures
 
 Key = Hashable
 
@@ -77,10 +78,12 @@ class CertificationProtection:
         min_count: int = DEFAULT_MIN_COUNT,
         target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS,
         annual=None,
+        earlier: EarlierFigures | None = None,
     ) -> None:
         """`annual`: the protection of the annual reports of the same data (a `Protection` or a
         `StoredProtection`), whose holder counts a reader sees beside these; without it, only the
-        certification reports are modelled."""
+        certification reports are modelled. `earlier`: the certification figures of the earlier releases
+        of the series, which keep their status (`tlanalysis.protect.releases`)."""
         if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
             raise UsageError(f"min_count must be a whole number of at least 1, got {min_count!r}")
         self.min_count = int(min_count)
@@ -99,6 +102,9 @@ class CertificationProtection:
             {key: v for key, v in annual.published_cells().items() if key[0] == "holders"} if annual else None
         )
         self.with_annual = annual is not None
+        self._earlier = earlier
+        #: keys of figures an earlier release published with another value (corrections)
+        self.corrected: list[tuple] = []
         self._unit: Unit | None = None
         self._masked: dict[Key, str] = {}
         #: Every count the reports show, with its shown value or its mask (computed, or stored: `from_cells`).
@@ -128,6 +134,8 @@ class CertificationProtection:
     def _protected(self) -> tuple[Unit, dict[Key, str]]:
         if self._unit is None:
             unit = build_unit(self._all_holders, self._candidates, self.target_jobs, self._annual_cells)
+            if self._earlier:
+                self._honour(unit)
             masked, self.solves = suppress(unit, self.min_count) if self.min_count > 1 else ({}, 0)
             self._unit, self._masked = unit, masked
             self._annual_cells = None  # what building needed, no longer kept
@@ -147,9 +155,39 @@ class CertificationProtection:
             self._cells = {
                 key: Masked(masked[key], self.min_count) if key in masked else int(self._values[key])
                 for key in unit.keys
-                if key not in unit.external
+                if not _is_annual(key)
             }
         return self._cells
+
+    def _honour(self, unit: Unit) -> None:
+        """Earlier releases' figures keep their status: shown ones are known to a reader (never masked
+        now, never complements), masked ones stay masked; both are decided, like the annual counts."""
+        own = {key: i for i, key in enumerate(unit.keys) if isinstance(key, tuple) and key[0] != "annual"}
+        values = (unit.matrix() @ unit.truth).tolist()
+        assert self._earlier is not None
+        reconciled = self._earlier.reconcile(own, values, [True] * len(values))
+        for i in reconciled.known:
+            unit.external[unit.keys[i]] = None
+        for i, (_, high) in reconciled.carried.items():
+            unit.external[unit.keys[i]] = SMALL_COUNT if high < self.min_count else SECONDARY
+        self.corrected = reconciled.corrected
+
+    def report_cells(self, reports: Iterable[tuple[int, Region]]) -> dict[tuple, int | Masked]:
+        """Every count the certification reports (year, region) show, by key, with its value or mask (what the
+        release ledger records): the years of certification and the cohorts before each report's year."""
+        out: dict[tuple, int | Masked] = {}
+        measures = [m for m, _ in PROMOTION_MEASURES]
+        cohort_measures = ["presented", "certified", "partial"]
+        cohort_measures += [f"bloc_{b}" for b in blocs()] + [f"competency_{c}" for c in competency_blocs()]
+        for year, region in reports:
+            scope = NATIONAL_SCOPE if region.is_national else region.code
+            for y in self.years(year, region):
+                for measure in measures:
+                    out[("promotion", y, scope, measure)] = self._count("promotion", y, (scope, measure))
+            for cohort in self.cohorts(year, region):
+                for measure in cohort_measures:
+                    out[("cohort", cohort, measure)] = self._count("cohort", cohort, measure)
+        return out
 
     def _count(self, kind: str, name, cell: Key) -> int | Masked:
         key = (kind, name, *cell) if isinstance(cell, tuple) else (kind, name, cell)
@@ -257,13 +295,19 @@ class CertificationProtection:
         if self._stored_summary is not None:
             return dict(self._stored_summary)
         unit, masked = self._protected()
-        own = [r for key, r in masked.items() if key not in unit.external]
+        annual = {key for key in unit.keys if isinstance(key, tuple) and key[0] == "annual"}
+        own = [r for key, r in masked.items() if key not in annual]
         return {
-            "cells": sum(1 for key in unit.keys if key not in unit.external),
+            "cells": len(unit.keys) - len(annual),
             SMALL_COUNT: own.count(SMALL_COUNT),
             SECONDARY: own.count(SECONDARY),
-            "annual_cells": len(unit.external),
+            "annual_cells": len(annual),
         }
+
+
+def _is_annual(key: Key) -> bool:
+    """An annual count the certification unit reads (given, not its own)."""
+    return isinstance(key, tuple) and len(key) > 0 and key[0] == "annual"
 
 
 def unmasked_share(part: object, whole: object) -> float | None:
@@ -274,11 +318,17 @@ def unmasked_share(part: object, whole: object) -> float | None:
 
 
 def protect_certification(
-    dataset, min_count: int = DEFAULT_MIN_COUNT, target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS, annual=None
+    dataset,
+    min_count: int = DEFAULT_MIN_COUNT,
+    target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS,
+    annual=None,
+    earlier: EarlierFigures | None = None,
 ) -> CertificationProtection:
     """The protection of the certification figures of `dataset`, once per dataset object, k and target jobs
     (`protect.cache`), beside the annual reports' protection (`annual`, or a function giving it, called
-    only when this one must be computed; by default `annual.protect(dataset, min_count)`)."""
+    only when this one must be computed; by default `annual.protect(dataset, min_count)`). `earlier`: the
+    certification figures of earlier releases to honour (such a protection is computed, and remembered
+    for the dataset)."""
     jobs = check_target_jobs(target_jobs)
 
     def make() -> CertificationProtection:
@@ -287,9 +337,14 @@ def protect_certification(
             from .annual import protect
 
             known = protect(dataset, min_count)
-        return CertificationProtection(dataset.holders, dataset.assessments, min_count, jobs, known)
+        return CertificationProtection(dataset.holders, dataset.assessments, min_count, jobs, known, earlier)
 
-    return remembered(dataset, certification_slot(min_count, jobs), make)
+    slot = certification_slot(min_count, jobs)
+    if earlier:
+        protection = make()
+        remember(dataset, slot, protection)
+        return protection
+    return remembered(dataset, slot, make)
 
 
 def certification_slot(min_count: int, target_jobs: tuple[str, ...]) -> tuple:

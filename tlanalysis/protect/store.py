@@ -39,6 +39,7 @@ from .annual import NATIONAL_SCOPE, Protection, PublishedReports, protect
 from .cache import forget_slot, remembered
 from .certification import CertificationProtection, certification_slot
 from .masked import Masked, from_json, to_json
+from .releases import EarlierFigures
 
 #: Version of the stored layout (2: masks as their labels, sealed in the state folder).
 FORMAT = 2
@@ -80,10 +81,11 @@ def log_computed(dataset, min_count: int) -> None:
             handle.write(f"{os.getpid()} {dataset.fingerprint} {int(min_count)}\n")
 
 
-def compute(dataset, min_count: int) -> Protection:
-    """`annual.protect`, logged to $TLANALYSIS_PROTECTION_LOG when set (see LOG_VARIABLE)."""
+def compute(dataset, min_count: int, earlier: EarlierFigures | None = None) -> Protection:
+    """`annual.protect`, logged to $TLANALYSIS_PROTECTION_LOG when set (see LOG_VARIABLE); `earlier`: the
+    figures of the earlier releases it honours (`tlanalysis.protect.releases`)."""
     log_computed(dataset, min_count)
-    return protect(dataset, min_count)
+    return protect(dataset, min_count, earlier)
 
 
 # --- cells ------------------------------------------------------------------------------------------
@@ -254,32 +256,54 @@ def annual_protection(
     save: bool = False,
     force: bool = False,
     warn: Callable[[str], None] | None = None,
+    earlier: EarlierFigures | None = None,
+    accept: Callable[[Any], bool] | None = None,
+    check: Callable[[Protection], None] | None = None,
 ) -> Protection | StoredProtection:
     """The protection of every annual report of `dataset`: the one this process holds (`protect.cache`),
     else the one stored in the state folder `root` (checked), else computed — and stored with `save`.
     `force` computes it again whatever is stored. A stored one that fails its checks is ignored with a
-    warning (`warn`, or a `StateWarning`)."""
+    warning (`warn`, or a `StateWarning`).
+
+    A build that honours earlier releases (`tlanalysis.protect.releases`) gives their figures
+    (`earlier`), keeps a stored protection only when `accept` says it shows them as they were published,
+    and has a computed one checked (`check`, which raises) before it is stored: a protection a build
+    refuses is never kept for the next one."""
     k = int(min_count)
 
     def make() -> Protection | StoredProtection:
         key = protection_key(dataset, k)
         if root is not None and not force:
             try:
-                return StoredProtection(_read(root, key), dataset.employment, dataset.holders)
+                stored = StoredProtection(_read(root, key), dataset.employment, dataset.holders)
+                if accept is None or accept(stored):
+                    return stored
             except StateRejected as exc:
                 if str(exc) != NOT_THERE:
                     (warn or _warn)(f"the stored protection was ignored ({exc}); it is computed again")
             except (KeyError, TypeError, ValueError) as exc:
                 (warn or _warn)(f"the stored protection was ignored ({type(exc).__name__}); it is computed again")
         log_computed(dataset, k)
-        computed = Protection(dataset.employment, dataset.holders, k)
+        computed = Protection(dataset.employment, dataset.holders, k, earlier)
+        if check is not None:
+            check(computed)
         if save and root is not None:
             _write(root, key, to_document(computed, key))
         return computed
 
-    if force:
+    if force or earlier is not None or accept is not None:
         forget_slot(dataset, ("annual", k))
     return remembered(dataset, ("annual", k), make)
+
+
+def stored_annual_protection(dataset, min_count: int, root: Path) -> StoredProtection | None:
+    """The annual protection stored in the state folder for `dataset` and k, checked; None when there is
+    none that holds (nothing computed, nothing said)."""
+    key = protection_key(dataset, int(min_count))
+    try:
+        return StoredProtection(_read(root, key), dataset.employment, dataset.holders)
+    except (StateRejected, KeyError, TypeError, ValueError):
+        return None
 
 
 def certification_protection(
@@ -292,9 +316,12 @@ def certification_protection(
     save: bool = False,
     force: bool = False,
     warn: Callable[[str], None] | None = None,
+    earlier: EarlierFigures | None = None,
+    accept: Callable[[CertificationProtection], bool] | None = None,
 ) -> CertificationProtection:
     """The protection of the certification reports of `dataset` for `target_jobs`, as `annual_protection`
-    finds or makes it (computed beside `annual()`, the annual protection, when it must be)."""
+    finds or makes it (computed beside `annual()`, the annual protection, when it must be); `earlier` and
+    `accept` as there."""
     k = int(min_count)
     jobs = check_target_jobs(target_jobs)
 
@@ -304,9 +331,11 @@ def certification_protection(
             try:
                 document = _read(root, key)
                 cells = StoredCells(document["cells"], k).all()
-                return CertificationProtection.from_cells(
+                stored = CertificationProtection.from_cells(
                     dataset.holders, dataset.assessments, k, jobs, cells, document["summary"]
                 )
+                if accept is None or accept(stored):
+                    return stored
             except StateRejected as exc:
                 if str(exc) != NOT_THERE:
                     (warn or _warn)(f"the stored certification protection was ignored ({exc}); it is computed again")
@@ -315,13 +344,13 @@ def certification_protection(
                     f"the stored certification protection was ignored ({type(exc).__name__}); it is computed again"
                 )
         known = annual() if annual is not None else annual_protection(dataset, k, root, warn=warn)
-        computed = CertificationProtection(dataset.holders, dataset.assessments, k, jobs, known).compute_all()
+        computed = CertificationProtection(dataset.holders, dataset.assessments, k, jobs, known, earlier).compute_all()
         if save and root is not None:
             _write(root, key, certification_document(computed, key))
         return computed
 
     slot = certification_slot(k, jobs)
-    if force:
+    if force or earlier is not None or accept is not None:
         forget_slot(dataset, slot)
     return remembered(dataset, slot, make)
 
@@ -337,5 +366,6 @@ __all__ = [
     "certification_protection",
     "compute",
     "protection_key",
+    "stored_annual_protection",
     "to_document",
 ]

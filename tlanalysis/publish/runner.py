@@ -41,6 +41,7 @@ from .plan import Report, plan_reports
 from .site import GENERATOR_TAG
 
 if TYPE_CHECKING:
+    from ..protect.releases import History
     from .audit import AuditReport
 
 #: Private files earlier versions kept in the output folder: removed by the next build, never read
@@ -132,6 +133,10 @@ class BuildOptions:
     state_dir: Path | None = None
     #: Audit the output folder at the end (`--no-audit` to skip).
     audit: bool = True
+    #: Earlier sites whose releases this build honours (`--previous`), besides the output folder's own.
+    previous: tuple[Path, ...] = ()
+    #: Start a new series of releases: earlier ones are not honoured (`--new-series`).
+    new_series: bool = False
 
     def parameters(self, report: Report, data_dir: Path, state_key: str) -> dict:
         """The papermill parameters of `report` in this build (`report_parameters` with its options):
@@ -246,13 +251,19 @@ def ensure_protection(
     certification: bool = False,
     target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS,
     warn: Callable[[str], None] | None = None,
+    history: History | None = None,
 ) -> float | None:
     """The protection of every report of the data, computed once per build before the workers start
     and kept in the private state folder (`protect.store`: JSON cells, sealed), where the kernels read
     it; reused while its key (data, k, version, library) matches and its seal holds (incremental
     builds), recomputed with `force` or when it fails its checks. With `certification`, the protection of
     the certification reports too (for their `target_jobs`). Returns the seconds spent computing (None
-    when everything was reused)."""
+    when everything was reused).
+
+    With `history` (the earlier releases the build honours, `tlanalysis.protect.releases`), both
+    protections keep what those releases published: a stored one is reused only when it shows their
+    figures as they were published, a computed one takes them as given and is checked before it is
+    stored; `history` is given both for the release the build records."""
     from threadpoolctl import threadpool_limits
 
     from ..protect import store as protection_store
@@ -263,8 +274,19 @@ def ensure_protection(
     # disclosure control's linear algebra ran 10x slower on a busy 2-core machine.
     with threadpool_limits(limits=1, user_api="blas"):
         # the annual protection first: the certification one keeps its masking and models its holder counts
-        annual = protection_store.annual_protection(dataset, min_count, root, save=True, force=force, warn=warn)
+        annual = protection_store.annual_protection(
+            dataset,
+            min_count,
+            root,
+            save=True,
+            force=force,
+            warn=warn,
+            earlier=history.earlier("annual") if history is not None else None,
+            accept=history.agrees if history is not None else None,
+            check=history.check if history is not None else None,
+        )
         computed = not isinstance(annual, StoredProtection)
+        made = None
         if certification:
             made = protection_store.certification_protection(
                 dataset,
@@ -275,8 +297,12 @@ def ensure_protection(
                 save=True,
                 force=force,
                 warn=warn,
+                earlier=history.earlier("certification") if history is not None else None,
+                accept=history.agrees_certification if history is not None else None,
             )
             computed = computed or not made.stored
+    if history is not None:
+        history.protected(annual, made)
     return time.monotonic() - started if computed else None
 
 
@@ -461,29 +487,48 @@ def _build(options: BuildOptions, echo) -> Summary:
             up_to_date=[r.key for r in reports if r not in to_build],
         )
 
+        from ..protect.releases import History
+
+        history = History.open(out_dir, options.previous, options.new_series, options.min_count, options.target_jobs)
+        for note in history.notes:
+            echo(note)
+
         def finish() -> None:
             current = _current_keys(state, kinds, inputs, dataset, parameters_of)
             from .site import write_index
 
             write_index(state, current, dataset.is_example, data_dir.name, kinds)
+            history.record(out_dir, dataset, options.min_count, options.target_jobs, _site_reports(state, current))
             if state.refreshed:  # a copied site: its files' new times, recorded
                 state.save()
             summary.seconds = time.monotonic() - started
 
-        if to_build:
+        from ..protect import store as protection_store
+
+        def stored():
+            return protection_store.stored_annual_protection(dataset, options.min_count, root)
+
+        if to_build or history.outdated(stored):
             summary.protection_seconds = ensure_protection(
                 dataset,
                 options.min_count,
                 root,
                 options.force,
-                certification=any("certification" in r.kind.protections for r in to_build),
+                certification=any("certification" in r.kind.protections for r in reports),
                 target_jobs=options.target_jobs,
                 warn=warn,
+                history=history,
             )
             if summary.protection_seconds is None:
                 echo("protection of every report of the data: up to date (private state folder)")
             else:
                 echo(f"protection of every report of the data: computed in {summary.protection_seconds:.1f} s")
+            _echo_corrections(history, echo)
+            # reports whose figures the earlier releases now change (a --previous site given): built again
+            changed = set(history.changed_reports(_release_report(r) for r in reports if r not in to_build))
+            to_build += [r for r in reports if r not in to_build and _release_report(r) in changed]
+            summary.up_to_date = [r.key for r in reports if r not in to_build]
+        if to_build:
             try:
                 _run_pool(
                     to_build,
@@ -533,6 +578,29 @@ def _audit(state: BuildState, dataset, data_dir: Path, echo):
     state.audited = stamp if report.ok else None
     state.save()
     return report
+
+
+def _release_report(report: Report) -> tuple[str, int, str]:
+    """A report as the release ledger names it: (kind, year, region code or "FR")."""
+    return (report.kind.name, report.year, report.region_code or "FR")
+
+
+def _site_reports(state: BuildState, current: set[str]) -> list[tuple[str, int, str]]:
+    """The reports the site's pages show now (built with the data at hand, not failed), as the ledger names them."""
+    out = []
+    for key in current:
+        entry = state.reports[key]
+        if entry.get("status") == "ok":
+            out.append((entry.get("kind", "annual"), int(entry["year"]), entry.get("region_code") or "FR"))
+    return out
+
+
+def _echo_corrections(history, echo, shown: int = 10) -> None:
+    corrected = history.corrected()
+    if corrected:
+        echo(f"{len(corrected)} figure(s) published before changed with the data (corrections), e.g.:")
+        for key in corrected[:shown]:
+            echo("  " + " ".join(str(part) for part in key))
 
 
 def _current_keys(
