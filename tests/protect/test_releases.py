@@ -239,12 +239,14 @@ def _site_release(dataset, site, previous=()):
     from tlanalysis.protect.releases import History
     from tlanalysis.publish.plan import plan_reports
     from tlanalysis.publish.runner import ensure_protection
+    from tlanalysis.report.kinds import registered
 
     site.mkdir(exist_ok=True)
     history = History.open(site, previous, False, 5, ("facilitation",))
-    ensure_protection(dataset, 5, site, certification=True, history=history)
-    reports = plan_reports(dataset, (), (), ("annual", "certification"))
-    history.record(site, dataset, 5, ("facilitation",), [(r.kind, r.year, r.region_code or "FR") for r in reports])
+    state = site.with_name(site.name + "-state")  # the build's private state folder, beside the site
+    ensure_protection(dataset, 5, state, certification=True, history=history)
+    reports = plan_reports(dataset, (), (), registered())
+    history.record(site, dataset, 5, ("facilitation",), [(r.kind.name, r.year, r.region_code or "FR") for r in reports])
     return history
 
 

@@ -27,7 +27,7 @@ from tlanalysis.compute.indicators import CONTRACTS, ROLES, SITUATIONS, TRAJECTO
 from tlanalysis.protect.annual import Protection
 from tlanalysis.protect.masked import is_masked
 
-from .frames import EMPLOYED, STATUSES
+from .frames import EMPLOYED, STATUSES, object_rows
 
 PRIMES = (2_147_483_647, 2_147_483_629)
 
@@ -203,7 +203,7 @@ class Attacker:
             self._note("holders", self.h_vector(year, scope) * in_group, hold["trajectory_n"], f"{where} trajectory_n")
             table = p.situation_by_cohort(year, region)
             assert list(table.columns) == [*SITUATIONS, "total"]
-            for (cohort_year, cohort), row in table.iterrows():
+            for (cohort_year, cohort), row in object_rows(table):
                 for column, v in row.items():
                     conditions = {"cohort": cohort} if column == "total" else {"cohort": cohort, "situation": column}
                     vector = self.h_vector(year, scope, **conditions) * (self.h["year"] == cohort_year).to_numpy()
