@@ -432,3 +432,15 @@ def test_a_count_first_met_as_an_unshown_one_is_still_masked_below_k():
     counts = Protection(employment, holders, 5).figures(2018, FRANCE)["holders"]["trajectory_counts"]
     assert str(counts["demandeur_emploi_vers_actif"]) == "< 5"
     attack(employment, holders)
+
+
+def test_a_cohort_shared_by_two_regions_does_not_pin_the_trajectory_base_of_one():
+    """Found by the property test (k = 2): cohort « shared » has one holder in Nouvelle-Aquitaine and one in
+    Occitanie; Nouvelle-Aquitaine reports in 2018, Occitanie in 2019, France in both. France 2019 - France
+    2018 - Occitanie's newer blocks gave Occitanie 2019's trajectory base before every count was tied to its
+    (region, cohort) blocks."""
+    jobs = [(2018, "75", "CDI", "facilitation", 0, "A")] * 2 + [(2019, "76", "CDI", "facilitation", 0, "A")]
+    seeker = ("demandeur_emploi", "facilitation", False, False)
+    holders = [(2016, "75", *seeker, "a")] * 5 + [(2016, "76", *seeker, "a")]
+    holders += [(2017, "76", *seeker, "shared"), (2017, "75", *seeker, "shared")]
+    attack(employment_of(jobs), holders_of(holders), 2)
