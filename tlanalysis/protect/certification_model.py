@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -36,7 +38,11 @@ import pandas as pd
 from ..compute.certification import ROUTES, blocs, competency_blocs
 from ..compute.indicators import SITUATIONS
 from ..schema import EMPLOYED_SITUATIONS, NEUTRALISED_SITUATIONS, NO_ANSWER
-from .certification_suppress import Unit
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+Key = Hashable
 
 NATIONAL_SCOPE = "FR"
 #: Situation classes of a follow-up, disjoint: no answer, neutralised, in the target job, in another
@@ -55,6 +61,28 @@ _EXTERNAL_COST = 1e9  # never a complement (the annual protection decides)
 #: National figures of three regions or more are the certifier's key figures: masked last. With one or
 #: two, France minus a region gives the other, and France is masked first (as in `tlanalysis.protect.annual`).
 NATIONAL_WEIGHT, NATIONAL_MIN_REGIONS = 20.0, 3
+
+
+@dataclass
+class Unit:
+    """Published counts over atoms, and the constraints of the tables' meaning."""
+
+    truth: np.ndarray  # the true atoms (one solution)
+    keys: list[Key] = field(default_factory=list)
+    rows: list[np.ndarray] = field(default_factory=list)  # atoms summed by each count
+    costs: list[float] = field(default_factory=list)  # of masking each count as a complement
+    #: counts whose status another report decides (key -> reason, None when shown): never complements
+    external: dict[Key, str | None] = field(default_factory=dict)
+    extra: list[tuple[np.ndarray, np.ndarray, float, float]] = field(default_factory=list)  # idx, coef, lo, hi
+    #: the region each atom belongs to (None: several), for questions asked of one region first
+    regions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+
+    def matrix(self) -> sparse.csr_matrix:
+        from scipy import sparse  # only when protecting: a no-op build never imports scipy
+
+        indptr = np.cumsum([0, *(r.size for r in self.rows)])
+        indices = np.concatenate(self.rows) if self.rows else np.zeros(0, dtype=np.int64)
+        return sparse.csr_matrix((np.ones(indices.size), indices, indptr), shape=(len(self.rows), self.truth.size))
 
 
 def weight(tier: int, value: int, national_regions: int = 0) -> float:

@@ -16,38 +16,18 @@ Only the masked counts no witness moves need their own solve (the largest value,
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 from scipy import sparse
 
 from .annual_suppress import _new_highs
+from .certification_model import Unit
 
 SMALL_COUNT, SECONDARY = "small_count", "secondary"
 Key = Hashable
 _INF = highspy.kHighsInf
 _MOVE = 1e-6  # a slack below this is 0 (HiGHS works to about 1e-7)
-
-
-@dataclass
-class Unit:
-    """Published counts over atoms, and the constraints of the tables' meaning."""
-
-    truth: np.ndarray  # the true atoms (one solution)
-    keys: list[Key] = field(default_factory=list)
-    rows: list[np.ndarray] = field(default_factory=list)  # atoms summed by each count
-    costs: list[float] = field(default_factory=list)  # of masking each count as a complement
-    #: counts whose status another report decides (key -> reason, None when shown): never complements
-    external: dict[Key, str | None] = field(default_factory=dict)
-    extra: list[tuple[np.ndarray, np.ndarray, float, float]] = field(default_factory=list)  # idx, coef, lo, hi
-    #: the region each atom belongs to (None: several), for questions asked of one region first
-    regions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
-
-    def matrix(self) -> sparse.csr_matrix:
-        indptr = np.cumsum([0, *(r.size for r in self.rows)])
-        indices = np.concatenate(self.rows) if self.rows else np.zeros(0, dtype=np.int64)
-        return sparse.csr_matrix((np.ones(indices.size), indices, indptr), shape=(len(self.rows), self.truth.size))
 
 
 class Audit:
