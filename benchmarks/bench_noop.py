@@ -13,7 +13,8 @@ command again three times, timed as a user runs it (a subprocess, interpreter st
 The baseline (default `main`) runs from a `git archive` of that revision (its package, notebooks and
 reference data), with the same interpreter and environment.
 
-Usage: python benchmarks/bench_noop.py [--baseline REV] [--regions N | --national]
+Usage: python benchmarks/bench_noop.py [--baseline REV] [--regions N | --national] [--year Y] [--runs R]
+(`--year Y`: only that survey year's reports, a far cheaper first build of national-size data.)
 The first builds dominate the run time (the bundled sample: about 1 minute per version on 2 cores;
 national: several minutes per version). Goal: a no-op under 0.5 s on the bundled data, 1 s nationally.
 """
@@ -55,8 +56,8 @@ def export(revision: str, into: Path) -> Path:
 class Version:
     """One version of the code, with its own site and state folder for each data folder."""
 
-    def __init__(self, name: str, path: Path, work: Path) -> None:
-        self.name, self.path, self.work = name, path, work
+    def __init__(self, name: str, path: Path, work: Path, extra: tuple[str, ...] = ()) -> None:
+        self.name, self.path, self.work, self.extra = name, path, work, extra
 
     def env(self) -> dict[str, str]:
         return {**os.environ, "PYTHONPATH": str(self.path), "PYTHONDONTWRITEBYTECODE": "0"}
@@ -77,6 +78,7 @@ class Version:
             str(out / "state"),
             "--jobs",
             "2",
+            *self.extra,
         ]
 
     def run(self, data: Path, label: str, *python: str) -> tuple[float, float, str]:
@@ -117,6 +119,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--regions", type=int, default=0, help="also the national generator's first N regions")
     parser.add_argument("--national", action="store_true", help="also the national generator (18 regions)")
     parser.add_argument("--runs", type=int, default=3, help="no-op runs per version (median)")
+    parser.add_argument("--year", type=int, help="only the reports of this survey year (a cheaper first build)")
     args = parser.parse_args([] if argv is None else argv)
     from tlanalysis.config import SAMPLE_DATA_DIR
     from tlanalysis.sample import write_national
@@ -124,9 +127,10 @@ def main(argv: list[str] | None = None) -> dict:
     results: dict = {"baseline_revision": args.baseline, "runs": []}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        extra = ("--year", str(args.year)) if args.year else ()
         versions = [
-            Version("current", ROOT, work),
-            Version("baseline", export(args.baseline, work / "baseline"), work),
+            Version("current", ROOT, work, extra),
+            Version("baseline", export(args.baseline, work / "baseline"), work, extra),
         ]
         folders = [("sample", Path(SAMPLE_DATA_DIR))]
         regions = 18 if args.national else args.regions
