@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,15 +46,19 @@ class Dataset:
     #: The certification jury's results (optional `assessments` file), None without the file.
     assessments: pd.DataFrame | None = None
     #: Facts derived from the tables, computed once (`derived`): a build asks them for every report.
-    _derived: dict[str, tuple[tuple[int, ...], Any]] = field(default_factory=dict, repr=False, compare=False)
+    _derived: dict[str, tuple[tuple, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def derived(self, name: str, compute: Callable[[Dataset], T]) -> T:
         """`compute(self)`, computed once while the tables are the same objects (a table replaced, e.g. by
-        a test or a notebook, computes it again)."""
-        tables = (id(self.employment), id(self.holders), id(self.assessments))
+        a test or a notebook, computes it again; weak references, so that a new table never passes for a
+        freed one that had its address)."""
+        tables = (self.employment, self.holders, self.assessments)
         known = self._derived.get(name)
-        if known is None or known[0] != tables:
-            known = self._derived[name] = (tables, compute(self))
+        if known is None or any(
+            (ref() if ref is not None else None) is not table for ref, table in zip(known[0], tables, strict=True)
+        ):
+            refs = tuple(weakref.ref(table) if table is not None else None for table in tables)
+            known = self._derived[name] = (refs, compute(self))
         return known[1]
 
     @property
