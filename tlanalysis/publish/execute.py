@@ -329,7 +329,14 @@ def init() -> None:
     papermill_engines.register(ENGINE_NAME, OwnKernelEngine)
 
 
-def execute(notebook: Path, output: Path, parameters: dict, kernel: Kernel, published_as: str | None = None):
+def execute(
+    notebook: Path,
+    output: Path,
+    parameters: dict,
+    kernel: Kernel,
+    published_as: str | None = None,
+    timeout: float | None = None,
+):
     """Run the notebook with papermill on `kernel`; the executed notebook is written to `output`
     (also when a cell fails, with papermill's error marker). Returns the executed notebook node.
 
@@ -337,7 +344,7 @@ def execute(notebook: Path, output: Path, parameters: dict, kernel: Kernel, publ
     notebook by its file name and the output by that path, never by a path of this machine.
 
     Raises papermill's PapermillExecutionError on a cell error, nbclient's DeadKernelError if the
-    kernel dies, CellTimeoutError if a cell runs longer than CELL_TIMEOUT."""
+    kernel dies, CellTimeoutError if a cell runs longer than `timeout` (default CELL_TIMEOUT)."""
     import papermill
 
     return papermill.execute_notebook(
@@ -349,6 +356,6 @@ def execute(notebook: Path, output: Path, parameters: dict, kernel: Kernel, publ
         progress_bar=False,
         request_save_on_cell_execute=False,
         start_timeout=START_TIMEOUT,
-        execution_timeout=CELL_TIMEOUT,
+        execution_timeout=timeout or CELL_TIMEOUT,
         published_as=published_as,
     )

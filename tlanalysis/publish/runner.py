@@ -54,6 +54,10 @@ LEGACY_FILES = (
 )
 
 
+#: Seconds a report may run by default before it fails (a national report takes a few seconds).
+DEFAULT_REPORT_TIMEOUT = 1800.0
+
+
 class ReportsFailed(TLAnalysisError):
     """Some reports could not be built (the others were)."""
 
@@ -137,6 +141,25 @@ class BuildOptions:
     previous: tuple[Path, ...] = ()
     #: Start a new series of releases: earlier ones are not honoured (`--new-series`).
     new_series: bool = False
+    #: How reports run (`--executor`): "fork" (children forked from warm workers), "kernel" (a Jupyter
+    #: kernel per report), "auto" (fork where it is safe, `fork.fork_is_safe`, kernels elsewhere).
+    executor: str = "auto"
+    #: Seconds one report may run before it fails (`--timeout`); None: no limit.
+    report_timeout: float | None = DEFAULT_REPORT_TIMEOUT
+
+    def forked(self) -> bool:
+        """Whether this build runs its reports in forked children (see `executor`)."""
+        from .fork import fork_is_safe
+
+        if self.executor == "kernel":
+            return False
+        if self.executor == "fork":
+            if not hasattr(os, "fork"):
+                raise UsageError("--executor fork: this system has no fork(); use --executor kernel")
+            return True
+        if self.executor != "auto":
+            raise UsageError(f"--executor {self.executor}: choose auto, fork or kernel")
+        return fork_is_safe()
 
     def parameters(self, report: Report, data_dir: Path, state_key: str) -> dict:
         """The papermill parameters of `report` in this build (`report_parameters` with its options):
@@ -660,6 +683,7 @@ def _run_pool(
         to_build, key=lambda r: (-float(state.reports.get(r.key, {}).get("seconds", 0) or 0), not r.is_national, r)
     )
     workers = min(jobs, len(order))
+    forked = options.forked()
     tasks = [
         worker.Task(
             key=r.key,
@@ -673,6 +697,7 @@ def _run_pool(
             failed_ipynb=str(state.failed_notebook_path(r.key)),
             prestart=index < len(order) - workers,
             formats=options.formats,
+            timeout=options.report_timeout,
         )
         for index, r in enumerate(order)
     ]
@@ -682,6 +707,7 @@ def _run_pool(
         f"building {len(tasks)} report{'s' if len(tasks) != 1 else ''}"
         + (f" ({up} up to date)" if up else "")
         + f" with {workers} worker{'s' if workers != 1 else ''}"
+        + (" (forked reports)" if forked else " (kernels)")
         + f" into {_relative(out_dir, Path.cwd())}/"
     )
 
@@ -698,6 +724,7 @@ def _run_pool(
             options.formats,
             str(state.root),
             str(data_dir.parent),
+            forked,
         ),
     )
     try:
@@ -730,6 +757,7 @@ def _run_pool(
         progress.close()
         echo("interrupted: stopping workers and kernels…")
         _stop_workers(executor)
+        atomic.clean_temp_files(out_dir)  # what a killed report was writing: no half-written file
         raise
     finally:
         progress.close()
