@@ -75,6 +75,8 @@ class Result:
     pid: int = 0
     #: The report could not be written (a full disk…): the build stops, the earlier site is kept.
     write_error: bool = False
+    #: What a forked report leaves to its worker's browser (PDF, chart images: `products.BrowserWork`).
+    browser_work: object = None
 
 
 class _Worker:
@@ -161,8 +163,25 @@ class _Worker:
         finally:
             os.chdir(previous)
 
-    def finish(self, task: Task, result: Result) -> None:
-        """After a forked report: nothing yet (products needing a browser are made here, see step 3)."""
+    def finish(self, task: Task, result: Result) -> Result:
+        """After a forked report: its PDF and chart images, with this worker's browser (kept open from
+        report to report). A product that cannot be made fails the report, page included."""
+        work, result.browser_work = result.browser_work, None
+        if not result.ok or not work:
+            return result
+        t0 = time.monotonic()
+        out_dir = Path(task.out_dir)
+        try:
+            made = self.products.render(work)  # type: ignore[arg-type]
+        except OSError as exc:
+            return _write_failed(task, exc, t0, result.timings)
+        except Exception as exc:  # the build removes the report's page and products (runner._record)
+            result.ok, result.error, result.files = False, f"export failed: {type(exc).__name__}: {exc}", {}
+            return result
+        result.timings["browser"] = time.monotonic() - t0
+        result.seconds += result.timings["browser"]
+        result.files.update({p.relative_to(out_dir).as_posix(): file_stamp(p) for p in made})
+        return result
 
 
 def execute_warm_modules() -> tuple[str, ...]:
@@ -391,7 +410,10 @@ def _build(task: Task, run, on_cell=None) -> Result:
         atomic.remove(failed_path)
         t0 = time.monotonic()
         try:
-            made = _worker.products.make(task.kind, task.parameters, html_path, task.title)
+            made, work = _worker.products.make_own(task.kind, task.parameters, html_path, task.title)
+            browser_work = work if work and _worker.forked else None  # forked: the worker's browser makes them
+            if work and not _worker.forked:
+                made += _worker.products.render(work)
         except OSError:
             raise
         except Exception as exc:  # a product that cannot be made fails the report, page included
@@ -407,6 +429,7 @@ def _build(task: Task, run, on_cell=None) -> Result:
             assets=assets,
             timings=timings,
             pid=os.getpid(),
+            browser_work=browser_work,
         )
     except OSError as exc:  # writing the outputs failed (disk full, permissions): the build stops
         return _write_failed(task, exc, started, timings)
@@ -448,8 +471,7 @@ def _build_forked(task: Task) -> Result:
             result.timings["fork_wait"] = round(outcome.seconds - result.seconds, 4)
             if warm > 0.001:
                 result.timings["warm_up"] = warm
-            _worker.finish(task, result)
-            return result
+            return _worker.finish(task, result)
         cell = outcome.progress
         where = f" while cell {cell + 1} ran" if isinstance(cell, int) else ""
         if outcome.timed_out:
