@@ -11,38 +11,18 @@ import json
 import signal
 import subprocess
 import uuid
-from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
 
 from tlanalysis.atomic import is_temp_name
 
 from support.build import build, build_state, marked_env, processes_marked, tlanalysis_command
+from support.notebooks import notebook, outputs_text
 
 pytestmark = pytest.mark.slow
 
-PARAMETERS = (
-    'year = 2019\nregion = "France"\ndata_dir = None\nrender = "interactive"\nmin_count = 5\nstate_key = None\n'
-)
 SELECTION = ("--year", 2021, "--region", "Bretagne", "--region", "Occitanie", "--region", "La Réunion")
-
-
-def notebook(path: Path, *cells: str) -> Path:
-    parameters = new_code_cell(PARAMETERS)
-    parameters.metadata["tags"] = ["parameters"]
-    nb = new_notebook(cells=[parameters, *(new_code_cell(source) for source in cells)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, str(path))
-    return path
-
-
-def outputs_text(path: Path) -> str:
-    nb = nbformat.read(path, as_version=4)
-    return "".join(
-        o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream"
-    )
 
 
 def test_each_report_starts_from_the_worker_state_not_the_previous_report(tmp_path):

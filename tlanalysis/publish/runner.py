@@ -142,7 +142,8 @@ class BuildOptions:
     #: Start a new series of releases: earlier ones are not honoured (`--new-series`).
     new_series: bool = False
     #: How reports run (`--executor`): "fork" (children forked from warm workers), "kernel" (a Jupyter
-    #: kernel per report), "auto" (fork where it is safe, `fork.fork_is_safe`, kernels elsewhere).
+    #: kernel per report), "auto" (fork where it is safe, `fork.fork_is_safe`, and the portable path is not
+    #: forced, `processes.portable`; kernels elsewhere).
     executor: str = "auto"
     #: Seconds one report may run before it fails (`--timeout`); None: no limit.
     report_timeout: float | None = DEFAULT_REPORT_TIMEOUT
@@ -150,6 +151,7 @@ class BuildOptions:
     def forked(self) -> bool:
         """Whether this build runs its reports in forked children (see `executor`)."""
         from .fork import fork_is_safe
+        from .processes import portable
 
         if self.executor == "kernel":
             return False
@@ -159,7 +161,7 @@ class BuildOptions:
             return True
         if self.executor != "auto":
             raise UsageError(f"--executor {self.executor}: choose auto, fork or kernel")
-        return fork_is_safe()
+        return fork_is_safe() and not portable()
 
     def parameters(self, report: Report, data_dir: Path, state_key: str) -> dict:
         """The papermill parameters of `report` in this build (`report_parameters` with its options):
@@ -774,8 +776,14 @@ def _stop_workers(executor) -> None:
     """Terminate the workers (each kills its kernels on SIGTERM), then kill what is left."""
     import multiprocessing
 
+    from .processes import kill_descendants, portable
+
     executor.shutdown(wait=False, cancel_futures=True)
     children = multiprocessing.active_children()
+    if portable():  # no SIGTERM handler to rely on (Windows terminates at once): kill the kernels first
+        for child in children:
+            if child.pid is not None:
+                kill_descendants(child.pid)
     for child in children:
         child.terminate()
     deadline = time.monotonic() + 5

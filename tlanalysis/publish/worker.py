@@ -248,7 +248,9 @@ def init_worker(
         os.environ.setdefault(variable, "1")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda signum, frame: _emergency_exit(128 + signum))
-    if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <worker pid>` prints where a stuck worker is
+    from .processes import portable
+
+    if hasattr(signal, "SIGUSR1") and not portable():  # `kill -USR1 <worker pid>` prints where a stuck worker is
         import faulthandler
 
         faulthandler.register(signal.SIGUSR1, all_threads=True)
