@@ -23,8 +23,11 @@ National (`--national`, also run by default): `python -m tlanalysis.sample --nat
 320 reports), then `tlanalysis build --data DIR --jobs 2` from an empty state and output folder (HTML;
 goal < 75 s), and with `--formats html,pdf,png,svg,xlsx` (`--formats-too`; goal < 6 minutes).
 
+Products (`--products`, also run by default): chart images through kaleido against `Plotly.toImage` in a
+page of the worker's browser, and PDFs printed in a new context per report against one page reused.
+
 Usage: python benchmarks/bench_executor.py [--reports N] [--no-ploomber] [--no-plain] [--national-only]
-       [--no-national] [--formats-too]
+       [--no-national] [--formats-too] [--no-products]
 Goals: (d) per report ≥ 15× faster than (a) and ≥ 2× faster than (b).
 """
 
@@ -254,12 +257,59 @@ def national(formats_too: bool) -> dict:
     return rows
 
 
+def products_comparison() -> dict:
+    """Chart images: kaleido (a persistent browser, one tab) against `Plotly.toImage` in a page where
+    plotly.js is loaded once; PDF: a new browser context per report against one page reused. Same charts
+    and pages, side by side in one process, each tool warmed by one item first."""
+    from tlanalysis.config import SAMPLE_DATA_DIR
+    from tlanalysis.export.images import ChartImageExporter, PageChartImages
+    from tlanalysis.export.pdf import PdfPrinter
+    from tlanalysis.report.kinds import ANNUAL
+    from tlanalysis.report.params import validate_parameters
+
+    charts = []
+    for region in ("France", "Nouvelle-Aquitaine", "Occitanie"):
+        ctx = ANNUAL.make_context(validate_parameters(2019, region, SAMPLE_DATA_DIR, render="report"))
+        charts += [fig for fig, _ in ctx.charts()]
+    rows: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        with PdfPrinter() as printer:
+            for name, tool in (("kaleido", ChartImageExporter()), ("page", PageChartImages(printer))):
+                try:
+                    tool.render(charts[0], "png")
+                    start = time.perf_counter()
+                    for fig in charts:
+                        for fmt in ("png", "svg"):
+                            tool.render(fig, fmt)
+                    seconds = time.perf_counter() - start
+                finally:
+                    tool.close()
+                rows[f"images: {name}"] = {"items": 2 * len(charts), "seconds": seconds}
+            out = work / "site"
+            run(tlanalysis("build", "--out", out, "--state-dir", work / "state", "--no-audit", "--year", "2019"))
+            pages = sorted((out / "2019").glob("*.html"))
+            for name, fresh in (("pdf: a context per report", True), ("pdf: one page reused", False)):
+                printer.fresh_context = fresh
+                printer.print(pages[0], work / "warm.pdf", title="t", date_fr="d")
+                start = time.perf_counter()
+                for page in pages:
+                    printer.print(page, work / f"{page.stem}.pdf", title="t", date_fr="d")
+                rows[name] = {"items": len(pages), "seconds": time.perf_counter() - start}
+    print("\n| product | items | s | s / item |\n|---|---:|---:|---:|")
+    for name, row in rows.items():
+        print(f"| {name} | {row['items']} | {row['seconds']:.2f} | {row['seconds'] / row['items']:.3f} |")
+    return rows
+
+
 def main() -> None:
     args = sys.argv[1:]
     count = int(args[args.index("--reports") + 1]) if "--reports" in args else 16
     results: dict[str, object] = {"load": os.getloadavg()}
     if "--national-only" not in args:
         results["comparison"] = comparison(count, "--no-plain" not in args, "--no-ploomber" not in args)
+    if "--products" in args or ("--national-only" not in args and "--no-products" not in args):
+        results["products"] = products_comparison()
     if "--no-national" not in args:
         results["national"] = national("--formats-too" in args)
     RESULTS.mkdir(exist_ok=True)

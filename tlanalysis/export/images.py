@@ -312,6 +312,22 @@ __all__ = [
 ]
 
 
+#: Draw one figure (a JSON string) with `Plotly.toImage`, as kaleido does: its layout's height unless one is
+#: given, the offline map topology, no MathJax.
+_TO_IMAGE = """async ([text, o]) => {
+  const fig = JSON.parse(text);
+  fig.config = Object.assign({}, fig.config || {}, {topojsonURL: o.topojson, typesetMath: false});
+  const height = o.height || (fig.layout && fig.layout.height) || o.defaultHeight;
+  return await Plotly.toImage(fig, {format: o.format, width: o.width, height: height, scale: o.scale});
+}"""
+
+
+def _json_text(fig) -> str:
+    import plotly.io as pio
+
+    return pio.to_json(fig, validate=False)
+
+
 class PageChartImages:
     """Chart images drawn by `Plotly.toImage` in one page of an open Chromium, where plotly.js is loaded
     once for every chart of every report (no kaleido browser, no page reload per image).
@@ -363,22 +379,24 @@ class PageChartImages:
     def render(self, fig, fmt: str = "png", *, width=None, height=None, scale: float = DEFAULT_SCALE) -> bytes:
         """One chart as PNG or SVG bytes (see `ChartImageExporter.render`)."""
         import base64
-        import json
         from urllib.parse import unquote_to_bytes
 
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-        figure = json.loads(fig.to_json()) if hasattr(fig, "to_json") else dict(fig)
-        figure["config"] = {**figure.get("config", {}), "topojsonURL": OFFLINE_TOPOJSON, "typesetMath": False}
-        opts = {
+        # the figure crosses to the page as one JSON string (Playwright's own serialisation walks every value
+        # in Python: a map's coordinates took longer than drawing it)
+        text = fig if isinstance(fig, str) else fig.to_json() if hasattr(fig, "to_json") else _json_text(fig)
+        options = {
             "format": fmt,
             "width": int(width or DEFAULT_WIDTH),
-            "height": int(height or _figure_height(fig) or DEFAULT_HEIGHT),
+            "height": int(height) if height else None,
+            "defaultHeight": DEFAULT_HEIGHT,
             "scale": scale if fmt == "png" else 1,
+            "topojson": OFFLINE_TOPOJSON,
         }
         page = self._ready_page()
         try:
-            url = page.evaluate("async ([fig, opts]) => await Plotly.toImage(fig, opts)", [figure, opts])
+            url = page.evaluate(_TO_IMAGE, [text, options])
         except Exception as exc:
             self.close_page()
             raise ExportError(f"chart {_figure_title(fig)!r} could not be drawn as {fmt}: {exc}") from exc

@@ -73,7 +73,7 @@ class BrowserWork:
     title: str
     date_fr: str
     pdf: str | None = None
-    #: (figure as plotly JSON, chart name) of every chart, the folder and slug of their files, the formats.
+    #: (figure as a plotly JSON string, chart name) of every chart, the folder and slug of their files, the formats.
     charts: list = field(default_factory=list)
     charts_dir: str = ""
     slug: str = ""
@@ -127,7 +127,7 @@ class ProductMaker:
             work.pdf = str(paths["pdf"])
         images = tuple(f for f in ("png", "svg") if f in self.formats)
         if images:
-            work.charts = [(fig.to_plotly_json(), name) for fig, name in ctx.charts()]  # type: ignore[attr-defined]
+            work.charts = [(fig.to_json(), name) for fig, name in ctx.charts()]  # type: ignore[attr-defined]
             work.charts_dir, work.slug, work.image_formats = str(html.parent / "charts"), ctx.slug, images
         return [Path(p) for p in written], work
 
@@ -168,8 +168,11 @@ class ProductMaker:
         return self._images
 
 
-def _figure(data: dict):
-    """A plotly figure from its JSON form (what a forked report sends; validated again, cheap)."""
-    import plotly.graph_objects as go
+def _figure(text: str):
+    """A chart as the image tool takes it: the JSON string itself for the browser page, a plotly figure
+    for kaleido."""
+    if image_backend() == "page":
+        return text
+    import plotly.io as pio
 
-    return go.Figure(data, skip_invalid=False)
+    return pio.from_json(text, skip_invalid=True)
