@@ -114,9 +114,11 @@ from .options import (
     "--executor",
     type=click.Choice(["auto", "fork", "kernel"]),
     default="auto",
+    envvar="TLANALYSIS_EXECUTOR",
     show_default=True,
     help="How reports run: fork (each in a process forked from a warm worker: fast; Linux), kernel (each on "
-    "its own Jupyter kernel: every platform), auto (fork where it is safe, kernels elsewhere).",
+    "its own Jupyter kernel: every platform), auto (fork where it is safe, kernels elsewhere). Also "
+    "$TLANALYSIS_EXECUTOR.",
 )
 @click.option(
     "--timeout",

@@ -463,7 +463,11 @@ def _build_forked(task: Task) -> Result:
     _temp_files.update((temp_nb, temp_html))
 
     def work(progress) -> Result:
+        import warnings
+
         os.chdir(_worker.cwd if _worker is not None else ".")
+        # warnings the worker met while warming up show again, as in a fresh kernel (registries are stale)
+        warnings._filters_mutated()  # type: ignore[attr-defined]
         return _build(task, _execute_in_process, on_cell=progress)
 
     try:
