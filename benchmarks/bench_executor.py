@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
-PLOOMBER_ENV = RESULTS / "ploomber-venv"
+PLOOMBER_ENV = Path(os.environ.get("BENCH_PLOOMBER_ENV") or RESULTS / "ploomber-venv")
 ENTRY = "import sys; from tlanalysis.cli import main; sys.argv[0] = 'tlanalysis'; main()"
 
 
@@ -115,7 +115,8 @@ def ploomber_python() -> tuple[Path | None, str]:
         own = subprocess.run(
             [str(python), "-c", "import site; print(site.getsitepackages()[0])"], capture_output=True, text=True
         ).stdout.strip()
-        Path(own, "tlanalysis-venv.pth").write_text(site + "\n")  # tlanalysis and its dependencies, as installed
+        # tlanalysis and its dependencies as installed (addsitedir: their own .pth files, the editable install's)
+        Path(own, "tlanalysis-venv.pth").write_text(f"import site; site.addsitedir({site!r})\n")
     check = subprocess.run([str(python), "-c", "import ploomber"], capture_output=True)
     if check.returncode != 0:
         done = subprocess.run([str(python), "-m", "pip", "install", "-q", "ploomber"], capture_output=True, text=True)
@@ -146,12 +147,15 @@ def ploomber_grid(reports, work: Path, python: Path) -> tuple[float, float]:
         "    static_analysis: disable\n"
         "    nbconvert_export_kwargs:\n      exclude_input: true\n"
         "    product:\n      nb: out/[[year]]-[[slug]].ipynb\n      html: out/[[year]]-[[slug]].html\n"
+        "    nb_product_key: [nb, html]\n"
         f"    params:\n      render: report\n      data_dir: {json.dumps(str(SAMPLE_DATA_DIR))}\n"
         f"    grid:\n{grid}\n",
         encoding="utf-8",
     )
-    ploomber = [str(python), "-m", "ploomber.cli.cli", "build", "--force", "--entry-point", "pipeline.yaml"]
-    wall, cpu, _ = run(ploomber, cwd=work)
+    ploomber = [str(python.parent / "ploomber"), "build", "--force", "--entry-point", "pipeline.yaml"]
+    # nbconvert's templates are in the data folder of tlanalysis' environment, not of Ploomber's
+    env = dict(os.environ, JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"))
+    wall, cpu, _ = run(ploomber, cwd=work, env=env)
     built = list((work / "out").glob("*.html"))
     if len(built) != len(reports):
         raise RuntimeError(f"Ploomber built {len(built)} pages of {len(reports)}")
