@@ -61,6 +61,7 @@ class Outcome:
     ended: str = ""
     timed_out: bool = False
     seconds: float = 0.0
+    pid: int = 0
 
 
 def _send(fd: int, message: object) -> None:
@@ -117,10 +118,11 @@ def run_forked(
     work: Callable[[Callable[[object], None]], object],
     timeout: float | None = None,
     watch_parent: int | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> Outcome:
     """Run `work(progress)` in a forked child and wait for it (see the module doc). `watch_parent`: the
     pid of the build process; if it disappears while the child runs, the worker kills the child and
-    leaves (`SystemExit`)."""
+    leaves (`SystemExit`). `on_start`: called with the child's pid once it is forked."""
     for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
         with contextlib.suppress(Exception):
             stream.flush()
@@ -133,7 +135,9 @@ def run_forked(
         _child(write_fd, work, os.getppid())
     os.close(write_fd)
     live_children.add(pid)
-    outcome = Outcome()
+    if on_start is not None:
+        on_start(pid)
+    outcome = Outcome(pid=pid)
     buffer = b""
     status: int | None = None
     try:
@@ -233,9 +237,22 @@ def kill_child(pid: int) -> None:
 
 
 def kill_children() -> None:
-    """Kill every live child of this worker (its SIGTERM handler)."""
-    for pid in list(live_children):
+    """Kill every live child of this worker and reap it (its SIGTERM handler: once this returns, no child
+    writes anything)."""
+    children = list(live_children)
+    for pid in children:
         kill_child(pid)
+    deadline = time.monotonic() + 5
+    for pid in children:
+        while time.monotonic() < deadline:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if done:
+                break
+            time.sleep(0.005)
+        live_children.discard(pid)
 
 
 def wait_children(timeout: float = 10.0) -> None:

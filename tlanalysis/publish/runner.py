@@ -568,6 +568,7 @@ def _build(options: BuildOptions, echo) -> Summary:
                     dataset.is_example,
                     echo,
                     state_key,
+                    dataset,
                 )
             except KeyboardInterrupt:
                 finish()  # the index lists what was finished
@@ -668,9 +669,14 @@ def _run_pool(
     example_data: bool,
     echo,
     state_key: str = "",
+    dataset=None,
 ) -> None:
     """Build `to_build` in `jobs` worker processes; their kernels start in the folder of `notebook`
-    (the first kind's: the annual report's, or `--notebook`'s)."""
+    (the first kind's: the annual report's, or `--notebook`'s).
+
+    Forked reports: the workers are forked from this process once it holds the data (and the protection,
+    `ensure_protection`) in memory and has imported what the reports use (`worker.preload`), so no worker
+    imports or reads them again; kernels: the workers are spawned (a clean interpreter each)."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -713,10 +719,11 @@ def _run_pool(
         + f" into {_relative(out_dir, Path.cwd())}/"
     )
 
-    progress = _Progress(len(tasks), echo)
+    if forked:
+        worker.preload(dataset, state_key, sorted({str(r.notebook) for r in order}))
     executor = ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=multiprocessing.get_context("fork" if forked else "spawn"),
         initializer=worker.init_worker,
         initargs=(
             os.getpid(),
@@ -729,8 +736,11 @@ def _run_pool(
             forked,
         ),
     )
+    progress: _Progress | None = None
     try:
         futures = {executor.submit(worker.build_one, task): task for task in tasks}
+        # after the workers are started (a fork never copies the progress bar's thread)
+        progress = _Progress(len(tasks), echo)
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
@@ -756,13 +766,15 @@ def _run_pool(
                 )
                 progress.report(by_key[task.key].label, result)
     except KeyboardInterrupt:
-        progress.close()
+        if progress is not None:
+            progress.close()
         echo("interrupted: stopping workers and kernels…")
         _stop_workers(executor)
         atomic.clean_temp_files(out_dir)  # what a killed report was writing: no half-written file
         raise
     finally:
-        progress.close()
+        if progress is not None:
+            progress.close()
     executor.shutdown(wait=True)
 
 

@@ -184,6 +184,30 @@ class _Worker:
         return result
 
 
+def preload(dataset, state_key: str, notebooks: list[str]) -> None:
+    """In the build process, before it forks its workers (forked reports): hold the validated data in
+    memory under its key (the reports' `validate_parameters` finds it there, as the protection computed or
+    read by `ensure_protection`), and import what every worker and report imports, once."""
+    import importlib
+
+    from .execute import notebook_imports
+
+    if dataset is not None and state_key:
+        from ..validate import store
+
+        store.remember(state_key, dataset)
+    from . import execute
+
+    execute.init()
+    for name in (*execute_warm_modules(), "nbconvert", "tlanalysis.publish.export", "tlanalysis.publish.engine"):
+        with contextlib.suppress(BaseException):
+            importlib.import_module(name)
+    for notebook in notebooks:
+        for name in notebook_imports(Path(notebook)):
+            with contextlib.suppress(BaseException):
+                importlib.import_module(name)
+
+
 def execute_warm_modules() -> tuple[str, ...]:
     from .execute import WARM_MODULES
 
@@ -206,6 +230,8 @@ def _emergency_exit(code: int) -> None:
         from .fork import kill_children
 
         kill_children()
+        for child, folders in list(_children_writing.items()):
+            _remove_temp_files_of(child, folders)
         for pid in list(Kernel.live_pids):
             kill_process_group(pid)
         for path in list(_temp_files):
@@ -470,8 +496,13 @@ def _build_forked(task: Task) -> Result:
         warnings._filters_mutated()  # type: ignore[attr-defined]
         return _build(task, _execute_in_process, on_cell=progress)
 
+    folders = (html_path.parent, html_path.parent / "charts", Path(task.failed_ipynb).parent)
     try:
-        outcome = fork.run_forked(work, task.timeout, _worker.parent_pid)
+        outcome = fork.run_forked(
+            work, task.timeout, _worker.parent_pid, on_start=lambda pid: _children_writing.update({pid: folders})
+        )
+        if not outcome.returned:  # what it was writing when it died: no half-written file stays
+            _remove_temp_files_of(outcome.pid, folders)
         if outcome.returned and isinstance(outcome.value, Result):
             result = outcome.value
             result.timings["fork_wait"] = round(outcome.seconds - result.seconds, 4)
@@ -489,9 +520,27 @@ def _build_forked(task: Task) -> Result:
         atomic.remove(ipynb_path)
         return Result(task.key, False, outcome.seconds, 1, message, kept, pid=os.getpid())
     finally:
+        _children_writing.clear()
         for path in (temp_nb, temp_html):
             atomic.remove(path)
             _temp_files.discard(path)
+
+
+#: The forked child of this worker (pid) and the folders its report writes in.
+_children_writing: dict[int, tuple[Path, ...]] = {}
+
+
+def _remove_temp_files_of(pid: int, folders) -> None:
+    """Remove the temporary files a child (`pid`) left in `folders` (`atomic.temp_path` names carry the pid)."""
+    marker = f".tmp-{pid}-"
+    for folder in folders:
+        try:
+            entries = list(Path(folder).iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if marker in entry.name and atomic.is_temp_name(entry.name):
+                atomic.remove(entry)
 
 
 def _keep_notebook_of_dead_child(task: Task, cell: object, message: str) -> str | None:
