@@ -162,12 +162,15 @@ def ploomber_grid(reports, work: Path, python: Path) -> tuple[float, float]:
     return wall, cpu
 
 
-def where_time_goes(state_dir: Path) -> dict[str, float]:
-    """Mean seconds per report of each step the build records (its build.json timings)."""
+def where_time_goes(state_dir: Path, out: Path | None = None) -> dict[str, float]:
+    """Mean seconds per report of each step the build of `out` records (its build.json timings)."""
     totals: dict[str, float] = {}
     count = 0
     for path in state_dir.glob("sites/*/build.json"):
-        for entry in json.loads(path.read_text(encoding="utf-8"))["reports"].values():
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+        if out is not None and Path(recorded.get("out_dir", "")) != out.resolve():
+            continue
+        for entry in recorded["reports"].values():
             count += 1
             for name, value in entry.get("timings", {}).items():
                 totals[name] = totals.get(name, 0.0) + float(value)
@@ -194,7 +197,7 @@ def comparison(count: int, plain: bool, ploomber: bool) -> dict:
             build(out, own_state, *select)  # the site exists: --force below rebuilds every report
             wall, cpu, stdout = build(out, own_state, *select, "--force", "--executor", executor)
             built = int(re.search(r"(\d+) built", stdout).group(1))
-            steps = where_time_goes(own_state)
+            steps = where_time_goes(own_state, out)
             rows[f"tlanalysis --executor {executor}"] = {"wall": wall, "cpu": cpu, "reports": built, "steps": steps}
             print(f"  tlanalysis {executor}: {wall:.1f} s, {cpu:.1f} CPU s for {built} reports; {steps}", flush=True)
         if ploomber:
@@ -245,7 +248,7 @@ def national(formats_too: bool) -> dict:
             wall, cpu, stdout = build(out, state, "--data", data, "--jobs", "2", *extra)
             built = int(re.search(r"(\d+) built", stdout).group(1))
             protection = re.search(r"computed in ([\d.]+) s", stdout)
-            steps = where_time_goes(state)
+            steps = where_time_goes(state, out)
             rows[name] = {
                 "wall": wall,
                 "cpu": cpu,
