@@ -26,7 +26,7 @@ from tlanalysis.compute.indicators import share
 from tlanalysis.protect.annual import NATIONAL_SCOPE, PublishedReports
 from tlanalysis.protect.ledger import Ledger, Release
 from tlanalysis.protect.masked import SECONDARY, SMALL_COUNT, Masked, is_masked
-from tlanalysis.protect.store import StoredProtection
+from tlanalysis.protect.store import FORMAT, StoredProtection, grouped_cells
 from tlanalysis.reference import FRANCE, Region, resolve_region
 
 
@@ -50,27 +50,18 @@ class AnnualView(StoredProtection):
 
     def __init__(self, release: Release, dataset) -> None:
         reports = sorted({(y, s) for kind, y, s in release.reports if kind == "annual"})
-        groups: dict[str, list] = {}
-        for key, cell in release.annual.items():
-            groups.setdefault(f"{key[0]}|{key[1]}|{key[2]}", []).append([list(key[3:]), cell])
+        cells = {key: as_value(cell, release.min_count) for key, cell in release.annual.items()}
         document = {
+            "format": FORMAT,
             "min_count": release.min_count,
             "key": {},
             "reports": reports,
-            "cells": groups,
+            "cells": grouped_cells(cells),
             "unresolved": [],
             "summary": {},
         }
         super().__init__(document, dataset.employment, dataset.holders)
         self.release = release
-        self._all_reports = self._reports
-
-    def _cells_of(self, group: str) -> dict[tuple, int | Masked]:
-        cells = self._decoded.get(group)
-        if cells is None:
-            cells = {tuple(rest): as_value(v, self.min_count) for rest, v in self._groups.get(group, [])}
-            self._decoded[group] = cells
-        return cells
 
 
 def annual_view(source, dataset=None) -> PublishedReports:
