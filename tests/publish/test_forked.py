@@ -8,7 +8,6 @@ Real builds in a subprocess, real papermill (the in-process engine) and nbconver
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import uuid
 
@@ -17,7 +16,7 @@ import pytest
 
 from tlanalysis.atomic import is_temp_name
 
-from support.build import build, build_state, marked_env, processes_marked, tlanalysis_command
+from support.build import build, build_state, interrupt_build, marked_env, processes_marked, tlanalysis_command
 from support.notebooks import notebook, outputs_text
 
 pytestmark = pytest.mark.slow
@@ -113,34 +112,8 @@ def test_ctrl_c_ends_every_report_process(tmp_path):
     command = tlanalysis_command(
         "build", "--out", out, "--notebook", hanging, "--kind", "annual", "--executor", "fork", *SELECTION
     )
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=marked_env(mark),
-        stdin=subprocess.DEVNULL,
-    )
-    try:
-        import time
-
-        deadline = time.monotonic() + 120
-        while not flag.exists() and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.05)
-        assert flag.exists(), process.communicate(timeout=5)
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 130, (stdout, stderr)
-    deadline = time.monotonic() + 5
-    while processes_marked(mark) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not processes_marked(mark), "no report process outlives the build"
+    interrupt_build(command, marked_env(mark), flag, mark, out, settle=5)
     assert not (out / "2021" / "76-occitanie.html").exists()
-    assert not [p for p in out.rglob("*") if is_temp_name(p.name)]
 
 
 def test_papermill_by_hand_runs_the_same_notebooks(tmp_path):

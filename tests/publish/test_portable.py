@@ -4,16 +4,11 @@ trees killed through psutil instead of process groups, no SIGUSR1; the lock is a
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import time
 import uuid
 
 import pytest
 
-from tlanalysis.atomic import is_temp_name
-
-from support.build import build, marked_env, processes_marked, tlanalysis_command
+from support.build import build, interrupt_build, marked_env, tlanalysis_command
 from support.notebooks import notebook, outputs_text
 
 pytestmark = pytest.mark.slow
@@ -52,29 +47,5 @@ def test_ctrl_c_on_the_portable_path_leaves_no_process(tmp_path):
     command = tlanalysis_command(
         "build", "--out", out, "--notebook", hanging, "--kind", "annual", "--year", 2021, "--region", "Occitanie"
     )
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=portable_env(mark),
-        stdin=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while not flag.exists() and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.05)
-        assert flag.exists(), process.communicate(timeout=5)
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 130, (stdout, stderr)
-    deadline = time.monotonic() + 10
-    while processes_marked(mark) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not processes_marked(mark), "no worker or kernel outlives the build"
+    interrupt_build(command, portable_env(mark), flag, mark, out, settle=10)
     assert not (out / "2021" / "76-occitanie.html").exists()
-    assert not [p for p in out.rglob("*") if is_temp_name(p.name)]
