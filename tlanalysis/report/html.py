@@ -10,8 +10,11 @@ placed as markup.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from .wording import SCROLLABLE_TABLE
 
 
 class Html(str):
@@ -56,9 +59,18 @@ def table_html(
     return Html("".join(parts))
 
 
-def scroll(markup: Html) -> Html:
-    """A wide table that scrolls on its own instead of widening the page."""
-    return Html(f'<div class="tl-scroll">{esc(markup)}</div>')
+_CAPTION = re.compile(r"<caption>(.*?)</caption>", re.DOTALL)
+
+
+def scroll(markup: Html, label: str | None = None) -> Html:
+    """A wide table that scrolls on its own instead of widening the page.
+
+    Keyboard users scroll it too (WCAG 2.1.1): the region takes the focus (`tabindex="0"`) and is named
+    for screen readers by `label`, by default its table's caption."""
+    if label is None:
+        found = _CAPTION.search(markup)
+        label = html.unescape(re.sub(r"<[^>]+>", "", found.group(1))) if found else SCROLLABLE_TABLE
+    return Html(f'<div class="tl-scroll" role="region" tabindex="0" aria-label="{esc(label)}">{esc(markup)}</div>')
 
 
 def section(*parts: object) -> Html:
@@ -147,6 +159,7 @@ font-size:.92rem}
 .tl-report dl.tl-defs dt{font-weight:600;margin-top:.5rem}
 .tl-report dl.tl-defs dd{margin:0 0 0 1.2rem}
 .tl-report .tl-scroll{overflow-x:auto}
+.tl-report .tl-scroll:focus-visible{outline:3px solid #00798c;outline-offset:2px}
 .tl-report dl.tl-meta dd{margin:0}
 .tl-report .tl-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.8rem;
 margin:.4rem 0 1rem}

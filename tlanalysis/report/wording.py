@@ -458,6 +458,36 @@ WITHHELD_LABEL = f"Non diffusé ({STATISTICAL_SECRET})"
 MAP_LEGEND = f"En gris : non diffusé ({STATISTICAL_SECRET}) ; en blanc : pas de donnée"
 
 
+# --- accessibility ---------------------------------------------------------------------------------
+
+#: What a chart is, by plotly trace type: the first words of its description for screen readers.
+CHART_KINDS = {
+    "bar": "Diagramme en barres",
+    "pie": "Diagramme en anneau",
+    "scatter": "Courbe",
+    "sankey": "Diagramme de flux",
+    "choropleth": "Carte",
+    "heatmap": "Tableau de couleurs",
+}
+#: A chart of a kind not listed above, or a chart without a title.
+CHART = "Graphique"
+#: The name of a table that scrolls on its own (keyboard users focus it to scroll), when it has no caption.
+SCROLLABLE_TABLE = "Tableau à défilement horizontal"
+
+
+def heatmap_range(rows: int, columns: int, low: str, high: str) -> str:
+    """« 18 lignes × 6 colonnes, de 71 % à 100 % »: a table of colours in a few words."""
+    return f"{fmt_int(rows)} lignes × {fmt_int(columns)} colonnes, de {low} à {high}"
+
+
+def chart_description(kind: str, items: list[str], more: bool) -> str:
+    """« Diagramme en barres : CDI : 195 emplois (72,5 %) ; CDD : 74 emplois. Valeurs détaillées dans le
+    tableau. »: a chart said in one sentence, from the values it draws (`more`: some were left out; how
+    many is not said, a number no table shows)."""
+    listed = " ; ".join(items) + (" ; etc" if more else "")
+    return f"{kind} : {listed}. Valeurs détaillées dans le tableau." if items else f"{kind}."
+
+
 def small_count_key(min_count: int, unit: str) -> str:
     """« « < 5 » : moins de 5 titulaires »: what a small count's label means."""
     k = fmt_int(min_count)
@@ -555,6 +585,8 @@ __all__ = [
     "CERTIFIED",
     "CERTIFIED_COUNT",
     "CHANGE",
+    "CHART",
+    "CHART_KINDS",
     "CHART_NOTE",
     "COHORT",
     "COHORTS_TABLE",
@@ -602,6 +634,7 @@ __all__ = [
     "ROLES_TABLE",
     "ROUTE_COUNTS",
     "ROUTE_SHORT",
+    "SCROLLABLE_TABLE",
     "SECRET_KEY",
     "SHARE",
     "SITUATION",
@@ -629,6 +662,7 @@ __all__ = [
     "bloc_validated",
     "category_labels",
     "certification_title",
+    "chart_description",
     "cohort_headers",
     "cohort_results_table",
     "column_label",
@@ -638,6 +672,7 @@ __all__ = [
     "data_files",
     "data_folder",
     "employed_and_target_jobs",
+    "heatmap_range",
     "holders_share",
     "in_percent",
     "in_territory",
