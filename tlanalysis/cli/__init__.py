@@ -207,6 +207,56 @@ def _describe_certification(f: dict, example: bool) -> str:
     return "\n".join(lines)
 
 
+@cli.command()
+@year_option()
+@region_option()
+@data_options
+@click.option(
+    "--kind",
+    "kind_name",
+    default="annual",
+    show_default=True,
+    help="The kind of report (annual, certification): each has its own figures.",
+)
+@click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True, help="Disclosure threshold.")
+@json_option("the placeholders and their values")
+def placeholders(
+    year: int,
+    region: str,
+    data_dir: Path,
+    mapping: Path | None,
+    drop_personal_columns: bool,
+    kind_name: str,
+    min_count: int,
+    as_json: bool,
+) -> None:
+    """The {{ placeholders }} a network's text may quote in a report, with their values as the report shows
+    them (after disclosure control: a masked figure is its label); checks the report's text file, if any
+    (textes/<year>/<region>.md in the data folder)."""
+    from ..report.kinds import kind_named
+    from ..report.params import validate_parameters
+
+    kind = kind_named(kind_name)
+    params = validate_parameters(
+        year, region, data_dir, "report", min_count, drop_personal_columns, str(mapping) if mapping else None
+    )
+    context = kind.make_context(params)
+    values = context.placeholders()  # type: ignore[attr-defined]
+    text = context.text_file()  # type: ignore[attr-defined]
+    if text is not None:
+        context.text_parts()  # type: ignore[attr-defined]  # raises TextError, naming file, line, closest name
+    if as_json:
+        listing = {name: {"value": p.text(), "meaning": p.meaning} for name, p in values.items()}
+        click.echo(
+            json.dumps({"placeholders": listing, "text": text.name if text else None}, ensure_ascii=False, indent=2)
+        )
+        return
+    width = max((len(name) for name in values), default=0) + 6
+    for name, placeholder in values.items():
+        click.echo(f"{'{{ ' + name + ' }}':<{width}}  {placeholder.text():>10}  {placeholder.meaning}")
+    click.echo(f"text: {text} (every placeholder known)" if text else "text: none for this report")
+
+
 cli.add_command(_build_command)
 cli.add_command(_diff_command)
 

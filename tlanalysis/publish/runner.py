@@ -109,6 +109,15 @@ class BuildOptions:
             self.kind_parameters(),
         )
 
+    def fingerprinted(self, report: Report, data_dir: Path, protection_file: Path | None) -> dict:
+        """What a report's fingerprint covers besides the build's inputs: its papermill parameters and
+        its own text in the data folder (`report.texts`), so that a changed text rebuilds its report only."""
+        from ..report.texts import text_fingerprint
+
+        parameters = self.parameters(report, data_dir, protection_file)
+        text = text_fingerprint(data_dir, report.year, report.region_code, report.region_name, report.kind.slug_prefix)
+        return parameters if text is None else {**parameters, "text_sha256": text}
+
     def kind_parameters(self) -> dict[str, object]:
         """The notebook parameters the build gives to the kinds that name them (`ReportKind.parameters`)."""
         return {"target_jobs": list(self.target_jobs)}
@@ -364,7 +373,7 @@ def _build(options: BuildOptions, echo) -> Summary:
         by_key = {r.key: r for r in reports}
         protection_file = out_dir / PROTECTION_FILE
         fingerprints = {
-            r.key: inputs[r.kind.name].fingerprint(options.parameters(r, data_dir, protection_file)) for r in reports
+            r.key: inputs[r.kind.name].fingerprint(options.fingerprinted(r, data_dir, protection_file)) for r in reports
         }
         to_build = [
             r
@@ -382,11 +391,11 @@ def _build(options: BuildOptions, echo) -> Summary:
 
         def finish() -> None:
             current = _current_keys(
-                state, kinds, inputs, dataset, lambda report: options.parameters(report, data_dir, protection_file)
+                state, kinds, inputs, dataset, lambda report: options.fingerprinted(report, data_dir, protection_file)
             )
             from .site import write_index
 
-            write_index(state, current, dataset.is_example, data_dir.name, kinds)
+            write_index(state, current, dataset.is_example, data_dir.name, kinds, data_dir=data_dir)
             summary.seconds = time.monotonic() - started
 
         if to_build:

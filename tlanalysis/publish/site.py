@@ -66,6 +66,7 @@ td.stale { background: #fffbea; }
 td.none { color: #9aa5b1; }
 td .formats { display: block; font-size: .8rem; }
 td .formats a { margin: 0 .15rem; }
+.tl-text { border-left: 4px solid #00798c; padding: .1rem 1rem; margin: 1rem 0; max-width: 45rem; }
 """
 
 #: The region filter and the map's links: small, inline, no library (the page works from file://).
@@ -325,8 +326,30 @@ def _kinds_listed(state: BuildState, kinds: Iterable[ReportKind]) -> list[tuple[
     ]
 
 
+def _foreword_html(data_dir: Path | None, out_dir: Path, built: list[_Built]) -> str:
+    """The network's foreword (`textes/avant-propos.md` of the data folder), its placeholders filled from
+    the latest national report's published figures (its JSON, masked figures as their labels)."""
+    from ..report import texts
+    from ..report.wording import FOREWORD
+
+    path = texts.foreword_path(data_dir) if data_dir is not None else None
+    if path is None:
+        return ""
+    national = sorted((b for b in built if b.code is None), key=lambda b: b.year)
+    document = national[-1].document(out_dir) if national else None
+    figures = _masked(document.get("figures"), _min_count(document)) if document else {}
+    values = texts.placeholders(DEFAULT.name, figures or {})
+    body = texts.render_text(path, values, f"{texts.TEXTS_DIR}/{texts.FOREWORD}")
+    return texts.text_block(body, FOREWORD) + "\n"
+
+
 def render_index(
-    state: BuildState, current: set[str], example_data: bool, data_label: str, kinds: Iterable[ReportKind] = ()
+    state: BuildState,
+    current: set[str],
+    example_data: bool,
+    data_label: str,
+    kinds: Iterable[ReportKind] = (),
+    data_dir: Path | None = None,
 ) -> str:
     """The landing page. `current` holds the keys whose fingerprint matches the present inputs; `kinds`:
     those of the build (the registered ones are known anyway).
@@ -349,6 +372,7 @@ def render_index(
     example = f'<p class="example">{html.escape(EXAMPLE_INDEX, quote=False)}</p>' if example_data else ""
     table = "\n".join(tables) if tables else "<p>Aucun rapport n'a encore été construit.</p>"
     key_figures = _key_figures_html(state.out_dir, built)
+    foreword = _foreword_html(data_dir, state.out_dir, built)
     plotly = sorted((state.out_dir / ASSETS).glob("plotly-*.min.js"))
     inputs = _map_inputs(state.out_dir, built)
     map_part, script_tag = "", ""
@@ -373,7 +397,7 @@ def render_index(
 <p class="note">{listed} rapport{"s" if listed != 1 else ""} par région et par année d'enquête
 (« {_e(NATIONAL)} » : ensemble des régions). Données : {_e(data_label)}.</p>
 {example}
-{key_figures}{map_part}{table}
+{foreword}{key_figures}{map_part}{table}
 </main>
 <script>{SCRIPT}</script>
 </body>
@@ -382,8 +406,13 @@ def render_index(
 
 
 def write_index(
-    state: BuildState, current: set[str], example_data: bool, data_label: str, kinds: Iterable[ReportKind] = ()
+    state: BuildState,
+    current: set[str],
+    example_data: bool,
+    data_label: str,
+    kinds: Iterable[ReportKind] = (),
+    data_dir: Path | None = None,
 ) -> Path:
     path = state.out_dir / "index.html"
-    atomic.write_text_if_changed(path, render_index(state, current, example_data, data_label, kinds))
+    atomic.write_text_if_changed(path, render_index(state, current, example_data, data_label, kinds, data_dir))
     return path

@@ -21,14 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from ..config import SAMPLE_DATA_DIR
 from ..protect import store as protection_store
 from ..reference import Region
 from ..validate.dataset import Dataset
-from . import charts, wording
-from .html import Chart, Html
+from . import charts, texts, wording
+from .html import Chart, Html, section
 from .kinds import ReportKind, resolve
 from .params import ReportParameters
 
@@ -134,6 +135,26 @@ class BaseReportContext:
             for part in self.section_parts(name)
             if isinstance(part, Chart)
         ]
+
+    # -- the network's text (report.texts)
+
+    def placeholders(self) -> dict[str, texts.Placeholder]:
+        """The figures a text may quote, by name: the report's own published figures (`key_figures`)."""
+        return texts.placeholders(self.kind.name, self.key_figures())
+
+    def text_file(self) -> Path | None:
+        """The network's text for this report in the data folder (`textes/<year>/<region>.md`), if any."""
+        code = None if self.is_national else self.region.code
+        return texts.text_path(self.dataset.data_dir, self.year, code, self.region.name, self.kind.slug_prefix)
+
+    def text_parts(self) -> list[Html]:
+        """The network's text with its figures, as a part of a section ([] without a text file)."""
+        path = self.text_file()
+        if path is None:
+            return []
+        shown_as = f"{texts.TEXTS_DIR}/{self.year}/{path.name}"
+        body = texts.render_text(path, self.placeholders(), shown_as)
+        return [section(texts.text_block(body, wording.NETWORK_TEXT))]
 
     # -- the key-figures document
 

@@ -337,7 +337,7 @@ def methods_html(ctx: CertificationContext) -> Html:
 
 #: The sections of the certification report, in the notebook's order.
 SECTIONS: dict[str, Callable[[CertificationContext], list[Html | Chart]]] = {
-    "title": lambda ctx: [title_html(ctx)],
+    "title": lambda ctx: [title_html(ctx), *ctx.text_parts()],
     "promotions": promotions_parts,
     "cohorts": cohorts_parts,
     "competencies": competencies_parts,

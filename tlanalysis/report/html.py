@@ -186,6 +186,8 @@ text-align:left;vertical-align:top}
 .tl-report .tl-ok{color:#00695c}
 .tl-report .tl-gap{color:#a23b00;font-weight:600}
 .tl-report ol.tl-competencies{margin:.2rem 0 .8rem;padding-left:0;list-style:none}
+.tl-report .tl-text{border-left:4px solid #00798c;padding:.1rem 1rem;margin:1rem 0;max-width:45rem}
+.tl-report .tl-text h2{font-size:1.3rem;margin:.6rem 0 .3rem}
 .tl-report .tl-code{font-variant-numeric:tabular-nums;color:#52606d;margin-right:.4rem}
 </style>""")
 

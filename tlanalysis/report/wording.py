@@ -469,6 +469,10 @@ CHART_KINDS = {
     "choropleth": "Carte",
     "heatmap": "Tableau de couleurs",
 }
+#: The network's own text in a report (its accessible name; the text brings its own headings).
+NETWORK_TEXT = "Le mot du réseau"
+#: The network's foreword on the index.
+FOREWORD = "Avant-propos"
 #: A chart of a kind not listed above, or a chart without a title.
 CHART = "Graphique"
 #: The name of a table that scrolls on its own (keyboard users focus it to scroll), when it has no caption.
@@ -608,6 +612,7 @@ __all__ = [
     "FACILITATION_JOBS",
     "FACILITATION_SHARE",
     "FOLLOW_UPS",
+    "FOREWORD",
     "HOLDERS",
     "HOLDERS_FOLLOWED",
     "HOLDERS_WITH_KNOWN_PATH",
@@ -619,6 +624,7 @@ __all__ = [
     "KEY_SITUATIONS",
     "MAP_LEGEND",
     "NATIONAL_NAME",
+    "NETWORK_TEXT",
     "NEUTRALISED",
     "NOT_PUBLISHED",
     "OF_NATIONAL_TOTAL",
