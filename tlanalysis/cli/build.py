@@ -80,6 +80,15 @@ from .options import (
 @personal_columns_option
 @target_jobs_option
 @click.option(
+    "--brand",
+    "brand_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="The network's brand.yml (name, logo, colours, fonts) for every page, the index, PDF, workbook and "
+    "deck. Default: the data folder's _brand.yml, if any; without one, the house look.",
+)
+@click.option(
     "--diff",
     "diff_with",
     type=click.Path(path_type=Path, file_okay=False),
@@ -102,6 +111,7 @@ def build(
     min_count: int,
     drop_personal_columns: bool,
     target_jobs: str,
+    brand_file: Path | None,
     diff_with: Path | None,
 ) -> None:
     """Execute the notebook of each kind of report for every (year, region) and publish offline HTML with an index.
@@ -154,6 +164,7 @@ def build(
         formats=parse_formats(formats),
         mapping=mapping.resolve() if mapping is not None else None,
         target_jobs=checked_jobs,
+        brand_file=brand_file,
     )
     try:
         run_build(options, echo=click.echo)

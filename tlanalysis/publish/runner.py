@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -95,11 +96,13 @@ class BuildOptions:
     #: What « le métier visé » means in the certification reports (`--target-job`): passed to each of
     #: them and to their protection, computed once (`ensure_protection`).
     target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS
+    #: A brand.yml outside the data folder (`--brand`); None: the data folder's `_brand.yml`, if any.
+    brand_file: Path | None = None
 
     def parameters(self, report: Report, data_dir: Path, protection_file: Path | None) -> dict:
         """The papermill parameters of `report` in this build (`report_parameters` with its options):
         one place for the fingerprints, the up-to-date check of the index, and the workers' tasks."""
-        return report_parameters(
+        parameters = report_parameters(
             report,
             data_dir,
             self.min_count,
@@ -108,6 +111,9 @@ class BuildOptions:
             protection_file,
             self.kind_parameters(),
         )
+        if self.brand_file is not None:
+            parameters["brand_file"] = str(self.brand_file)
+        return parameters
 
     def fingerprinted(self, report: Report, data_dir: Path, protection_file: Path | None) -> dict:
         """What a report's fingerprint covers besides the build's inputs: its papermill parameters and
@@ -116,7 +122,9 @@ class BuildOptions:
 
         parameters = self.parameters(report, data_dir, protection_file)
         text = text_fingerprint(data_dir, report.year, report.region_code, report.region_name, report.kind.slug_prefix)
-        return parameters if text is None else {**parameters, "text_sha256": text}
+        brand = _brand_fingerprint(data_dir, self.brand_file)
+        extra = {"text_sha256": text, "brand_sha256": brand}
+        return {**parameters, **{k: v for k, v in extra.items() if v is not None}}
 
     def kind_parameters(self) -> dict[str, object]:
         """The notebook parameters the build gives to the kinds that name them (`ReportKind.parameters`)."""
@@ -321,6 +329,25 @@ def _relative(path: Path, base: Path) -> str:
         return str(path)
 
 
+def _brand_fingerprint(data_dir: Path, explicit: Path | None) -> str | None:
+    """The content hash of the build's brand file and logo (None for the house look): a changed brand
+    rebuilds every report, wherever its file is."""
+    from ..report.brand import brand_file
+
+    path = brand_file(data_dir, explicit)
+    if path is None:
+        return None
+    stat = path.stat()
+    return _brand_digest(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _brand_digest(path: str, mtime_ns: int, size: int) -> str:
+    from ..report.brand import load_brand
+
+    return load_brand(Path(path)).fingerprint
+
+
 def run_build(options: BuildOptions, echo=print) -> Summary:
     """Build the reports asked for; returns the summary or raises ReportsFailed / BuildInterrupted /
     UsageError / DataError. SIGTERM is handled like Ctrl-C for the duration of the build."""
@@ -355,6 +382,14 @@ def _build(options: BuildOptions, echo) -> Summary:
     options = replace(options, target_jobs=check_target_jobs(options.target_jobs))
     # invalid data: DataError (exit 1) before anything is written
     dataset = load_dataset(data_dir, options.drop_personal_columns, options.mapping)
+    # the brand: an unusable file is a usage error before anything is written; adjusted colours are said once
+    from ..report.brand import find_brand
+
+    if options.brand_file is not None:
+        options = replace(options, brand_file=Path(options.brand_file).resolve())
+    brand = find_brand(data_dir, options.brand_file)
+    for warning in brand.warnings:
+        echo(f"warning: {warning}")
     if any(f in options.formats for f in ("pdf", "png", "svg")):
         from ..export import ExportError, find_chromium
 
@@ -395,7 +430,7 @@ def _build(options: BuildOptions, echo) -> Summary:
             )
             from .site import write_index
 
-            write_index(state, current, dataset.is_example, data_dir.name, kinds, data_dir=data_dir)
+            write_index(state, current, dataset.is_example, data_dir.name, kinds, data_dir=data_dir, brand=brand)
             summary.seconds = time.monotonic() - started
 
         if to_build:

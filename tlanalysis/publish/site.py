@@ -18,6 +18,7 @@ from .. import atomic
 from ..config import DEFAULT_MIN_COUNT, NATIONAL
 from ..protect.compare import change_since, previous_year
 from ..protect.masked import SECONDARY, SECRET, SMALL_COUNT, Masked, is_masked
+from ..report.brand import HOUSE, Brand
 from ..report.kinds import DEFAULT, ReportKind, registered
 from .cache import BuildState, file_stamp
 
@@ -326,6 +327,19 @@ def _kinds_listed(state: BuildState, kinds: Iterable[ReportKind]) -> list[tuple[
     ]
 
 
+def _styled(brand: Brand) -> str:
+    """The index's style sheet in the network's colours and fonts (`report.brand`)."""
+    if brand.is_house:
+        return STYLE
+    return (
+        STYLE.replace("#00798c", brand.primary)
+        + f"body {{ font-family: {brand.font}; }}\n"
+        + f"h1, h2 {{ font-family: {brand.heading_font}; color: {brand.primary}; }}\n"
+        + ".tl-brand { display: flex; align-items: center; gap: .8rem; }\n"
+        + ".tl-brand .tl-logo { max-height: 3.5rem; max-width: 12rem; }\n.tl-brand-name { font-weight: 600; }\n"
+    )
+
+
 def _foreword_html(data_dir: Path | None, out_dir: Path, built: list[_Built]) -> str:
     """The network's foreword (`textes/avant-propos.md` of the data folder), its placeholders filled from
     the latest national report's published figures (its JSON, masked figures as their labels)."""
@@ -350,6 +364,7 @@ def render_index(
     data_label: str,
     kinds: Iterable[ReportKind] = (),
     data_dir: Path | None = None,
+    brand: Brand = HOUSE,
 ) -> str:
     """The landing page. `current` holds the keys whose fingerprint matches the present inputs; `kinds`:
     those of the build (the registered ones are known anyway).
@@ -358,6 +373,7 @@ def render_index(
     regions (each opens its latest report), then a region × year table per kind of report with every
     format built, and a filter by region. Figures come from the reports' JSON files, written by the
     build after disclosure control: never a raw count."""
+    from ..report.html import brand_html
     from ..report.wording import ANNUAL_HEADINGS, EXAMPLE_INDEX
 
     cells, built, rows = _built_reports(state, current, DEFAULT.name)
@@ -389,11 +405,11 @@ def render_index(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Rapports annuels des tiers-lieux</title>
-<style>{STYLE}</style>
+<style>{_styled(brand)}</style>
 {script_tag}</head>
 <body>
 <main>
-<h1>Rapports annuels des tiers-lieux</h1>
+{brand_html(brand)}<h1>Rapports annuels des tiers-lieux</h1>
 <p class="note">{listed} rapport{"s" if listed != 1 else ""} par région et par année d'enquête
 (« {_e(NATIONAL)} » : ensemble des régions). Données : {_e(data_label)}.</p>
 {example}
@@ -412,7 +428,9 @@ def write_index(
     data_label: str,
     kinds: Iterable[ReportKind] = (),
     data_dir: Path | None = None,
+    brand: Brand = HOUSE,
 ) -> Path:
     path = state.out_dir / "index.html"
-    atomic.write_text_if_changed(path, render_index(state, current, example_data, data_label, kinds, data_dir))
+    markup = render_index(state, current, example_data, data_label, kinds, data_dir, brand)
+    atomic.write_text_if_changed(path, markup)
     return path

@@ -29,6 +29,7 @@ from ..protect import store as protection_store
 from ..reference import Region
 from ..validate.dataset import Dataset
 from . import charts, texts, wording
+from .brand import Brand
 from .html import Chart, Html, section
 from .kinds import ReportKind, resolve
 from .params import ReportParameters
@@ -80,6 +81,11 @@ class BaseReportContext:
         return self.region.is_national
 
     @property
+    def brand(self) -> Brand:
+        """The network's brand (name, logo, colours, fonts), or the house look."""
+        return self.params.brand
+
+    @property
     def is_example(self) -> bool:
         """Built from the bundled fictitious data: everything that shows the report must say so."""
         return self.dataset.is_example
@@ -125,7 +131,17 @@ class BaseReportContext:
         return resolve(self.kind.sections)
 
     def section_parts(self, name: str) -> list[Html | Chart]:
-        return self.sections()[name](self)
+        """A section's parts, its charts in the network's colours (`report.brand`)."""
+        parts = self.sections()[name](self)
+        colours = self.brand.chart_colours()
+        if not colours:
+            return parts
+        return [Chart(self._branded(p.figure, colours), p.chart_id) if isinstance(p, Chart) else p for p in parts]
+
+    def _branded(self, figure: Any, colours: dict[str, str]) -> Any:
+        branded = charts.recoloured(figure, colours)
+        branded.update_layout(font_family=self.brand.font)
+        return branded
 
     def charts(self) -> list[tuple[object, str]]:
         """(figure, chart id) of every chart of the report, in reading order (for image exports)."""

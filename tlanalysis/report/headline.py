@@ -13,7 +13,7 @@ from ..reference.published import published_for
 from .base import BaseReportContext
 from .context import ReportContext
 from .formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_pct_more_than
-from .html import Card, Html, cards_html, esc, h3, notes_html, p, report_css, section
+from .html import Card, Html, brand_html, cards_html, esc, h3, notes_html, p, report_css, section
 from .masking import cohorts_phrase, legend, shown
 from .published_figures import headline_context, headline_label, published_value, source_text
 from .wording import (
@@ -54,8 +54,9 @@ def title_header_html(
     """The block every report opens with: kicker, title and lead, the example-data banner, then the
     report's own facts (`facts`: label, value) and its data — folder, date, files with a content hash."""
     parts: list[object] = [
-        report_css(),
+        report_css(ctx.brand),
         Html('<header class="tl-title">'),
+        brand_html(ctx.brand),
         p(kicker, "tl-kicker"),
         Html(f"<h1>{esc(heading)}</h1>"),
         p(lead, "tl-lead"),

@@ -19,6 +19,7 @@ from ..errors import ParameterError, UsageError
 from ..reference import Region, find_region
 from ..validate.dataset import Dataset, load_dataset
 from ..validate.selection import check_selection
+from .brand import HOUSE, Brand, find_brand
 from .charts import RENDERS
 
 
@@ -36,6 +37,9 @@ class ReportParameters:
     protection_file: Path | None = None
     #: What « le métier visé » means in the certification report (situation codes, checked).
     target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS
+    #: The network's brand (`report.brand`): the given brand file, the data folder's `_brand.yml`, or the
+    #: house look.
+    brand: Brand = HOUSE
 
     @property
     def is_national(self) -> bool:
@@ -200,6 +204,7 @@ def validate_parameters(
     protection_file: object = None,
     data_cache: object = None,
     target_jobs: object = DEFAULT_TARGET_JOBS,
+    brand_file: object = None,
 ) -> ReportParameters:
     """Check the notebook's parameters, load the data and check it holds (year, region).
 
@@ -220,6 +225,8 @@ def validate_parameters(
       data file still has the content it was made from; otherwise the folder is read.
     - target_jobs: the situations « le métier visé » means in the certification report (a list of
       codes of `schema.EMPLOYED_SITUATIONS`, or one text of them comma-separated).
+    - brand_file: a brand.yml file (the network's name, logo, colours, fonts); None or "" means the data
+      folder's own `_brand.yml` if there is one, else the house look.
 
     Raises ParameterError (or DataError for invalid data files) with a message meant for the user.
     """
@@ -242,4 +249,9 @@ def validate_parameters(
         raise
     except UsageError as exc:
         raise ParameterError(str(exc)) from None
-    return ReportParameters(year_value, selected, folder, dataset, str(render), min_count_value, protection, jobs)
+    if brand_file is not None and not isinstance(brand_file, str | Path):
+        raise ParameterError(f"brand_file={brand_file!r} must be the path of a brand.yml file")
+    brand = find_brand(folder, brand_file or None)
+    return ReportParameters(
+        year_value, selected, folder, dataset, str(render), min_count_value, protection, jobs, brand
+    )

@@ -471,6 +471,8 @@ CHART_KINDS = {
 }
 #: The network's own text in a report (its accessible name; the text brings its own headings).
 NETWORK_TEXT = "Le mot du réseau"
+#: The network's logo, when no name is written beside it.
+LOGO = "Logo du réseau"
 #: The network's foreword on the index.
 FOREWORD = "Avant-propos"
 #: A chart of a kind not listed above, or a chart without a title.
@@ -622,6 +624,7 @@ __all__ = [
     "JOBS_MAP",
     "KEY_FIGURES_SHEET",
     "KEY_SITUATIONS",
+    "LOGO",
     "MAP_LEGEND",
     "NATIONAL_NAME",
     "NETWORK_TEXT",
