@@ -45,6 +45,7 @@ from typing import Any
 
 from ..compute.indicators import TRAJECTORIES, jobs_by, jobs_of_year, share
 from ..protect.masked import SECRET, is_masked
+from ..report.brand import HOUSE, Brand, mixed
 from ..report.formatting import MISSING, fmt_date, fmt_int, fmt_year_span
 from ..report.wording import (
     ANNUAL_HEADINGS,
@@ -63,6 +64,7 @@ from ..report.wording import (
     JOBS_CHANGE,
     KEY_FIGURES_SHEET,
     KEY_SITUATIONS,
+    NETWORK,
     PERIOD,
     PRODUCED_WITH,
     REGION_CODE,
@@ -509,7 +511,9 @@ def sources_sheet(ctx, data_date: dt.date) -> Sheet:
         see_section(ANNUAL_HEADINGS["methods"], of_report=True),
     ]
     report = ["Rapport", annual_title(ctx.place, ctx.year), ctx.slug]
-    rows = provenance_rows(ctx.dataset, data_date, [report], [rule])
+    brand = getattr(ctx, "brand", HOUSE)
+    first = [[NETWORK, brand.name, ""], report] if brand.name else [report]
+    rows = provenance_rows(ctx.dataset, data_date, first, [rule])
     published = context_rows(ctx)
     rows.append([])
     if published.empty:
@@ -584,12 +588,14 @@ def _cell_value(value: object, kind: str) -> tuple[object, str | None]:
     return str(value), None
 
 
-def _write_sheet(wb, sheet: Sheet) -> None:
+def _write_sheet(wb, sheet: Sheet, brand: Brand = HOUSE) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     ws = wb.create_sheet(sheet.name)
     bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="E4F2F4")
+    # the house's pale teal, or a pale tint of the network's colour (dark text stays readable on it)
+    fill = "E4F2F4" if brand.is_house else mixed(brand.primary, "#ffffff", 0.88)[1:].upper()
+    header_fill = PatternFill("solid", fgColor=fill)
     rule = Side(style="thin", color="9AA5B1")
     note_font = Font(italic=True, color="52606D")
     ws.append(list(sheet.headers))
@@ -654,9 +660,16 @@ def _normalized_zip(data: bytes, when: dt.datetime) -> bytes:
 
 
 def workbook_bytes(
-    sheets: list[Sheet], *, data_date: dt.date | dt.datetime, title: str, subject: str = "", description: str = ""
+    sheets: list[Sheet],
+    *,
+    data_date: dt.date | dt.datetime,
+    title: str,
+    subject: str = "",
+    description: str = "",
+    brand: Brand = HOUSE,
 ) -> bytes:
-    """The XLSX file of `sheets`, dated `data_date` (document properties and zip entries)."""
+    """The XLSX file of `sheets`, dated `data_date` (document properties and zip entries); with a brand,
+    in the network's colour and titled with its name."""
     try:
         from openpyxl import Workbook
         from openpyxl.writer.excel import ExcelWriter
@@ -666,9 +679,11 @@ def workbook_bytes(
     wb = Workbook()
     wb.remove(wb.worksheets[0])
     for sheet in sheets:
-        _write_sheet(wb, sheet)
+        _write_sheet(wb, sheet, brand)
     props = wb.properties
     props.creator = props.lastModifiedBy = "tlanalysis"
+    if brand.name:
+        title = f"{brand.name} — {title}"
     props.title, props.subject, props.description = title, subject, description
     props.language = "fr-FR"
     props.created = props.modified = when
@@ -707,6 +722,7 @@ def key_figures_workbook(
         subject=f"Emploi dans les tiers-lieux et devenir des titulaires de la certification {CERTIFICATION}",
         description=(EXAMPLE_NOTE if ctx.dataset.is_example else "")
         + f" Rapport {ctx.slug}, données du {fmt_date(date.date())}.",
+        brand=getattr(ctx, "brand", HOUSE),
     )
     return write_bytes_atomic(Path(path), data)
 

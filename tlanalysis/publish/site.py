@@ -342,7 +342,8 @@ def _styled(brand: Brand) -> str:
 
 def _foreword_html(data_dir: Path | None, out_dir: Path, built: list[_Built]) -> str:
     """The network's foreword (`textes/avant-propos.md` of the data folder), its placeholders filled from
-    the latest national report's published figures (its JSON, masked figures as their labels)."""
+    the latest national report's published figures (its JSON, masked figures as their labels); an index
+    without a national report has no foreword."""
     from ..report import texts
     from ..report.wording import FOREWORD
 
@@ -351,8 +352,9 @@ def _foreword_html(data_dir: Path | None, out_dir: Path, built: list[_Built]) ->
         return ""
     national = sorted((b for b in built if b.code is None), key=lambda b: b.year)
     document = national[-1].document(out_dir) if national else None
-    figures = _masked(document.get("figures"), _min_count(document)) if document else {}
-    values = texts.placeholders(DEFAULT.name, figures or {})
+    if document is None:  # its figures are the national report's: without one, no foreword
+        return ""
+    values = texts.placeholders(DEFAULT.name, _masked(document.get("figures"), _min_count(document)) or {})
     body = texts.render_text(path, values, f"{texts.TEXTS_DIR}/{texts.FOREWORD}")
     return texts.text_block(body, FOREWORD) + "\n"
 

@@ -246,7 +246,9 @@ def load_brand(path: Path) -> Brand:
     primary = checked(primary, TEXT_RATIO, "color.primary", "du texte")
     palette = [checked(c, GRAPHICS_RATIO, labels.get(c, "color.palette"), "un graphique") for c in palette[1:]]
     palette.insert(0, primary)
-    full_palette = tuple(dict.fromkeys([*palette, *HOUSE_PALETTE]))[: len(HOUSE_PALETTE)]
+    # fewer colours than the charts use: the house colours fill in, darkened to 3:1 like the brand's
+    filler = [darkened(c, GRAPHICS_RATIO) for c in HOUSE_PALETTE]
+    full_palette = tuple(dict.fromkeys([*palette, *filler]))[: len(HOUSE_PALETTE)]
     typography = parsed.typography
     base_family = getattr(typography.base, "family", None) if typography is not None and typography.base else None
     heading_family = (

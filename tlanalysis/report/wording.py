@@ -471,6 +471,8 @@ CHART_KINDS = {
 }
 #: The network's own text in a report (its accessible name; the text brings its own headings).
 NETWORK_TEXT = "Le mot du réseau"
+#: The network a report is published by (its brand's name), as a row label.
+NETWORK = "Réseau"
 #: The network's logo, when no name is written beside it.
 LOGO = "Logo du réseau"
 #: The network's foreword on the index.
@@ -627,6 +629,7 @@ __all__ = [
     "LOGO",
     "MAP_LEGEND",
     "NATIONAL_NAME",
+    "NETWORK",
     "NETWORK_TEXT",
     "NEUTRALISED",
     "NOT_PUBLISHED",
