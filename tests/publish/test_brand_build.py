@@ -1,6 +1,8 @@
 """A branded build from the bundled data: the data folder's _brand.yml puts the network's name, logo,
-colours and fonts on the page, the index, the PDF and the workbook, says which colour it darkened, and
-the pages still pass axe-core; a bad brand file stops the build before anything is written."""
+colours and fonts on the page, the index, the PDF, the workbook and the deck, says which colour it
+darkened, and the pages still pass axe-core; a bad brand file stops the build before anything is written.
+The deck opens in LibreOffice Impress (converted headless to PDF, its text read back), its charts are
+native charts holding the report's numbers, masked figures stay masked."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from support.axe import axe_violations
 from support.build import build
 from support.paths import REPO
 
-pytestmark = [pytest.mark.slow, pytest.mark.requires_tool("chromium", "poppler")]
+pytestmark = [pytest.mark.slow, pytest.mark.requires_tool("chromium", "poppler", "libreoffice")]
 
 EXAMPLE = REPO / "docs" / "examples" / "reseau-exemple"
 NAME = "Réseau des tiers-lieux de l'exemple"
@@ -27,11 +29,11 @@ NAME = "Réseau des tiers-lieux de l'exemple"
 def branded(tmp_path_factory):
     data = shutil.copytree(SAMPLE_DATA_DIR, tmp_path_factory.mktemp("branded") / "data")
     shutil.copy(EXAMPLE / "_brand.yml", data / "_brand.yml")
-    shutil.copy(EXAMPLE / "logo.svg", data / "logo.svg")
+    shutil.copy(EXAMPLE / "logo.png", data / "logo.png")
     out = data.parent / "reports"
     result = build(
         out,
-        "--year", 2019, "--region", "Nouvelle-Aquitaine", "--formats", "html,pdf,xlsx",
+        "--year", 2019, "--region", "Nouvelle-Aquitaine", "--formats", "html,pdf,xlsx,pptx,odp",
         notebook=None, data=data, kinds=("annual",),
     )  # fmt: skip
     return out, result
@@ -41,10 +43,10 @@ def test_pages_index_pdf_and_workbook_carry_the_brand(branded):
     out, result = branded
     assert "warning: _brand.yml: color.palette.ocre #f2a541" in result.stdout
     page = (out / "2019" / "75-nouvelle-aquitaine.html").read_text(encoding="utf-8")
-    assert NAME in page.replace("&#x27;", "'") and 'class="tl-logo" src="data:image/svg+xml;base64,' in page
+    assert NAME in page.replace("&#x27;", "'") and 'class="tl-logo" src="data:image/png;base64,' in page
     assert "color:#6a1b5a" in page and '"DejaVu Serif"' in page
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert NAME in index.replace("&#x27;", "'") and "data:image/svg+xml;base64," in index
+    assert NAME in index.replace("&#x27;", "'") and "data:image/png;base64," in index
     pdf = out / "2019" / "75-nouvelle-aquitaine.pdf"
     text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
     assert NAME.replace("'", "’") in text.replace("'", "’")
@@ -73,3 +75,66 @@ def test_a_bad_brand_file_stops_the_build(tmp_path):
     result = build(tmp_path / "reports", "--brand", bad, "--year", 2019, notebook=None, expect=2)
     assert "marque.yml: color.primary: 'bleu canard' is not a colour" in result.stderr
     assert not (tmp_path / "reports").exists()
+
+
+def _deck_text(pptx, tmp_path) -> str:
+    from tlanalysis.export.deck import convert_deck
+
+    pdf = convert_deck(pptx, tmp_path / "deck.pdf", "pdf")
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
+    return re.sub(r"(?<=\w)- (?=[A-Z])", "-", flat)  # « Nouvelle- Aquitaine » broken across two lines
+
+
+def test_the_deck_opens_in_impress_with_the_report_figures(branded, tmp_path):
+    out, _ = branded
+    pptx = out / "2019" / "75-nouvelle-aquitaine.pptx"
+    text = _deck_text(pptx, tmp_path)
+    for expected in (
+        "Emploi et certification en Nouvelle-Aquitaine — 2019",  # the title
+        "Chiffres clés",
+        "54,5 %",  # the seed page's cards
+        "13,5 %",
+        "36 %",
+        "Emplois par type de contrat, 2019",  # a chart's slide
+        "Ce que disent les chiffres de 2019",  # the network's text, its figures filled
+        "n'est pas diffusée (« secret »)",
+        "Sources et méthodes",
+    ):
+        assert expected in text, expected
+    assert NAME.replace("'", "’") in text.replace("'", "’")
+    odp = out / "2019" / "75-nouvelle-aquitaine.odp"
+    import zipfile
+
+    with zipfile.ZipFile(odp) as archive:
+        assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.presentation"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="2019/75-nouvelle-aquitaine.pptx"' in index and 'href="2019/75-nouvelle-aquitaine.odp"' in index
+
+
+def test_the_deck_charts_are_native_with_the_report_numbers(branded):
+    from pptx import Presentation
+
+    out, _ = branded
+    deck = Presentation(out / "2019" / "75-nouvelle-aquitaine.pptx")
+    charts, pictures = {}, []
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_chart:
+                title = next(s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text)
+                charts[title] = shape.chart
+            elif shape.shape_type == 13:  # a picture: a chart without a native equivalent, described
+                descr = shape._element.nvPicPr.cNvPr.get("descr")
+                pictures.append(descr)
+    contracts = charts["Emplois par type de contrat, 2019"]
+    assert list(contracts.plots[0].categories) == ["CDI", "CDD", "Alternance", "Autre contrat"]
+    assert list(contracts.plots[0].series[0].values) == [195, 74, 0, 0]
+    situations = charts["Situation actuelle des titulaires"]
+    # the three situations the report shows; the masked ones (« < 5 ») are not in the data
+    assert list(situations.plots[0].series[0].values) == [109, 54, 27]
+    assert str(situations.chart_type).startswith("DOUGHNUT")
+    trend = charts["Emplois recensés par année d'enquête, en Nouvelle-Aquitaine"]
+    assert list(trend.plots[0].series[0].values) == [30, 40, 50, 160, 269]
+    # the Sankey has no native equivalent: an image, with the chart's description as alternative text
+    assert any(p and p.startswith("Diagramme de flux") and "54 titulaires (36" in p for p in pictures), pictures
+    assert deck.core_properties.title.startswith(NAME)

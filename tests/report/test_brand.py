@@ -36,7 +36,7 @@ def test_contrast_follows_wcag():
 def test_the_example_brand():
     brand = load_brand(EXAMPLE)
     assert brand.name == "Réseau des tiers-lieux de l'exemple"
-    assert brand.logo_uri.startswith("data:image/svg+xml;base64,")
+    assert brand.logo_uri.startswith("data:image/png;base64,")
     assert brand.primary == "#6a1b5a" and brand.palette[:3] == ("#6a1b5a", "#e4572e", "#17594a")
     assert len(brand.palette) == len(HOUSE_PALETTE)
     assert all(contrast(c) >= 3 for c in brand.palette) and contrast(brand.primary) >= 4.5
@@ -74,7 +74,7 @@ def test_without_a_brand_file_the_house_look(tmp_path):
     assert find_brand(tmp_path) is HOUSE
     assert brand_html(HOUSE) == "" and HOUSE.chart_colours() == {}
     shutil.copy(EXAMPLE, tmp_path / "_brand.yml")
-    shutil.copy(EXAMPLE.with_name("logo.svg"), tmp_path / "logo.svg")
+    shutil.copy(EXAMPLE.with_name("logo.png"), tmp_path / "logo.png")
     assert find_brand(tmp_path).name == "Réseau des tiers-lieux de l'exemple"
 
 

@@ -68,7 +68,8 @@ from .options import (
     show_default=True,
     metavar="LIST",
     help="Comma-separated products: html, pdf (A4, page numbers), png and svg (every chart), "
-    "xlsx (key figures workbook). A JSON of the key figures is always written.",
+    "xlsx (key figures workbook), pptx and odp (an editable deck in the network's brand: native charts with "
+    "their data; odp needs LibreOffice Impress). A JSON of the key figures is always written.",
 )
 @click.option(
     "--min-count",

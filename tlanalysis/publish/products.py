@@ -4,7 +4,9 @@
   their labels, « < 5 » or « secret »), for scripts and for `tlanalysis diff`;
 * `--formats pdf`: `<slug>.pdf`, the page printed by headless Chromium (A4, page numbers);
 * `--formats png,svg`: `charts/<slug>-<chart>.png|svg`, every chart through one kaleido server;
-* `--formats xlsx`: `<slug>.xlsx`, the key figures for grant forms, one sheet per table and « Sources ».
+* `--formats xlsx`: `<slug>.xlsx`, the key figures for grant forms, one sheet per table and « Sources »;
+* `--formats pptx,odp`: `<slug>.pptx|odp`, the report as an editable deck in the network's brand
+  (`export.deck`: native charts with their data, the text, sources); ODP converted by LibreOffice Impress.
 
 Every product comes from the report's kind (`tlanalysis.report.kinds`): the JSON is its context's
 `document()` (a certification report's records the target jobs its insertion rates in « le métier visé »
@@ -28,7 +30,9 @@ if TYPE_CHECKING:
     from ..export.pdf import PdfPrinter
     from ..report.kinds import ReportKind
 
-FORMATS = ("html", "pdf", "png", "svg", "xlsx")
+FORMATS = ("html", "pdf", "png", "svg", "xlsx", "pptx", "odp")
+#: The formats that draw charts with Chromium (kaleido) or print with it.
+BROWSER_FORMATS = ("pdf", "png", "svg", "pptx", "odp")
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -51,6 +55,9 @@ def product_paths(html: Path, formats: tuple[str, ...], workbook: bool = True) -
         paths["pdf"] = stem.with_suffix(".pdf")
     if "xlsx" in formats and workbook:
         paths["xlsx"] = stem.with_suffix(".xlsx")
+    for deck in ("pptx", "odp"):
+        if deck in formats:
+            paths[deck] = stem.with_suffix(f".{deck}")
     return paths
 
 
@@ -74,6 +81,31 @@ class ProductMaker:
                 tool.close()
         self._printer = self._images = None
 
+    def _image_exporter(self) -> ChartImageExporter:
+        if self._images is None:
+            from ..export.images import ChartImageExporter
+
+            self._images = ChartImageExporter().__enter__()
+        return self._images
+
+    def _deck(self, ctx, paths: dict[str, Path]) -> list[Path]:
+        """The report's deck (`export.deck`): PPTX, and ODP converted from it by LibreOffice Impress."""
+        from ..export.deck import convert_deck, write_deck
+
+        exporter = self._image_exporter()
+        written = []
+        pptx = paths.get("pptx") or paths["odp"].with_name(f".{paths['odp'].stem}.deck.pptx")
+        write_deck(ctx, pptx, exporter.render)
+        if "pptx" in paths:
+            written.append(pptx)
+        if "odp" in paths:
+            try:
+                written.append(convert_deck(pptx, paths["odp"], "odp"))
+            finally:
+                if "pptx" not in paths:
+                    pptx.unlink(missing_ok=True)
+        return written
+
     def make(self, kind: ReportKind, parameters: dict, html: Path, title: str) -> list[Path]:
         """Make every product of one report of `kind` from its papermill parameters; returns the files
         written. Each comes from the kind: its context's document and charts, its workbook writer."""
@@ -94,11 +126,9 @@ class ProductMaker:
             written.append(
                 self._printer.print(html, paths["pdf"], title=title, date_fr=fmt_date(ctx.dataset.data_date))
             )
+        if "pptx" in paths or "odp" in paths:
+            written += self._deck(ctx, paths)
         images = tuple(f for f in ("png", "svg") if f in self.formats)
         if images:
-            if self._images is None:
-                from ..export.images import ChartImageExporter
-
-                self._images = ChartImageExporter().__enter__()
-            written += self._images.export(ctx.charts(), html.parent / "charts", ctx.slug, formats=images)
+            written += self._image_exporter().export(ctx.charts(), html.parent / "charts", ctx.slug, formats=images)
         return [Path(p) for p in written]

@@ -34,6 +34,7 @@ from ..report import kinds as report_kinds
 from ..report.kinds import ReportKind
 from .cache import STATE_FILE, BuildState, Inputs
 from .plan import Report, plan_reports
+from .products import BROWSER_FORMATS
 
 if TYPE_CHECKING:
     from ..protect.annual import Protection
@@ -390,13 +391,18 @@ def _build(options: BuildOptions, echo) -> Summary:
     brand = find_brand(data_dir, options.brand_file)
     for warning in brand.warnings:
         echo(f"warning: {warning}")
-    if any(f in options.formats for f in ("pdf", "png", "svg")):
+    if any(f in options.formats for f in BROWSER_FORMATS):
         from ..export import ExportError, find_chromium
 
         try:
             find_chromium()
         except ExportError as exc:
             raise UsageError(f"--formats {','.join(options.formats)} needs Chromium: {exc}") from None
+    if "odp" in options.formats:
+        from ..export.deck import find_soffice
+
+        if find_soffice() is None:
+            raise UsageError("--formats odp needs LibreOffice Impress (apt-get install libreoffice-impress-nogui)")
     reports = plan_reports(dataset, options.years, options.regions, kinds)
     out_dir = _prepare_out_dir(Path(options.out_dir))
 

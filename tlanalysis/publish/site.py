@@ -101,7 +101,7 @@ SCRIPT = """
 """
 
 #: The formats of a report besides its page, as the index names them.
-_FORMATS = (("pdf", "PDF"), ("xlsx", "XLSX"), ("json", "JSON"))
+_FORMATS = (("pdf", "PDF"), ("xlsx", "XLSX"), ("pptx", "PPTX"), ("odp", "ODP"), ("json", "JSON"))
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from ..reference import Region
 from ..validate.dataset import Dataset
 from . import charts, texts, wording
 from .brand import Brand
-from .html import Chart, Html, section
+from .html import Card, Chart, Html, section
 from .kinds import ReportKind, resolve
 from .params import ReportParameters
 
@@ -104,6 +104,21 @@ class BaseReportContext:
     def territory(self) -> str:
         """The territory as a label: « France entière » or the region's name."""
         return wording.territory_name(self.region)
+
+    @property
+    def title(self) -> str:
+        """The report's title, as its page's heading (each kind words it)."""
+        return self.kind.report_title(self.region.name, self.year)
+
+    @property
+    def kind_label(self) -> str:
+        """What the report is, above its title: « Rapport annuel des tiers-lieux »."""
+        return self.kind.index_title or self.kind.name
+
+    def key_cards(self) -> list[Card]:
+        """The report's key figures as its page's cards show them (the deck's key-figures slide): its
+        kind's `cards` function, none without one."""
+        return resolve(self.kind.cards)(self) if self.kind.cards else []
 
     def chart_id(self, name: str) -> str:
         return charts.chart_id(self.slug, name)

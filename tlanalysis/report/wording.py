@@ -568,6 +568,15 @@ def computed_from(source: _Source | None, table: str) -> str:
     return f"Calculé à partir de {data_file(source)}" if source is not None else f"Calculé à partir de la table {table}"
 
 
+#: Above the annual report's title (its kind).
+ANNUAL_KICKER = "Rapport annuel des tiers-lieux"
+#: The deck's last slide: where the rest is.
+SOURCES_AND_METHODS = "Sources et méthodes"
+FULL_REPORT = (
+    "Méthodes, définitions et tableaux complets : le rapport (page HTML ou PDF) dont ces diapositives sont tirées."
+)
+
+
 def annual_title(place: str, year: int) -> str:
     """The annual report's title: « Emploi et certification en Nouvelle-Aquitaine — 2019 »."""
     return f"Emploi et certification {place} — {year}"
@@ -580,6 +589,7 @@ def certification_title(place: str, year: int) -> str:
 
 __all__ = [
     "ANNUAL_HEADINGS",
+    "ANNUAL_KICKER",
     "AXIS_HOLDERS",
     "AXIS_JOBS",
     "CATEGORIES",
@@ -617,6 +627,7 @@ __all__ = [
     "FACILITATION_SHARE",
     "FOLLOW_UPS",
     "FOREWORD",
+    "FULL_REPORT",
     "HOLDERS",
     "HOLDERS_FOLLOWED",
     "HOLDERS_WITH_KNOWN_PATH",
@@ -653,6 +664,7 @@ __all__ = [
     "SITUATIONS_TABLE",
     "SITUATION_SHORT",
     "SOURCE",
+    "SOURCES_AND_METHODS",
     "SOURCES_SHEET",
     "STATISTICAL_SECRET",
     "SURVEY_YEAR",
