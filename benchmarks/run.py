@@ -1,4 +1,4 @@
-"""Run every benchmark of the project in one go: `python benchmarks/run.py [indicators|load|build|disclosure ...]`.
+"""Run every benchmark of the project in one go: `python benchmarks/run.py [indicators|load|build|audit ...]`.
 
 Results are printed and written as JSON to benchmarks/results/ (not tracked).
 """
@@ -16,6 +16,8 @@ BENCHMARKS = {
     "build": HERE / "bench_build.py",
     "disclosure": HERE / "bench_disclosure.py",
     "certification": HERE / "bench_certification.py",
+    "audit": HERE / "bench_audit.py",
+    "releases": HERE / "bench_releases.py",
 }
 
 

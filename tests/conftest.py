@@ -11,6 +11,19 @@ from tlanalysis.config import REPORT_NOTEBOOK, SAMPLE_DATA_DIR
 from support.build import build
 from support.tools import TOOLS, require_tool, unavailable
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Builds run by the tests keep their private state in a folder of the test session, not in the
+    user's cache folder (`tlanalysis.state`); every subprocess inherits it."""
+    import os
+    import tempfile
+
+    from tlanalysis.state import ENV_VARIABLE
+
+    if not os.environ.get(ENV_VARIABLE):
+        os.environ[ENV_VARIABLE] = tempfile.mkdtemp(prefix="tlanalysis-test-state-")
+
+
 #: Fixtures that stand for a tool: a test using one (even through another fixture) needs the tool.
 FIXTURE_TOOLS = {"browser": "chromium", "chromium": "chromium", "poppler": "poppler"}
 

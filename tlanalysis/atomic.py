@@ -34,6 +34,11 @@ def is_temp_name(name: str) -> bool:
     return bool(TEMP_NAME.match(name))
 
 
+def final_name(name: str) -> str:
+    """The name a temporary file stands for (".a.html.tmp-12-3" → "a.html"); other names as they are."""
+    return name[1:].split(".tmp-")[0] if is_temp_name(name) else name
+
+
 def replace(temp: Path, final: Path) -> None:
     """Move a finished temporary file onto its final name."""
     os.replace(temp, final)

@@ -52,6 +52,7 @@ from tlanalysis.schema import EMPLOYMENT, HOLDERS
 from tlanalysis.validate.dataset import Dataset, SourceFile
 from tlanalysis.validate.table import validate_table
 
+from support.frames import object_rows
 from support.pages import chart_numbers, numbers_in, page_numbers, plotted_charts
 
 STATUSES = HOLDERS.column("status_at_entry").allowed_values
@@ -181,7 +182,7 @@ class Expected:
         }
         # Derived from shown figures only: a cohort cell's share of its cohort, the remainder of a shown total
         # minus its shown parts (grey « Non diffusé »), the Sankey's node totals when all their flows are shown.
-        for _, row in self.cohorts.iterrows():
+        for _, row in object_rows(self.cohorts):
             cells = [row[s] for s in SITUATIONS]
             if shown(row["total"]):
                 self.holders_tokens |= {written_share(c, row["total"]) for c in cells if shown(c)}
@@ -205,7 +206,7 @@ class Expected:
                     self.holders_tokens.add(written_share(total, hold["trajectory_n"]))
         self.published_tokens = set()
         ctx_rows = report.context_rows(_Territory(region, year))
-        for _, r in ctx_rows.iterrows():
+        for _, r in object_rows(ctx_rows):
             for text in (
                 r["label_fr"],
                 r["period"],
@@ -302,7 +303,7 @@ class Expected:
         for value, truth, what in shares:
             if is_masked(value) and truth is not None:
                 out.setdefault(plain_spaces(fmt_pct(truth)), what)
-        for (year, cohort), row in self.cohorts.iterrows():
+        for (year, cohort), row in object_rows(self.cohorts):
             for column, value in row.items():
                 if is_masked(value):
                     raw = self.truth_cohorts.loc[(year, cohort)]
@@ -384,7 +385,7 @@ def check_tables(ctx, e: Expected, sections: dict[str, str]) -> None:
         )
         _rows(
             tables.by_caption("Titulaires par promotion"),
-            [[str(cohort), str(year)] + [written(v) for v in row] for (year, cohort), row in e.cohorts.iterrows()],
+            [[str(cohort), str(year)] + [written(v) for v in row] for (year, cohort), row in object_rows(e.cohorts)],
             None,
             f"{ctx.slug} cohorts",
         )
@@ -448,7 +449,7 @@ def check_charts(ctx, e: Expected, sections: dict[str, str]) -> None:
                     assert shown(count) and value == count, (chart_id, label)
         elif name == "cohorts":
             inverse = {html.escape(situation_label(s), quote=False): s for s in SITUATIONS}
-            rows = {html.escape(str(c), quote=False): row for (_, c), row in e.cohorts.iterrows()}
+            rows = {html.escape(str(c), quote=False): row for (_, c), row in object_rows(e.cohorts)}
             for trace in traces:
                 for cohort, value in zip(trace["y"], trace["x"], strict=True):
                     row = rows[cohort]

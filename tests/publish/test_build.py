@@ -6,7 +6,7 @@ build itself; the real report is built in test_build_browser.py.
 
 from __future__ import annotations
 
-import json
+import hashlib
 import re
 import shutil
 import subprocess
@@ -20,7 +20,7 @@ import pytest
 from tlanalysis.atomic import is_temp_name
 from tlanalysis.config import SAMPLE_DATA_DIR
 
-from support.build import FAILING_NOTEBOOK, FIXTURE_NOTEBOOK, build, tlanalysis_command
+from support.build import FAILING_NOTEBOOK, FIXTURE_NOTEBOOK, build, build_state, tlanalysis_command
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +52,7 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {
         p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.stat().st_size)
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".tlanalysis-build.lock"
+        if p.is_file()
     }
 
 
@@ -136,14 +136,16 @@ def test_executed_notebooks_are_kept(fixture_site):
     assert len(injected) == 1
     source = injected[0].source
     assert 'render = "report"' in source and "year = 2021" in source and 'region = "Nouvelle-Aquitaine"' in source
-    assert f'data_dir = "{SAMPLE_DATA_DIR.resolve()}"' in source
+    # no path of the machine: kernels run in the data folder's parent, the build's data has a key
+    assert 'data_dir = "sample"' in source and 'state_key = "' in source and str(SAMPLE_DATA_DIR) not in source
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert any("FIXTURE Nouvelle-Aquitaine 2021" in o.get("text", "") for o in outputs)
     # the kernel ran this interpreter, with this tlanalysis
     import tlanalysis
 
     kernel = [o["text"] for o in outputs if o.get("name") == "stderr" and "KERNEL" in o.get("text", "")]
-    assert kernel == [f"KERNEL {sys.executable} {tlanalysis.__file__}\n"]
+    digest = [hashlib.sha256(p.encode()).hexdigest()[:16] for p in (sys.executable, tlanalysis.__file__)]
+    assert kernel == [f"KERNEL {digest[0]} {digest[1]}\n"]
     assert nb.metadata.papermill.parameters["year"] == 2021
     assert [c.execution_count for c in nb.cells if c.cell_type == "code"][:2] == [1, 2]  # fresh kernel
 
@@ -251,8 +253,8 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path):
     assert "1 built, 0 up to date, 2 failed" in result.stdout  # the notebook changed: all rebuilt
     assert "2021 Bretagne: ValueError: fixture failure for Bretagne 2021 (cell In [" in result.stdout
     assert "2021 La Réunion: DeadKernelError" in result.stdout and "after 2 attempts" in result.stdout
-    failed_nb = out / "2021" / "53-bretagne.failed.ipynb"
-    assert f"executed notebook: {failed_nb}" in output
+    failed_nb = build_state(out).failed_notebook_path("2021/53-bretagne")
+    assert f"executed notebook (private, not published): {failed_nb}" in output
     assert "2 of 3 reports failed" in result.stderr
     # the other is built; the failed ones have their executed notebook kept, and no page
     assert (out / "2021" / "76-occitanie.html").is_file()
@@ -264,9 +266,9 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path):
     assert not (out / "2021" / "53-bretagne.ipynb").exists()
     assert not (out / "2021" / "04-la-reunion.html").exists()
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert index.count("échec") == 2 and "2021/53-bretagne.failed.ipynb" in index
+    assert index.count("échec") == 2 and "failed.ipynb" not in index and "carnet" not in index
     assert "2021/53-bretagne.html" not in index
-    state = json.loads((out / ".tlanalysis-build.json").read_text())["reports"]
+    state = build_state(out).reports
     assert state["2021/53-bretagne"]["status"] == "failed"
     assert state["2021/53-bretagne"]["attempts"] == 1, "a cell error is not retried"
     assert state["2021/04-la-reunion"]["attempts"] == 2, "a dead kernel is retried once"

@@ -7,7 +7,6 @@ no worker or kernel outlives the build, and the next build finishes the job.
 from __future__ import annotations
 
 import hashlib
-import json
 import signal
 import subprocess
 import time
@@ -19,7 +18,15 @@ import pytest
 
 from tlanalysis.atomic import is_temp_name
 
-from support.build import FIXTURE_NOTEBOOK, build, marked_env, processes_marked, tlanalysis_command
+from support.build import (
+    FIXTURE_NOTEBOOK,
+    build,
+    build_state,
+    build_state_file,
+    marked_env,
+    processes_marked,
+    tlanalysis_command,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +35,7 @@ def digests(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not is_temp_name(p.name) and p.name != ".tlanalysis-build.lock"
+        if p.is_file() and not is_temp_name(p.name)
     }
 
 
@@ -65,7 +72,7 @@ def assert_complete(out: Path) -> None:
     for notebook in out.rglob("*.ipynb"):
         if not is_temp_name(notebook.name):
             nbformat.read(notebook, as_version=4)
-    json.loads((out / ".tlanalysis-build.json").read_text(encoding="utf-8"))
+    assert build_state(out).reports
 
 
 def test_sigkill_midway_keeps_earlier_reports_and_the_next_build_completes(tmp_path):
@@ -111,7 +118,7 @@ def test_sigterm_and_sigint_stop_cleanly(tmp_path, signum, code):
     mark = uuid.uuid4().hex
     process = start_build(out, "--year", 2023, "--jobs", "2", mark=mark)
     try:
-        wait_for(lambda: (out / ".tlanalysis-build.json").is_file(), what="the first finished report")
+        wait_for(lambda: build_state_file(out).is_file(), what="the first finished report")
         process.send_signal(signum)
         stdout, stderr = process.communicate(timeout=60)
     finally:
@@ -122,7 +129,7 @@ def test_sigterm_and_sigint_stop_cleanly(tmp_path, signum, code):
     assert "interrupted" in stderr and "Traceback" not in stderr
     wait_no_process(mark, timeout=5)
     assert_complete(out)
-    finished = json.loads((out / ".tlanalysis-build.json").read_text())["reports"]
+    finished = build_state(out).reports
     assert finished and all(entry["status"] == "ok" for entry in finished.values())
     assert (out / "index.html").is_file()
 

@@ -15,6 +15,8 @@ import pytest
 
 from tlanalysis.config import REPORT_NOTEBOOK, SAMPLE_DATA_DIR
 from tlanalysis.protect import store as protection_store
+from tlanalysis.state import ENV_VARIABLE, key_digest, state_root
+from tlanalysis.validate.dataset import load_dataset
 
 from support.build import build, marked_env
 
@@ -43,6 +45,7 @@ def test_protection_is_computed_once_and_reused(tmp_path):
     log = tmp_path / "computed.log"
     env = marked_env()
     env[protection_store.LOG_VARIABLE] = str(log)
+    env[ENV_VARIABLE] = str(tmp_path / "state")  # a state folder of its own: nothing stored yet
 
     first = build(out, *REPORTS, notebook=None, data=data, env=env)
     # the annual and the certification report of each territory
@@ -50,11 +53,17 @@ def test_protection_is_computed_once_and_reused(tmp_path):
     assert "protection of every report of the data: computed in" in first.stdout
     # once in all: not in the two workers (key figures JSON), not in the two kernels
     assert len(computed(log)) == 1
-    stored = out / protection_store.FILE_NAME
+    dataset = load_dataset(data)
+    stored = (
+        state_root(tmp_path / "state")
+        / "protection"
+        / key_digest(protection_store.protection_key(dataset, 5))
+        / protection_store.FILE_NAME
+    )
     nb = nbformat.read(out / "2019" / "75-nouvelle-aquitaine.ipynb", as_version=4)
-    assert nb.metadata.papermill.parameters["protection_file"] == str(stored.resolve())
-    cache = Path(nb.metadata.papermill.parameters["data_cache"])
-    assert cache.is_file() and cache.parent == out.resolve()
+    parameters = nb.metadata.papermill.parameters
+    assert parameters["data_dir"] == "data" and "protection_file" not in parameters
+    assert (state_root(tmp_path / "state") / "data" / parameters["state_key"] / "manifest.json").is_file()
     stamp = stored.stat().st_mtime_ns
 
     # the same report by plain papermill, without the file: it computes the protection itself and
@@ -88,6 +97,6 @@ def test_protection_is_computed_once_and_reused(tmp_path):
     assert "4 built, 0 up to date" in changed.stdout
     assert "protection of every report of the data: computed in" in changed.stdout
     assert len(computed(log)) == 2
-    from tlanalysis.validate.dataset import load_dataset
-
-    assert protection_store.stored_key(stored) == protection_store.protection_key(load_dataset(data), 5)
+    changed_key = protection_store.protection_key(load_dataset(data), 5)
+    root = state_root(tmp_path / "state")
+    assert (root / "protection" / key_digest(changed_key) / protection_store.FILE_NAME).is_file()

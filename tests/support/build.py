@@ -90,3 +90,20 @@ def build(
     if expect is not None:
         assert result.returncode == expect, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
     return result
+
+
+def build_state(out: Path):
+    """The build state of the site in `out`, from the private state folder the builds of the tests use
+    ($TLANALYSIS_STATE_DIR, set for the session in conftest.py)."""
+    from tlanalysis.publish.cache import BuildState
+    from tlanalysis.state import state_root
+
+    return BuildState.load(Path(out).resolve(), state_root())
+
+
+def build_state_file(out: Path) -> Path:
+    """Where the build state of the site in `out` is written (it exists once a report is finished)."""
+    from tlanalysis.publish.cache import STATE_FILE, BuildState
+    from tlanalysis.state import state_root
+
+    return BuildState(Path(out).resolve(), state_root()).folder / STATE_FILE

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from tlanalysis.protect.certification import CertificationProtection
 from tlanalysis.protect.masked import SECONDARY, SMALL_COUNT, Masked, is_masked
+from tlanalysis.reference import FRANCE, find_region
 
 K = 5
 ROUTES = ("formation", "vae", "candidat_libre")
@@ -54,7 +54,10 @@ class Attacker:
         out = []
         for sign in (1, -1):
             result = milp(sign * objective, constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, np.inf))
-            assert result.status in (0, 3), f"the published figures are inconsistent ({result.message})"
+            if result.status not in (0, 3):  # HiGHS may not tell unbounded from infeasible: ask for any table
+                anything = milp(np.zeros(n), constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, np.inf))
+                assert anything.status == 0, f"the published figures are inconsistent ({result.message})"
+                result.status = 3
             out.append(np.inf * -sign if result.status == 3 else float(result.x[self.names[name]]))
         return out[0], out[1]
 
@@ -65,7 +68,7 @@ def _rate_numerator(attacker: Attacker, numerator: str, rate: object, base: obje
         attacker.rel({numerator: 1, base_name: -rate}, -1e-6, 1e-6)
 
 
-def promotion_attack(protection: CertificationProtection, before: int, scopes: list) -> tuple[Attacker, list[str]]:
+def promotion_attack(protection, before: int, scopes: list) -> tuple[Attacker, list[str]]:
     attacker, masked = Attacker(), []
     rows = {
         scope.code or "FR": {r["certification_year"]: r for r in protection.promotions(before, scope)}
@@ -95,11 +98,66 @@ def promotion_attack(protection: CertificationProtection, before: int, scopes: l
                 if is_masked(value)
             ]
     regions = [s for s in rows if s != "FR"]
+    # A release read from a site's ledger (`support.published.CertificationView`, `partial`) shows a region's
+    # year only when one of its reports does: France is then at least the sum of the regions shown.
+    partial = getattr(protection, "partial", False)
     for year in rows["FR"]:  # France is the sum of the regions
         for m in ("certified", *ROUTES, "base_6m", "base_2y", "employed_6m", "target_job_6m"):
             terms = {f"FR/{year}/{m}": 1.0}
             for region in regions:
                 if year in rows[region]:
                     terms[f"{region}/{year}/{m}"] = -1.0
-            attacker.rel(terms, 0, 0)
+            attacker.rel(terms, 0, np.inf if partial else 0)
     return attacker, masked
+
+
+ALL_YEARS = 9999
+
+
+def joint_attack(dataset, annual, certification) -> tuple[Attacker, list[str]]:
+    """Every figure of the certification reports of all years and regions, each region's latest annual
+    cohort table, and the links between them."""
+    holders = dataset.holders
+    regions = sorted(holders["region_code"].astype(str).unique())
+    attacker, masked = promotion_attack(certification, ALL_YEARS, [FRANCE, *(find_region(r) for r in regions)])
+    without_year = bool(holders["certification_year"].isna().any())
+    latest = {}
+    for year, region in annual.reports:
+        if not region.is_national:
+            latest[region.code] = max(year, latest.get(region.code, year))
+    for r in regions:
+        mine = holders[holders["region_code"].astype(str) == r]
+        years = sorted(int(y) for y in mine["certification_year"].dropna().unique())
+        table = annual.situation_by_cohort(latest[r], r) if r in latest else None
+        shown_cohorts = set(table.index) if table is not None else set()
+        splits: dict[int, list[str]] = {y: [] for y in years}
+        for (cohort_year, cohort), _ in mine.groupby(["cohort_year", "cohort"]):
+            parts = []
+            for y in (y for y in years if y >= cohort_year):
+                name = attacker.var(f"split/{r}/{cohort}/{y}")
+                parts.append(name)
+                splits[y].append(name)
+            if without_year:
+                parts.append(attacker.var(f"split/{r}/{cohort}/none"))
+            total = f"annual/{r}/{cohort}/total"
+            attacker.rel({total: 1, **dict.fromkeys(parts, -1)}, 0, 0)
+            if (cohort_year, cohort) in shown_cohorts:
+                row = table.loc[(cohort_year, cohort)]
+                attacker.published(total, row["total"])
+                situations = [c for c in table.columns if c != "total"]
+                for s in situations:
+                    attacker.published(f"annual/{r}/{cohort}/{s}", row[s])
+                attacker.rel({total: 1, **{f"annual/{r}/{cohort}/{s}": -1 for s in situations}}, 0, 0)
+                masked += [f"annual/{r}/{cohort}/{c}" for c in table.columns if is_masked(row[c])]
+        for y, parts in splits.items():
+            attacker.rel({f"{r}/{y}/certified": 1, **dict.fromkeys(parts, -1)}, 0, 0)
+    return attacker, masked
+
+
+def pinned(attacker: Attacker, names: list[str]) -> list[str]:
+    out = []
+    for name in names:
+        low, high = attacker.range_of(name)
+        if high - low < 1:
+            out.append(name)
+    return out

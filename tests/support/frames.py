@@ -109,3 +109,12 @@ holder_rows = st.lists(
     min_size=0,
     max_size=45,
 )
+
+
+def object_rows(table):
+    """`table.iterrows()` keeping every cell as it is: `iterrows` builds a Series per row, which pandas
+    turns into text when every cell is a `Masked` (with pyarrow installed), losing the masks."""
+    import pandas as pd
+
+    for index, values in zip(table.index, table.to_numpy(dtype=object).tolist(), strict=True):
+        yield index, pd.Series(values, index=table.columns, dtype=object, name=index)

@@ -34,6 +34,8 @@ from tlanalysis.compute.indicators import CONTRACTS, ROLES, SITUATIONS
 from tlanalysis.protect.masked import is_masked
 from tlanalysis.schema import HOLDERS
 
+from .frames import object_rows
+
 STATUSES = HOLDERS.column("status_at_entry").allowed_values
 EMPLOYED = ("facilitation", "autre_coordination", "autre_emploi")
 TOLERANCE = 1e-6
@@ -66,11 +68,13 @@ class Figure:
     shown: set = field(default_factory=set)
     labels: set = field(default_factory=set)
     where: list = field(default_factory=list)
+    parts: set = field(default_factory=set)  # (kind, year, scope) of the reports that show it
 
 
 class LPAttacker:
     def __init__(self, employment: pd.DataFrame, holders: pd.DataFrame, protection, label_floors=True, labels=True):
         self.protection = protection
+        self.frames = (employment, holders)
         self.k = protection.min_count
         self.label_floors = label_floors
         self.labels = labels  # False: a masked figure is only known to be at least 0 (k = 2, see docs/disclosure.md)
@@ -103,7 +107,19 @@ class LPAttacker:
         self._masks: dict[tuple, np.ndarray] = {}
         self.figures: dict[tuple, Figure] = {}
         self.problems: list[str] = []
+        self._part: tuple = (0, None)
         self.read_reports()
+
+    def read(self, protection) -> None:
+        """Read the reports of another release of the same data (its figures join those read so far)."""
+        self.protection = protection
+        self.read_reports()
+
+    def atom_truths(self, figure: Figure) -> dict[tuple, int]:
+        """The unknowns a figure adds up, by what they count, with their true values."""
+        frame, truth = (self.h, self.h_truth) if figure.kind == "holders" else (self.j, self.j_truth)
+        labels = frame.iloc[figure.columns].itertuples(index=False, name=None)
+        return dict(zip(labels, truth[figure.columns].tolist(), strict=True))
 
     # -- what the reports publish
 
@@ -138,6 +154,7 @@ class LPAttacker:
             self.problems.append(f"{where}: shows {value!r}, the data say {truth}")
         figure = self.figures.setdefault((kind, columns.tobytes()), Figure(kind, columns, truth))
         figure.where.append(where)
+        figure.parts.add((kind, *self._part))
         (figure.labels if is_masked(value) else figure.shown).add(str(value) if is_masked(value) else int(value))
 
     def share(self, share, numerator, base, kind: str, columns: np.ndarray, where: str) -> None:
@@ -157,6 +174,7 @@ class LPAttacker:
         for year, region in p.reports:
             scope = None if region.is_national else region.code
             where = f"{region.name} {year}"
+            self._part = (year, scope)
             f = p.figures(year, region)
             jobs, hold = f["jobs"], f["holders"]
             total = self._columns("jobs", year=year, region=scope)
@@ -193,7 +211,7 @@ class LPAttacker:
                 self.note("holders", columns, v, f"{where} trajectory {g}")
                 self.share(hold["trajectory_shares"][g], v, hold["trajectory_n"], "holders", columns, f"{where} {g}")
             table = p.situation_by_cohort(year, region)
-            for (cohort_year, cohort), row in table.iterrows():
+            for (cohort_year, cohort), row in object_rows(table):
                 for column, v in row.items():
                     situation = None if column == "total" else column
                     cols = self._columns("holders", **seen, year=int(cohort_year), cohort=cohort, situation=situation)
@@ -316,3 +334,120 @@ class LPAttacker:
                     if high - low < TOLERANCE:
                         out.append(f"{where} ({kind}) = {figures[i].truth}")
         return out
+
+
+class ReleasesAttacker(LPAttacker):
+    """A reader holding several releases, each read as `LPAttacker` reads one: releases of the same data
+    share their unknowns; releases of different data (a survey year added, a correction) each have their
+    own, and a figure is one unknown in both when its data did not change (every unknown it adds up has the
+    same true value in both: the reader is assumed to know which figures a correction touched)."""
+
+    def __init__(self, releases, label_floors=True, labels=True):
+        """`releases`: (employment, holders, published reports: a protection or a `support.published` view)."""
+        self.versions: list[LPAttacker] = []
+        for employment, holders, published in releases:
+            for version in self.versions:
+                if version.frames[0].equals(employment) and version.frames[1].equals(holders):
+                    version.read(published)
+                    break
+            else:
+                self.versions.append(LPAttacker(employment, holders, published, label_floors, labels))
+        self.k = self.versions[0].k
+        self.label_floors, self.labels = label_floors, labels
+        self.problems = [p for v in self.versions for p in v.problems]
+        self.figures = {(i, *key): f for i, v in enumerate(self.versions) for key, f in v.figures.items()}
+
+    def links(self, kind: str) -> list[tuple[Figure, Figure]]:
+        """Pairs of figures of two data versions that are one count: the same place in the reports, and the
+        data of every report that shows them unchanged (a reader is told which reports a correction
+        touched, not which of their masked figures: those of a touched report are new unknowns)."""
+        out = []
+        for a, b in itertools.combinations(self.versions, 2):
+            where_b = {w: f for f in b.figures.values() if f.kind == kind for w in f.where}
+            for fa in (f for f in a.figures.values() if f.kind == kind):
+                fb = next((where_b[w] for w in fa.where if w in where_b), None)
+                if fb is None or not all(self._unchanged(a, b, part) for part in fa.parts | fb.parts):
+                    continue
+                ta, tb = a.atom_truths(fa), b.atom_truths(fb)  # its own data too (a trend's year)
+                if all(ta.get(label, 0) == tb.get(label, 0) for label in set(ta) | set(tb)):
+                    out.append((fa, fb))
+        return out
+
+    def _unchanged(self, a: LPAttacker, b: LPAttacker, part: tuple) -> bool:
+        """Whether the data a report counts (its jobs, or its holders seen) is the same in two versions."""
+        cache = self.__dict__.setdefault("_parts", {})
+        key = (id(a), id(b), part)
+        if key not in cache:
+            kind, year, scope = part
+
+            def truths(version: LPAttacker) -> dict:
+                if kind == "jobs":
+                    frame, truth = version.j, version.j_truth
+                    mask = (frame["year"] == year).to_numpy().copy()
+                else:
+                    frame, truth = version.h, version.h_truth
+                    mask = (frame["year"] < year).to_numpy().copy()
+                if scope is not None:
+                    mask &= (frame["region"] == scope).to_numpy()
+                rows = frame[mask].itertuples(index=False, name=None)
+                return {label: n for label, n in zip(rows, truth[mask].tolist(), strict=True) if n}
+
+            cache[key] = truths(a) == truths(b)
+        return cache[key]
+
+    def consistent(self) -> list[str]:
+        return [problem for v in self.versions for problem in v.consistent()] + [
+            f"shown {a.shown or a.labels} then {b.shown or b.labels} with unchanged data: {a.where[0]}"
+            for kind in ("holders", "jobs")
+            for a, b in self.links(kind)
+            if (a.shown and b.labels) or (a.labels and b.shown) or (a.shown and b.shown and a.shown != b.shown)
+        ]
+
+    def _blocks(self, kind: str):
+        figures, matrices, offset = [], [], 0
+        for version in self.versions:
+            mine = [f for f in version.figures.values() if f.kind == kind]
+            n_atoms = len(version.h if kind == "holders" else version.j)
+            if mine:
+                rows = np.concatenate([np.full(f.columns.size, i) for i, f in enumerate(mine)])
+                cols = np.concatenate([f.columns for f in mine]) + offset
+                matrices.append((len(figures), rows, cols))
+                figures += mine
+            offset += n_atoms
+        if not figures or not any(f.labels for f in figures):
+            return
+        rows = np.concatenate([r + start for start, r, _ in matrices])
+        cols = np.concatenate([c for _, _, c in matrices])
+        matrix = sparse.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(len(figures), offset))
+        index = {id(f): i for i, f in enumerate(figures)}
+        pairs = [(index[id(a)], index[id(b)]) for a, b in self.links(kind)]
+        bounds = np.array([self._bounds(f) for f in figures])
+        link_graph = sparse.csr_matrix(
+            (np.ones(len(pairs)), ([a for a, _ in pairs], [b for _, b in pairs])), shape=(len(figures),) * 2
+        )
+        graph = sparse.bmat([[link_graph, matrix], [matrix.T, None]]).tocsr()
+        _, label = connected_components(graph, directed=False)
+        figure_block, atom_block = label[: len(figures)], label[len(figures) :]
+        for block in np.unique(figure_block[[i for i, f in enumerate(figures) if f.labels]]):
+            in_block = np.flatnonzero(figure_block == block)
+            atoms = np.flatnonzero(atom_block == block)
+            position = {f: p for p, f in enumerate(in_block.tolist())}
+            sub = matrix[in_block][:, atoms]
+            mine = [(position[a], position[b]) for a, b in pairs if a in position]
+            link_rows = sparse.csr_matrix(
+                (
+                    np.tile([1.0, -1.0], len(mine)),
+                    (np.repeat(np.arange(len(mine)), 2), np.asarray(mine, dtype=np.int64).ravel()),
+                ),
+                shape=(len(mine), in_block.size),
+            )
+            a_eq = sparse.vstack(
+                [
+                    sparse.hstack([sub, -sparse.identity(in_block.size)]),
+                    sparse.hstack([sparse.csr_matrix((len(mine), atoms.size)), link_rows]),
+                ]
+            ).tocsr()
+            variable_bounds = np.vstack(
+                [np.column_stack([np.full(atoms.size, -np.inf), np.full(atoms.size, np.inf)]), bounds[in_block]]
+            )
+            yield [figures[i] for i in in_block], atoms.size, a_eq, variable_bounds

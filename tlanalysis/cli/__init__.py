@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from ..errors import DataError, TLAnalysisError
+from .audit import audit as _audit_command
 from .build import build as _build_command
 from .build import diff as _diff_command
 from .options import data_options, json_option, region_option, target_jobs_option, year_option
@@ -259,6 +260,7 @@ def placeholders(
 
 cli.add_command(_build_command)
 cli.add_command(_diff_command)
+cli.add_command(_audit_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,6 +14,7 @@ from .options import (
     mapping_option,
     personal_columns_option,
     region_option,
+    state_dir_option,
     target_jobs_option,
     year_option,
 )
@@ -97,6 +98,28 @@ from .options import (
     metavar="OLD_DIR",
     help="After building, list the reports and key figures that differ from the earlier build in OLD_DIR.",
 )
+@state_dir_option
+@click.option(
+    "--no-audit",
+    "no_audit",
+    is_flag=True,
+    help="Do not audit the output folder at the end (see `tlanalysis audit`).",
+)
+@click.option(
+    "--previous",
+    "previous",
+    type=click.Path(path_type=Path, file_okay=False),
+    multiple=True,
+    metavar="DIR",
+    help="An earlier site (a folder holding releases.json) whose releases this one must not undo, besides "
+    "the output folder's own (repeatable). See docs/disclosure.md, « Releases ».",
+)
+@click.option(
+    "--new-series",
+    is_flag=True,
+    help="Start a new series of releases (after a change of --min-count or --target-job): earlier releases "
+    "are not honoured, and whoever saved them can read them beside the new one.",
+)
 def build(
     data_dir: Path,
     mapping: Path | None,
@@ -114,6 +137,10 @@ def build(
     target_jobs: str,
     brand_file: Path | None,
     diff_with: Path | None,
+    state_dir: Path | None,
+    no_audit: bool,
+    previous: tuple[Path, ...],
+    new_series: bool,
 ) -> None:
     """Execute the notebook of each kind of report for every (year, region) and publish offline HTML with an index.
 
@@ -122,12 +149,17 @@ def build(
       OUT/index.html                  region × year table linking every report
       OUT/<year>/<slug>.html          the report (e.g. 2019/75-nouvelle-aquitaine.html, 2019/france.html)
       OUT/<year>/<slug>.ipynb         the executed notebook, kept for audit
-      OUT/<year>/<slug>.failed.ipynb  the executed notebook of a report that failed
       OUT/<year>/certification-<slug>.html  the certification report (certification_report.ipynb),
                                       where the data has certification data before that year
                                       (--notebook replaces the annual reports' notebook only)
       OUT/assets/                     plotly.js and style sheets shared by the pages
-      OUT/.tlanalysis-build.json      what each report was built from (incremental builds)
+      OUT/releases.json               the release ledger: every count the site published (public; later
+                                      builds keep it, see --previous)
+
+    The output folder holds only what may be published. What the build keeps for itself — the
+    validated data, the protection, what each report was built from, the failed reports' notebooks,
+    the lock — is in the private state folder (--state-dir), never in OUT. The build ends with
+    `tlanalysis audit OUT` (--no-audit to skip): exit 1 if something in OUT must not be published.
 
     Selection: with --year only, the national report and every region with data that year;
     with --region only, every year of those regions; with both, every pair (each must be in
@@ -137,7 +169,8 @@ def build(
 
     A report that fails does not stop the others; its earlier page, if any, is removed (a page
     never outlives the inputs it was built from) and the index shows the failure. Exit codes:
-    0 all built, 1 invalid data or a report failed, 2 usage error, 130/143 interrupted.
+    0 all built, 1 invalid data, a report failed, the audit found something or a file could not be
+    written (a full disk: the earlier site is kept), 2 usage error, 130/143 interrupted.
     """
     from ..compute.certification import check_target_jobs
     from ..errors import UsageError
@@ -166,6 +199,10 @@ def build(
         mapping=mapping.resolve() if mapping is not None else None,
         target_jobs=checked_jobs,
         brand_file=brand_file,
+        state_dir=state_dir,
+        audit=not no_audit,
+        previous=tuple(previous),
+        new_series=new_series,
     )
     try:
         run_build(options, echo=click.echo)

@@ -109,3 +109,15 @@ __all__ = [
     "target_jobs_option",
     "year_option",
 ]
+
+
+#: Where the builds keep their private state (`tlanalysis.state`).
+state_dir_option = click.option(
+    "--state-dir",
+    "state_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Private state folder of the builds (validated data, protections, what was built, the lock): never "
+    "published.  [default: $TLANALYSIS_STATE_DIR, else the user's cache folder]",
+)

@@ -111,6 +111,10 @@ NUMBER_FORMATS = {
     "date": "dd/mm/yyyy",
 }
 
+#: Openings that make a spreadsheet read a text as a formula (and tab / carriage return, which some
+#: tools strip before one): such texts are written with a quote prefix (`_set_text`).
+FORMULA_OPENINGS = ("=", "+", "-", "@", "\t", "\r")
+
 
 @dataclass(frozen=True)
 class Withheld:
@@ -447,7 +451,10 @@ def _cohort_rows(table, min_count: int) -> tuple[list[list[object]], bool]:
     without detail. `table`: rows (cohort_year, cohort), one column per situation, optionally `total`."""
     situations = [c for c in table.columns if str(c) != "total"]
     rows, small = [], False
-    for (start, cohort), counts in table.iterrows():
+    # rows as dicts of the cells themselves: `iterrows` makes a Series of each row, which pandas may turn
+    # into plain text when every cell is masked (with pyarrow installed), losing the masks
+    for (start, cohort), values in zip(table.index, table.to_numpy(dtype=object).tolist(), strict=True):
+        counts = dict(zip(table.columns, values, strict=True))
         size = counts["total"] if "total" in table.columns else int(sum(counts[s] for s in situations))
         cells = [counts[s] for s in situations]
         if not _at_least(size, min_count):
@@ -588,7 +595,20 @@ def _cell_value(value: object, kind: str) -> tuple[object, str | None]:
     return str(value), None
 
 
+def _set_text(cell, text: str) -> None:
+    """Write `text` as text, never as a formula: openpyxl makes a formula of any text beginning with « = »,
+    and spreadsheets read « +, -, @ » openings as formulas when a cell is edited. The cell is typed as
+    a string and marked with a quote prefix (the apostrophe Excel and LibreOffice show), so a cohort
+    labelled « =HYPERLINK(…) » stays a label in the workbook sent to funders."""
+    cell.value = text
+    cell.data_type = "s"
+    if text[:1] in FORMULA_OPENINGS:
+        cell.quotePrefix = True
+
+
 def _write_sheet(wb, sheet: Sheet, brand: Brand = HOUSE) -> None:
+    """One sheet: headers, rows (every text written as text, `_set_text`), notes, widths; headers in the
+    network's colour with a brand."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     ws = wb.create_sheet(sheet.name)
@@ -598,8 +618,9 @@ def _write_sheet(wb, sheet: Sheet, brand: Brand = HOUSE) -> None:
     header_fill = PatternFill("solid", fgColor=fill)
     rule = Side(style="thin", color="9AA5B1")
     note_font = Font(italic=True, color="52606D")
-    ws.append(list(sheet.headers))
-    for cell in ws[1]:
+    for c, header in enumerate(sheet.headers, start=1):
+        cell = ws.cell(1, c)
+        _set_text(cell, str(header))
         cell.font, cell.fill, cell.border = bold, header_fill, Border(bottom=rule)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     body = [(row, False) for row in sheet.rows] + ([(sheet.total, True)] if sheet.total else [])
@@ -609,11 +630,16 @@ def _write_sheet(wb, sheet: Sheet, brand: Brand = HOUSE) -> None:
         for c, value in enumerate(row, start=1):
             kind = sheet.kinds[c - 1] if c - 1 < len(sheet.kinds) else "text"
             if isinstance(value, Typed) and value.kind == "header":
-                cell = ws.cell(r, c, str(value.value))
+                cell = ws.cell(r, c)
+                _set_text(cell, str(value.value))
                 cell.font, cell.fill, cell.border = bold, header_fill, Border(bottom=rule)
                 continue
             written, number_format = _cell_value(value, kind)
-            cell = ws.cell(r, c, written)
+            cell = ws.cell(r, c)
+            if isinstance(written, str):
+                _set_text(cell, written)
+            else:
+                cell.value = written
             if number_format:
                 cell.number_format = number_format
             if isinstance(written, str) and kind in ("count", "share", "growth", "number"):
@@ -625,7 +651,9 @@ def _write_sheet(wb, sheet: Sheet, brand: Brand = HOUSE) -> None:
     if sheet.notes:
         r += 2
         for note in sheet.notes:
-            ws.cell(r, 1, note).font = note_font
+            cell = ws.cell(r, 1)
+            _set_text(cell, note)
+            cell.font = note_font
             r += 1
     widths = sheet.widths or _widths(sheet)
     from openpyxl.utils import get_column_letter

@@ -32,8 +32,7 @@ Secondary suppression
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -43,9 +42,12 @@ from ..compute.indicators import situation_by_cohort as _situation_by_cohort
 from ..config import DEFAULT_MIN_COUNT
 from ..errors import UsageError
 from ..reference import FRANCE, Region, resolve_region
+from .annual_earlier import add_earlier_releases
 from .annual_model import MAX_PLACE_SHARE, MIN_PLACES, NATIONAL_SCOPE, build_model
 from .annual_suppress import Suppressor
+from .cache import remember, remembered
 from .masked import BUSINESS_RULE, REASONS, SECONDARY, SECRET, SMALL_COUNT, Masked, is_masked, masked_label, plottable
+from .releases import EarlierFigures
 
 # --- the protection of a dataset ------------------------------------------------------------------
 
@@ -134,6 +136,39 @@ class PublishedReports:
         year, region, scope = self._scope(year, region)
         return protected_key_figures(self._employment, self._holders, year, region, scope, self.value, self.min_count)
 
+    def published_cells(self) -> dict[tuple, int | Masked]:
+        raise NotImplementedError
+
+    def report_cells(self, reports: Iterable[tuple[int, str]]) -> dict[tuple, int | Masked]:
+        """The published counts the pages of these reports show, by key: each report's own counts and jobs
+        trend, and for a national report the figures of the year's regions its « Les régions » shows
+        (jobs, facilitation jobs, holders seen, jobs trend): what the release ledger records.
+        `reports`: (year, region code or "FR") pairs."""
+        cells = self.published_cells()
+        own: dict[tuple[int, str], list[tuple]] = {}
+        for key in cells:
+            own.setdefault((key[1], key[2]), []).append(key)
+        years_of: dict[str, list[int]] = {}
+        for y, s in self._reports:
+            years_of.setdefault(s, []).append(y)
+        out: dict[tuple, int | Masked] = {}
+
+        def take(keys: Iterable[tuple]) -> None:
+            out.update({key: cells[key] for key in keys if key in cells})
+
+        def trend(year: int, scope: str) -> None:
+            take(("jobs", y, scope, "total") for y in years_of.get(scope, []) if y <= year)
+
+        for year, scope in reports:
+            take(own.get((year, scope), []))
+            trend(year, scope)
+            if scope == NATIONAL_SCOPE:
+                for y, r in self._reports:
+                    if y == year and r != NATIONAL_SCOPE:
+                        take([("jobs", y, r, "total"), ("jobs", y, r, "role", "facilitation"), ("holders", y, r, "n")])
+                        trend(year, r)
+        return out
+
     def jobs_by_region(self, year: int) -> dict[str, int | Masked]:
         """Jobs of the year per region code with data (the regions table of the national report)."""
         year, _, _ = self._scope(year, FRANCE)
@@ -149,13 +184,25 @@ class Protection(PublishedReports):
     masked figure; `figures(year, region)` is `key_figures(...)` with `Masked` values.
     """
 
-    def __init__(self, employment: pd.DataFrame, holders: pd.DataFrame, min_count: int = DEFAULT_MIN_COUNT) -> None:
+    def __init__(
+        self,
+        employment: pd.DataFrame,
+        holders: pd.DataFrame,
+        min_count: int = DEFAULT_MIN_COUNT,
+        earlier: EarlierFigures | None = None,
+    ) -> None:
         self.min_count = _check_min_count(min_count)
         self._employment = employment
         self._holders = holders
         model, self._reports = build_model(employment, holders, self.min_count)
         self._model = model
-        suppressor = Suppressor(model, self.min_count)
+        self.reconciled = earlier.reconcile(model.keys, model.values, model.holders) if earlier else None
+        known, carried = (self.reconciled.known, self.reconciled.carried) if self.reconciled else ({}, {})
+        self._present = model.n_classes  # classes of this data; earlier releases' own ones come after
+        if earlier and self.reconciled and self.reconciled.changed and earlier.sources:
+            # the data changed since: what the earlier releases said holds only where it did not
+            known, carried = add_earlier_releases(model, earlier.sources, employment, holders)
+        suppressor = Suppressor(model, self.min_count, known, carried)
         self._masked = suppressor.run()
         self._unresolved = list(suppressor.unresolved)
         self._lp_count = suppressor.lp_count
@@ -204,14 +251,16 @@ class Protection(PublishedReports):
     @property
     def unresolved(self) -> list[tuple]:
         """Keys of masked figures the suppression could not fully protect (see docs/disclosure.md, k = 2)."""
-        return [self._model.representative[c] for c in self._unresolved]
+        present = getattr(self, "_present", self._model.n_classes)
+        return [self._model.representative[c] for c in self._unresolved if c < present]
 
     def summary(self) -> dict[str, int]:
         """How many distinct published counts there are and how many are masked, by reason."""
-        out = {"cells": self._model.n_classes}
+        present = getattr(self, "_present", self._model.n_classes)
+        out = {"cells": present}
         for reason in REASONS:
-            out[reason] = sum(1 for r in self._masked.values() if r == reason)
-        out["unresolved"] = len(self._unresolved)
+            out[reason] = sum(1 for c, r in self._masked.items() if r == reason and c < present)
+        out["unresolved"] = sum(1 for c in self._unresolved if c < present)
         return out
 
 
@@ -221,20 +270,20 @@ def _check_min_count(min_count: object) -> int:
     return int(min_count)
 
 
-_CACHE: dict[tuple[int, int, int, int], tuple[weakref.ref, Protection]] = {}
-
-
-def protect(dataset, min_count: int = DEFAULT_MIN_COUNT) -> Protection:
+def protect(dataset, min_count: int = DEFAULT_MIN_COUNT, earlier: EarlierFigures | None = None) -> Protection:
     """The protection of every report of `dataset` (a `Dataset`), computed once per dataset object and k
-    (about 0.3 s on the bundled sample, 4 s for 18 regions); call it in each report instead of `key_figures`."""
-    key = (id(dataset), id(dataset.employment), id(dataset.holders), _check_min_count(min_count))
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0]() is dataset:
-        return cached[1]
-    protection = Protection(dataset.employment, dataset.holders, min_count)
-    for stale in [k for k, (ref, _) in _CACHE.items() if ref() is None]:
-        del _CACHE[stale]
-    _CACHE[key] = (weakref.ref(dataset), protection)
+    (`protect.cache`; about 0.3 s on the bundled sample, 4 s for 18 regions); call it in each report
+    instead of `key_figures`. `earlier`: the figures of earlier releases to honour
+    (`tlanalysis.protect.releases`): such a protection is computed, and remembered for the dataset."""
+    k = _check_min_count(min_count)
+    if earlier:
+        protection = Protection(dataset.employment, dataset.holders, k, earlier)
+        remember(dataset, ("annual", k), protection)
+        return protection
+    protection = remembered(dataset, ("annual", k), lambda: Protection(dataset.employment, dataset.holders, k))
+    if not isinstance(protection, Protection):  # the build's stored cells (`protect.store`): compute it here
+        protection = Protection(dataset.employment, dataset.holders, k)
+        remember(dataset, ("annual", k), protection)
     return protection
 
 

@@ -6,7 +6,8 @@ situation, trajectory group), jobs per (year, region, contract, role). Counts ov
 are one *class* (the same figure in several reports), identified by a canonical description —
 (what is counted, which cohort blocks or regions) — rather than by a dense atom vector, so that
 building the model is linear in the number of cells. The additive relations a reader sees
-(totals = parts, France = regions, report Y = report Y' + the cohorts in between) are kept as a
+(totals = parts, France = regions, report Y = report Y' + the cohorts in between, and every count of
+holders = the sum of its (region, cohort) blocks' counts, whichever reports show them) are kept as a
 sparse matrix over classes.
 """
 
@@ -103,16 +104,21 @@ class Model:
             cid = len(self.values)
             self._ids[identity] = cid
             self.values.append(int(value))
-            self.holders.append(key[0] == "holders")
+            self.holders.append("holders" in key[:2])  # ("holders", ...) or ("hidden", "holders", ...)
             self.weights.append(key_weight(key, n_regions))
             self.representative.append(key)
             self.home.append(home)
             self.published.append(not hidden)
-        else:
-            self.published[cid] = self.published[cid] or not hidden
-            self.weights[cid] = max(self.weights[cid], key_weight(key, n_regions))
-            if not hidden and (str(key) < str(self.representative[cid]) or self.representative[cid][0] == "hidden"):
+        elif not hidden:
+            if not self.published[cid]:  # shown after all: what it counts and costs come from the shown key
+                self.holders[cid] = key[0] == "holders"
+                self.weights[cid] = key_weight(key, n_regions)
                 self.representative[cid] = key
+                self.published[cid] = True
+            else:
+                self.weights[cid] = max(self.weights[cid], key_weight(key, n_regions))
+                if str(key) < str(self.representative[cid]):
+                    self.representative[cid] = key
         keys[key] = cid
         return cid
 
@@ -123,6 +129,24 @@ class Model:
             cid = self.keys[key] if key in self.keys else self.hidden_keys[key]
             if cid is not None:
                 coefficients[cid] = coefficients.get(cid, 0) + sign
+        relation = tuple(sorted((c, s) for c, s in coefficients.items() if s))
+        if len(relation) >= 2:
+            self._relations.add(relation)
+
+    def unknown(self, key: tuple, value: float, holders: bool, home: str | None, published: bool) -> int:
+        """A class no report of this data publishes (a count of an earlier release, one of its unknowns): in
+        relations and in the suppression, never under a key of `keys`."""
+        cid = len(self.values)
+        self.values.append(value)  # type: ignore[arg-type]  # a base value, possibly not whole
+        self.holders.append(holders)
+        self.weights.append(0.0)
+        self.representative.append(key)
+        self.home.append(home)
+        self.published.append(published)
+        return cid
+
+    def link(self, coefficients: dict[int, int]) -> None:
+        """A relation between classes given by their ids: sum of coefficient × class = 0."""
         relation = tuple(sorted((c, s) for c, s in coefficients.items() if s))
         if len(relation) >= 2:
             self._relations.add(relation)
@@ -207,6 +231,7 @@ def holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: M
     b_year = blocks["cohort_year"].to_numpy(dtype=np.int64)
     b_cohort = blocks["cohort"].to_numpy(dtype=object)
     home_of_block = b_region
+    over_blocks: dict[tuple, tuple[int, np.ndarray]] = {}  # key of a count of several blocks -> its column, blocks
 
     def add(key: tuple, column: int, members: np.ndarray, hidden: bool = False) -> None:
         if members.size == 0:
@@ -214,8 +239,10 @@ def holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: M
             return
         regions = set(home_of_block[members].tolist())
         home = next(iter(regions)) if len(regions) == 1 else None
-        identity = ("h", column, members.tobytes())
+        identity = ("h", column, np.asarray(members, dtype=np.int64).tobytes())
         model.cell(key, identity, int(counts[members, column].sum()), home, len(regions), hidden=hidden)
+        if members.size > 1:
+            over_blocks[key] = (column, members)
 
     by_scope: dict[str, list[int]] = {}
     for year, scope in reports:
@@ -251,6 +278,12 @@ def holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: M
                 add(("hidden", *base, "cohort", y, c, "trajectory", g), _F_GROUP[g], members, hidden=True)
             add(("hidden", *base, "cohort", y, c, "trajectory_n"), _F_IN_GROUP, members, hidden=True)
 
+    # the first regional report listing each block (region, cohort year, cohort)
+    listing: dict[tuple[str, int, str], tuple[int, str]] = {}
+    for year, scope in reports:
+        if scope != NATIONAL_SCOPE:
+            for y, c in tables[(year, scope)]:
+                listing.setdefault((scope, y, c), (year, scope))
     for year, scope in reports:
         base = ("holders", year, scope)
         table = tables[(year, scope)]
@@ -294,13 +327,37 @@ def holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: M
                 )
                 for suffix in suffixes:
                     model.relation(base + suffix, [("holders", year, r, *suffix) for r in parts])
+            # A national cohort row = the region's rows of that cohort, wherever a reader finds them: a region's
+            # block is the same count in every report of the region that lists it, whatever its year (France
+            # 2019 minus the regions of 2019 reports gives a region without one, through its 2018 report).
             for (y, c), members in table.items():
-                regional_rows = [r for r in parts if (y, c) in tables[(year, r)]]
-                if sum(tables[(year, r)][(y, c)].size for r in regional_rows) != members.size:
+                found = [listing.get((r, y, c)) for r in sorted(set(b_region[members].tolist()))]
+                listed = [report for report in found if report is not None]
+                if len(listed) < len(found):
                     continue
                 for last in (*SITUATIONS, "total"):
-                    rows_of_regions = [("holders", year, r, "cohort", y, c, last) for r in regional_rows]
+                    rows_of_regions = [("holders", ry, r, "cohort", y, c, last) for ry, r in listed]
                     model.relation((*base, "cohort", y, c, last), rows_of_regions)
+                unseen: list[tuple] = [("trajectory", g) for g in TRAJECTORIES] + [("trajectory_n",)]
+                for part in unseen:
+                    rows_of_regions = [("hidden", "holders", ry, r, "cohort", y, c, *part) for ry, r in listed]
+                    model.relation(("hidden", *base, "cohort", y, c, *part), rows_of_regions)
+
+    # A reader adds and subtracts (region, cohort) blocks through any reports, not only along the relations
+    # above: France's row of a cohort shared by two regions is their rows even in a year when one of them
+    # has no report, France Y is its regions' reports of other years when they had no newer cohort. So each
+    # block's count of each column is a cell (a report's count of that block alone, else hidden), and every
+    # count of several blocks is the sum of its blocks: no relation through blocks is missing.
+    def block_key(b: int, column: int) -> tuple:
+        return ("hidden", "holders", "block", str(b_region[b]), int(b_year[b]), str(b_cohort[b]), column)
+
+    for b in all_blocks.tolist():
+        for column in range(counts.shape[1]):
+            add(block_key(b, column), column, np.asarray([b], dtype=np.int64), hidden=True)
+        model.relation(block_key(b, _F_ALL), [block_key(b, _F_SITUATION[s]) for s in SITUATIONS])
+        model.relation(block_key(b, _F_IN_GROUP), [block_key(b, _F_GROUP[g]) for g in TRAJECTORIES])
+    for key, (column, members) in over_blocks.items():
+        model.relation(key, [block_key(b, column) for b in members.tolist()])
 
 
 # --- jobs ----------------------------------------------------------------------------------------

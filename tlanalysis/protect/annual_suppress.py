@@ -55,7 +55,16 @@ class _Direction:
 class Suppressor:
     """Secondary suppression over a `Model`: `run()` returns the masked classes with their reasons."""
 
-    def __init__(self, model: Model, min_count: int) -> None:
+    def __init__(
+        self,
+        model: Model,
+        min_count: int,
+        known: dict[int, int] | None = None,
+        carried: dict[int, tuple[float, float]] | None = None,
+    ) -> None:
+        """`known`: classes an earlier release showed (class -> value): a reader knows them, they stay shown;
+        `carried`: classes an earlier release masked (class -> the range its labels gave): they stay masked,
+        within that range too."""
         self.k = min_count
         self.values = np.asarray(model.values, dtype=float)
         self.is_holders = np.asarray(model.holders, dtype=bool)
@@ -74,6 +83,23 @@ class Suppressor:
         #: the least value a reader gives a « secret » count: k holders (smaller ones are « < k »), 1 job
         self.floor = np.where(self.is_holders, float(max(min_count, 1)), 1.0)
         self.floor[self.hidden] = 0.0
+        self.known = np.zeros(n, dtype=bool)
+        self.earlier_lo = np.zeros(n)
+        self.earlier_hi = np.full(n, np.inf)
+        for c in known or {}:
+            self.known[c] = True
+        for c, (lo, hi) in (carried or {}).items():
+            if self.known[c]:
+                continue
+            self.earlier_lo[c], self.earlier_hi[c] = lo, hi
+            if not self.is_masked[c]:  # « < k » then is a small count now too (a count of an earlier release)
+                self.masked[c] = SMALL_COUNT if hi < self.floor[c] else SECONDARY
+                self.is_masked[c] = True
+                self.reason_small[c] = self.masked[c] == SMALL_COUNT
+        for c in np.flatnonzero(self.known & self.is_masked & ~self.hidden).tolist():
+            del self.masked[c]  # shown before: public, whatever its rule says now
+            self.is_masked[c] = False
+            self.reason_small[c] = False
         self.unresolved: list[int] = []
         self.lp_count = 0
         # Tables: classes linked by relations; within a table, the classes of each region.
@@ -88,7 +114,11 @@ class Suppressor:
         keys = model.representative
         # HiTaS order: counts of several regions (national) first, then regional counts, then cohort cells.
         self.level = np.array(
-            [0 if model.home[c] is None else (2 if keys[c][3] == "cohort" else 1) for c in range(n)], dtype=np.int64
+            [
+                0 if model.home[c] is None else (2 if len(keys[c]) > 3 and keys[c][3] == "cohort" else 1)
+                for c in range(n)
+            ],
+            dtype=np.int64,
         )
 
     # -- what a reader knows of the masked counts
@@ -100,6 +130,8 @@ class Suppressor:
             small = self.reason_small[classes]
             hi[small] = self.k - 1
             lo[~small] = self.floor[classes][~small]
+            lo = np.maximum(lo, self.earlier_lo[classes])
+            hi = np.minimum(hi, self.earlier_hi[classes])
         return lo, hi
 
     # -- the LPs
@@ -221,6 +253,9 @@ class _ScopeLP:
         down[masked & (values <= lo)] = 0.0  # a masked count on its reader's lower bound can only go up...
         up[masked & (values >= hi)] = 0.0  # ...on its upper bound, only down
         shown = ~masked
+        known = owner.known[classes] & shown
+        up[known] = 0.0  # shown in an earlier release: a reader knows it
+        down[known] = 0.0
         up[shown & (values <= 0)] = 0.0  # a count of 0 is never a complement
         down[shown & (values <= 0)] = 0.0
         if self.labels:  # a complement at the reader's least value (k holders, 1 job) could only go up

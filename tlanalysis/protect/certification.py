@@ -32,8 +32,8 @@ of its holders beyond their number, the annual trajectory counts, and jobs (othe
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,9 +56,11 @@ from ..compute.indicators import share
 from ..config import DEFAULT_MIN_COUNT
 from ..errors import UsageError
 from ..reference import FRANCE, Region, resolve_region
-from .certification_model import NATIONAL_SCOPE, build_unit
+from .cache import remember, remembered
+from .certification_model import NATIONAL_SCOPE, PROMOTION_MEASURES, build_unit
 from .certification_suppress import Unit, audit_pinned, suppress
 from .masked import SECONDARY, SMALL_COUNT, Masked, is_masked
+from .releases import EarlierFigures
 
 Key = Hashable
 
@@ -76,10 +78,12 @@ class CertificationProtection:
         min_count: int = DEFAULT_MIN_COUNT,
         target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS,
         annual=None,
+        earlier: EarlierFigures | None = None,
     ) -> None:
         """`annual`: the protection of the annual reports of the same data (a `Protection` or a
         `StoredProtection`), whose holder counts a reader sees beside these; without it, only the
-        certification reports are modelled."""
+        certification reports are modelled. `earlier`: the certification figures of the earlier releases
+        of the series, which keep their status (`tlanalysis.protect.releases`)."""
         if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
             raise UsageError(f"min_count must be a whole number of at least 1, got {min_count!r}")
         self.min_count = int(min_count)
@@ -98,31 +102,101 @@ class CertificationProtection:
             {key: v for key, v in annual.published_cells().items() if key[0] == "holders"} if annual else None
         )
         self.with_annual = annual is not None
+        self._earlier = earlier
+        #: keys of figures an earlier release published with another value (corrections)
+        self.corrected: list[tuple] = []
         self._unit: Unit | None = None
         self._masked: dict[Key, str] = {}
+        #: Every count the reports show, with its shown value or its mask (computed, or stored: `from_cells`).
+        self._cells: dict[Key, int | Masked] | None = None
+        self._stored_summary: dict[str, int] | None = None
         self.solves = 0
+
+    @classmethod
+    def from_cells(
+        cls,
+        holders: pd.DataFrame,
+        assessments: pd.DataFrame | None,
+        min_count: int,
+        target_jobs: Iterable[str],
+        cells: Mapping[Any, int | Masked],
+        summary: dict[str, int],
+    ) -> CertificationProtection:
+        """The protection a build computed, from its published cells (`published_cells`, stored by
+        `protect.store`): the reports it gives are those of the computed one."""
+        protection = cls(holders, assessments, min_count, target_jobs)
+        protection._cells = dict(cells)
+        protection._stored_summary = dict(summary)
+        return protection
 
     # -- the protection, computed when first asked for
 
     def _protected(self) -> tuple[Unit, dict[Key, str]]:
         if self._unit is None:
             unit = build_unit(self._all_holders, self._candidates, self.target_jobs, self._annual_cells)
+            if self._earlier:
+                self._honour(unit)
             masked, self.solves = suppress(unit, self.min_count) if self.min_count > 1 else ({}, 0)
             self._unit, self._masked = unit, masked
-            self._annual_cells = None  # what building needed (a protection is pickled into build caches)
+            self._annual_cells = None  # what building needed, no longer kept
             self._values = dict(zip(unit.keys, (unit.matrix() @ unit.truth).tolist(), strict=True))
         return self._unit, self._masked
 
+    @property
+    def stored(self) -> bool:
+        """Whether this protection was read from a build's stored cells rather than computed."""
+        return self._stored_summary is not None
+
+    def published_cells(self) -> dict[Key, int | Masked]:
+        """Every count of the certification reports by its key, with its shown value or its `Masked`
+        value (what the build stores; no masked value in it)."""
+        if self._cells is None:
+            unit, masked = self._protected()
+            self._cells = {
+                key: Masked(masked[key], self.min_count) if key in masked else int(self._values[key])
+                for key in unit.keys
+                if not _is_annual(key)
+            }
+        return self._cells
+
+    def _honour(self, unit: Unit) -> None:
+        """Earlier releases' figures keep their status: shown ones are known to a reader (never masked
+        now, never complements), masked ones stay masked; both are decided, like the annual counts."""
+        own = {key: i for i, key in enumerate(unit.keys) if isinstance(key, tuple) and key[0] != "annual"}
+        values = (unit.matrix() @ unit.truth).tolist()
+        assert self._earlier is not None
+        reconciled = self._earlier.reconcile(own, values, [True] * len(values))
+        for i in reconciled.known:
+            unit.external[unit.keys[i]] = None
+        for i, (_, high) in reconciled.carried.items():
+            unit.external[unit.keys[i]] = SMALL_COUNT if high < self.min_count else SECONDARY
+        self.corrected = reconciled.corrected
+
+    def report_cells(self, reports: Iterable[tuple[int, Region]]) -> dict[tuple, int | Masked]:
+        """Every count the certification reports (year, region) show, by key, with its value or mask (what the
+        release ledger records): the years of certification and the cohorts before each report's year."""
+        out: dict[tuple, int | Masked] = {}
+        measures = [m for m, _ in PROMOTION_MEASURES]
+        cohort_measures = ["presented", "certified", "partial"]
+        cohort_measures += [f"bloc_{b}" for b in blocs()] + [f"competency_{c}" for c in competency_blocs()]
+        for year, region in reports:
+            scope = NATIONAL_SCOPE if region.is_national else region.code
+            for y in self.years(year, region):
+                for measure in measures:
+                    out[("promotion", y, scope, measure)] = self._count("promotion", y, (scope, measure))
+            for cohort in self.cohorts(year, region):
+                for measure in cohort_measures:
+                    out[("cohort", cohort, measure)] = self._count("cohort", cohort, measure)
+        return out
+
     def _count(self, kind: str, name, cell: Key) -> int | Masked:
-        _, masked = self._protected()
         key = (kind, name, *cell) if isinstance(cell, tuple) else (kind, name, cell)
-        reason = masked.get(key)
-        return Masked(reason, self.min_count) if reason else int(self._values[key])
+        return self.published_cells()[key]
 
     def compute_all(self) -> CertificationProtection:
         """Protect every count now, so that a build can do it once for all its certification reports and
-        hand the result to their kernels (`tlanalysis.validate.cache`)."""
-        self._protected()
+        store the result for their kernels (`protect.store`)."""
+        self.published_cells()
         return self
 
     def _rate(self, numerator, base_terms: list, exact: float | None) -> float | Masked | None:
@@ -212,18 +286,28 @@ class CertificationProtection:
 
     def audit(self) -> list[Key]:
         """Masked counts a reader could still pin down (should be []), checked on a fresh model."""
+        if self._stored_summary is not None:
+            raise UsageError("a stored certification protection cannot be audited: compute it (`compute_all`)")
         unit, masked = self._protected()
         return audit_pinned(unit, masked, self.min_count)
 
     def summary(self) -> dict[str, int]:
+        if self._stored_summary is not None:
+            return dict(self._stored_summary)
         unit, masked = self._protected()
-        own = [r for key, r in masked.items() if key not in unit.external]
+        annual = {key for key in unit.keys if isinstance(key, tuple) and key[0] == "annual"}
+        own = [r for key, r in masked.items() if key not in annual]
         return {
-            "cells": sum(1 for key in unit.keys if key not in unit.external),
+            "cells": len(unit.keys) - len(annual),
             SMALL_COUNT: own.count(SMALL_COUNT),
             SECONDARY: own.count(SECONDARY),
-            "annual_cells": len(unit.external),
+            "annual_cells": len(annual),
         }
+
+
+def _is_annual(key: Key) -> bool:
+    """An annual count the certification unit reads (given, not its own)."""
+    return isinstance(key, tuple) and len(key) > 0 and key[0] == "annual"
 
 
 def unmasked_share(part: object, whole: object) -> float | None:
@@ -233,34 +317,39 @@ def unmasked_share(part: object, whole: object) -> float | None:
     return share(float(part), float(whole))  # type: ignore[arg-type]  # shown counts are numbers
 
 
-_CACHE: dict[tuple, tuple[weakref.ref, CertificationProtection]] = {}
-
-
 def protect_certification(
-    dataset, min_count: int = DEFAULT_MIN_COUNT, target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS, annual=None
+    dataset,
+    min_count: int = DEFAULT_MIN_COUNT,
+    target_jobs: Iterable[str] = DEFAULT_TARGET_JOBS,
+    annual=None,
+    earlier: EarlierFigures | None = None,
 ) -> CertificationProtection:
-    """The protection of the certification figures of `dataset`, once per dataset object, k and target jobs,
-    beside the annual reports' protection (`annual`, or a function giving it, called only when this one
-    must be computed; by default `disclosure.protect(dataset, min_count)`)."""
+    """The protection of the certification figures of `dataset`, once per dataset object, k and target jobs
+    (`protect.cache`), beside the annual reports' protection (`annual`, or a function giving it, called
+    only when this one must be computed; by default `annual.protect(dataset, min_count)`). `earlier`: the
+    certification figures of earlier releases to honour (such a protection is computed, and remembered
+    for the dataset)."""
     jobs = check_target_jobs(target_jobs)
-    key = (id(dataset), int(min_count) if not isinstance(min_count, bool) else min_count, jobs)
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0]() is dataset:
-        return cached[1]
-    if callable(annual):
-        annual = annual()
-    if annual is None and len(dataset.employment):
-        from .annual import protect
 
-        annual = protect(dataset, min_count)
-    protection = CertificationProtection(dataset.holders, dataset.assessments, min_count, jobs, annual)
-    _CACHE[key] = (weakref.ref(dataset), protection)
-    return protection
+    def make() -> CertificationProtection:
+        known = annual() if callable(annual) else annual
+        if known is None and len(dataset.employment):
+            from .annual import protect
+
+            known = protect(dataset, min_count)
+        return CertificationProtection(dataset.holders, dataset.assessments, min_count, jobs, known, earlier)
+
+    slot = certification_slot(min_count, jobs)
+    if earlier:
+        protection = make()
+        remember(dataset, slot, protection)
+        return protection
+    return remembered(dataset, slot, make)
 
 
-def remember(dataset, protection: CertificationProtection) -> None:
-    """Make `protect_certification(dataset, ...)` answer with `protection` (computed once by a build)."""
-    _CACHE[(id(dataset), protection.min_count, protection.target_jobs)] = (weakref.ref(dataset), protection)
+def certification_slot(min_count: int, target_jobs: tuple[str, ...]) -> tuple:
+    """The key of a certification protection in `protect.cache`."""
+    return ("certification", int(min_count) if not isinstance(min_count, bool) else min_count, tuple(target_jobs))
 
 
 def has_certification_data(dataset, year: int, region: Region | str = FRANCE) -> bool:

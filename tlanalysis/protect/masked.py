@@ -1,11 +1,15 @@
 """A figure that may not be shown: `Masked`, the text to show instead (« < k » or « secret »).
 
 Shared by the annual and the certification protections, by the presentation (which writes a masked
-figure as its label) and by the stored form of a protection.
+figure as its label) and by every file that holds figures. On disk a mask has one form, the label a
+reader sees (`to_json` / `from_json`): the key-figures JSON of a report, the stored protections of a
+build (`protect.store`) and what the index reads back all write « < 5 » or « secret », never a masked
+value and nothing a page does not show.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from typing_extensions import TypeIs
@@ -75,6 +79,28 @@ def masked_label(value: object, min_count: int | None = None) -> str:
     if min_count is None:
         return value.label
     return Masked(value.reason, min_count, value.share).label
+
+
+_SMALL_LABEL = re.compile(r"< (\d+)")
+
+
+def to_json(value: object) -> object:
+    """The form of a figure on disk: a number as it is, a mask as its label (« < 5 », « secret »)."""
+    return value.label if isinstance(value, Masked) else value
+
+
+def from_json(value: object, min_count: int = DEFAULT_MIN_COUNT) -> object:
+    """A figure read back from disk: a label becomes its `Masked` value (« < k »: a count below k;
+    « secret »: any other mask), anything else is returned as it is. A text that is neither raises
+    ValueError: a figure is a number, None or a mask."""
+    if not isinstance(value, str):
+        return value
+    if value == SECRET:
+        return Masked(SECONDARY, min_count)
+    small = _SMALL_LABEL.fullmatch(value)
+    if small:
+        return Masked(SMALL_COUNT, int(small.group(1)))
+    raise ValueError(f"{value!r} is neither a figure nor a mask")
 
 
 def plottable(mapping: Mapping) -> dict:

@@ -302,6 +302,10 @@ def init() -> None:
             execution_timeout=None,
             **kwargs,
         ):
+            published_as = kwargs.pop("published_as", None)
+            if published_as:  # the notebook is published: no path of this machine in its metadata
+                nb_man.nb.metadata.papermill["input_path"] = Path(str(kwargs.get("input_path") or "")).name
+                nb_man.nb.metadata.papermill["output_path"] = published_as
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
             final_kwargs = merge_kwargs(
                 kwargs,
@@ -325,9 +329,12 @@ def init() -> None:
     papermill_engines.register(ENGINE_NAME, OwnKernelEngine)
 
 
-def execute(notebook: Path, output: Path, parameters: dict, kernel: Kernel):
+def execute(notebook: Path, output: Path, parameters: dict, kernel: Kernel, published_as: str | None = None):
     """Run the notebook with papermill on `kernel`; the executed notebook is written to `output`
     (also when a cell fails, with papermill's error marker). Returns the executed notebook node.
+
+    `published_as`: the notebook's path in the site; its papermill metadata then names the input
+    notebook by its file name and the output by that path, never by a path of this machine.
 
     Raises papermill's PapermillExecutionError on a cell error, nbclient's DeadKernelError if the
     kernel dies, CellTimeoutError if a cell runs longer than CELL_TIMEOUT."""
@@ -343,4 +350,5 @@ def execute(notebook: Path, output: Path, parameters: dict, kernel: Kernel):
         request_save_on_cell_execute=False,
         start_timeout=START_TIMEOUT,
         execution_timeout=CELL_TIMEOUT,
+        published_as=published_as,
     )

@@ -9,7 +9,12 @@
   finished so far (the state file is saved after each one), refresh the index, and exit with
   130 / 143. A build killed outright (SIGKILL) leaves only temporary files, removed at the next
   build; its workers and kernels notice and exit by themselves.
-* One build at a time per output folder (an advisory lock on `OUT/.tlanalysis-build.lock`).
+* Private state: the validated data, the protections, what was built and the lock live in the
+  private state folder (`tlanalysis.state`), never in the output folder, which holds only what may be
+  published. Files an earlier version left there (a pickle among them) are removed, never read.
+* A disk that fills up, or any other error writing a file (`OSError`), stops the build with a clear
+  message (exit 1): the reports published before are kept, and so is the index.
+* The build ends with `tlanalysis audit` of the output folder (`audit=False` to skip).
 """
 
 from __future__ import annotations
@@ -32,25 +37,54 @@ from ..config import DEFAULT_MIN_COUNT
 from ..errors import TLAnalysisError, UsageError
 from ..report import kinds as report_kinds
 from ..report.kinds import ReportKind
-from .cache import STATE_FILE, BuildState, Inputs
+from .cache import BuildState, Inputs
 from .plan import Report, plan_reports
 from .products import BROWSER_FORMATS
+from .site import GENERATOR_TAG
 
 if TYPE_CHECKING:
-    from ..protect.annual import Protection
-    from ..protect.store import StoredProtection
+    from ..protect.releases import History
+    from .audit import AuditReport
 
-LOCK_FILE = ".tlanalysis-build.lock"
-#: The protection of every report, computed once per build (`tlanalysis.protect.store.FILE_NAME`).
-PROTECTION_FILE = ".tlanalysis-protection.json"
-#: The data the build validated, for its kernels (`tlanalysis.validate.cache.FILE_NAME`).
-DATA_CACHE_FILE = ".tlanalysis-data.pickle"
+#: Private files earlier versions kept in the output folder: removed by the next build, never read
+#: (the data cache was a pickle, which runs code when loaded).
+LEGACY_FILES = (
+    ".tlanalysis-data.pickle",
+    ".tlanalysis-protection.json",
+    ".tlanalysis-build.json",
+    ".tlanalysis-build.lock",
+)
 
 
 class ReportsFailed(TLAnalysisError):
     """Some reports could not be built (the others were)."""
 
     exit_code = 1
+
+
+class AuditFailed(TLAnalysisError):
+    """The audit found something in the output folder that must not be published."""
+
+    exit_code = 1
+
+
+class WriteFailed(TLAnalysisError):
+    """A file could not be written (a full disk, permissions): the build stopped, the earlier site is kept."""
+
+    exit_code = 1
+
+
+def write_failed(exc: OSError | str) -> WriteFailed:
+    """The message of a build stopped by an error writing a file."""
+    if isinstance(exc, OSError):
+        where = f" {atomic.final_name(Path(exc.filename).name)}" if exc.filename else ""
+        cause = f"cannot write{where}: {exc.strerror or exc}"
+    else:
+        cause = exc
+    return WriteFailed(
+        f"{cause}. The build stopped; the reports published before and the index are kept as they were. "
+        "Free some disk space (or fix the folder's permissions) and run the command again."
+    )
 
 
 class BuildInterrupted(TLAnalysisError):
@@ -99,29 +133,39 @@ class BuildOptions:
     target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS
     #: A brand.yml outside the data folder (`--brand`); None: the data folder's `_brand.yml`, if any.
     brand_file: Path | None = None
+    #: The private state folder (`--state-dir`); None: $TLANALYSIS_STATE_DIR or the user's cache folder.
+    state_dir: Path | None = None
+    #: Audit the output folder at the end (`--no-audit` to skip).
+    audit: bool = True
+    #: Earlier sites whose releases this build honours (`--previous`), besides the output folder's own.
+    previous: tuple[Path, ...] = ()
+    #: Start a new series of releases: earlier ones are not honoured (`--new-series`).
+    new_series: bool = False
 
-    def parameters(self, report: Report, data_dir: Path, protection_file: Path | None) -> dict:
+    def parameters(self, report: Report, data_dir: Path, state_key: str) -> dict:
         """The papermill parameters of `report` in this build (`report_parameters` with its options):
         one place for the fingerprints, the up-to-date check of the index, and the workers' tasks."""
         parameters = report_parameters(
             report,
-            data_dir,
+            data_dir.name,
+            state_key,
             self.min_count,
             self.drop_personal_columns,
-            self.mapping,
-            protection_file,
+            self.mapping if self.notebook is not None else None,
+            data_dir,
             self.kind_parameters(),
         )
         if self.brand_file is not None:
-            parameters["brand_file"] = str(self.brand_file)
+            # like a mapping file: relative to the kernels' folder (the data folder's parent), no machine path
+            parameters["brand_file"] = Path(os.path.relpath(self.brand_file, data_dir.parent)).as_posix()
         return parameters
 
-    def fingerprinted(self, report: Report, data_dir: Path, protection_file: Path | None) -> dict:
+    def fingerprinted(self, report: Report, data_dir: Path, state_key: str) -> dict:
         """What a report's fingerprint covers besides the build's inputs: its papermill parameters and
         its own text in the data folder (`report.texts`), so that a changed text rebuilds its report only."""
         from ..report.texts import text_fingerprint
 
-        parameters = self.parameters(report, data_dir, protection_file)
+        parameters = self.parameters(report, data_dir, state_key)
         text = text_fingerprint(data_dir, report.year, report.region_code, report.region_name, report.kind.slug_prefix)
         brand = _brand_fingerprint(data_dir, self.brand_file)
         extra = {"text_sha256": text, "brand_sha256": brand}
@@ -177,35 +221,42 @@ class Summary:
     results: list = field(default_factory=list)
     #: Seconds spent protecting the data before the workers started (None: the stored one was reused).
     protection_seconds: float | None = None
+    #: The audit of the output folder at the end of the build (None: not run).
+    audit: AuditReport | None = None
 
 
 def report_parameters(
     report: Report,
-    data_dir: Path,
+    data_name: str,
+    state_key: str | None,
     min_count: int,
     drop_personal_columns: bool = False,
     mapping: Path | None = None,
-    protection_file: Path | None = None,
+    data_dir: Path | None = None,
     kind_parameters: dict[str, object] | None = None,
 ) -> dict:
     """The papermill parameters of one report, also part of its fingerprint: the common ones, and those
     of `kind_parameters` that its kind names (a certification report is rebuilt when its target jobs
-    change, an annual report does not depend on them)."""
-    parameters = {
+    change, an annual report does not depend on them).
+
+    No path of the machine: the executed notebooks are published. Kernels run in the data folder's
+    parent, so `data_dir` is the folder's name; `state_key` names the build's validated data and
+    protection in the private state folder. A mapping file (given to a notebook of the user's own) is
+    written relative to the kernels' folder."""
+    parameters: dict = {
         "year": report.year,
         "region": report.region_name,
-        "data_dir": str(data_dir),
+        "data_dir": data_name,
         "render": "report",
         "min_count": min_count,
     }
     if drop_personal_columns:
         parameters["drop_personal_columns"] = True
     if mapping is not None:
-        parameters["mapping"] = str(mapping)
-    if protection_file is not None:
-        parameters["protection_file"] = str(protection_file)
-        # the build's validated data, beside its protection (see `ensure_protection`)
-        parameters["data_cache"] = str(Path(protection_file).with_name(DATA_CACHE_FILE))
+        base = data_dir.parent if data_dir is not None else Path.cwd()
+        parameters["mapping"] = Path(os.path.relpath(mapping, base)).as_posix()
+    if state_key is not None:
+        parameters["state_key"] = state_key
     given = kind_parameters or {}
     parameters.update({name: given[name] for name in report.kind.parameters})
     return parameters
@@ -214,73 +265,87 @@ def report_parameters(
 def ensure_protection(
     dataset,
     min_count: int,
-    out_dir: Path,
+    root: Path,
     force: bool = False,
-    drop_personal_columns: bool = False,
-    mapping: Path | None = None,
     certification: bool = False,
     target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS,
-) -> tuple[Path, float | None]:
+    warn: Callable[[str], None] | None = None,
+    history: History | None = None,
+) -> float | None:
     """The protection of every report of the data, computed once per build before the workers start
-    and written to `OUT/.tlanalysis-protection.json`; kept when its key (data, k, version, library)
-    still matches (incremental builds), recomputed with `force`. Returns the file and the seconds
-    spent computing it (None when reused). The validated data is written beside it
-    (`OUT/.tlanalysis-data.pickle`, see `tlanalysis.validate.cache`), so that kernels do not validate
-    the same files again; with `certification`, it carries the protection of the certification
-    reports too (with their `target_jobs`), computed here once rather than in each of their kernels."""
+    and kept in the private state folder (`protect.store`: JSON cells, sealed), where the kernels read
+    it; reused while its key (data, k, version, library) matches and its seal holds (incremental
+    builds), recomputed with `force` or when it fails its checks. With `certification`, the protection of
+    the certification reports too (for their `target_jobs`). Returns the seconds spent computing (None
+    when everything was reused).
+
+    With `history` (the earlier releases the build honours, `tlanalysis.protect.releases`), both
+    protections keep what those releases published: a stored one is reused only when it shows their
+    figures as they were published, a computed one takes them as given and is checked before it is
+    stored; `history` is given both for the release the build records."""
+    from threadpoolctl import threadpool_limits
+
     from ..protect import store as protection_store
-    from ..validate import cache as data_cache
-
-    # The annual protection first: the certification one keeps its masking and models its holder counts.
-    path = out_dir / PROTECTION_FILE
-    key = protection_store.protection_key(dataset, min_count)
-    started = time.monotonic()
-    seconds: float | None = None
-    annual: StoredProtection | Protection
-    if not force and protection_store.stored_key(path) == key:
-        annual = protection_store.load(path, dataset, min_count)
-    else:
-        from threadpoolctl import threadpool_limits
-
-        # One BLAS thread, as in the kernels (see worker.init_worker): with one per core, the
-        # disclosure control's linear algebra ran 10x slower on a busy 2-core machine.
-        with threadpool_limits(limits=1, user_api="blas"):
-            computed = protection_store.compute(dataset, min_count)
-        protection_store.write(path, computed, key)
-        annual = computed
-        seconds = time.monotonic() - started
+    from ..protect.store import StoredProtection
 
     started = time.monotonic()
-    certification_protection = None
-    if certification:
-        from ..protect.certification import protect_certification
-
-        certification_protection = protect_certification(dataset, min_count, target_jobs, annual).compute_all()
-    data_cache.write(out_dir / DATA_CACHE_FILE, dataset, drop_personal_columns, mapping, certification_protection)
-    if certification:
-        seconds = (seconds or 0.0) + time.monotonic() - started
-    return path, seconds
+    # One BLAS thread, as in the kernels (see worker.init_worker): with one per core, the
+    # disclosure control's linear algebra ran 10x slower on a busy 2-core machine.
+    with threadpool_limits(limits=1, user_api="blas"):
+        # the annual protection first: the certification one keeps its masking and models its holder counts
+        annual = protection_store.annual_protection(
+            dataset,
+            min_count,
+            root,
+            save=True,
+            force=force,
+            warn=warn,
+            earlier=history.earlier("annual") if history is not None else None,
+            accept=history.agrees if history is not None else None,
+            check=history.check if history is not None else None,
+        )
+        computed = not isinstance(annual, StoredProtection)
+        made = None
+        if certification:
+            made = protection_store.certification_protection(
+                dataset,
+                min_count,
+                target_jobs,
+                root,
+                annual=lambda: annual if len(dataset.employment) else None,
+                save=True,
+                force=force,
+                warn=warn,
+                earlier=history.earlier("certification") if history is not None else None,
+                accept=history.agrees_certification if history is not None else None,
+            )
+            computed = computed or not made.stored
+    if history is not None:
+        history.protected(annual, made)
+    return time.monotonic() - started if computed else None
 
 
 @contextmanager
-def _locked(out_dir: Path):
+def _locked(state: BuildState, out_dir: Path):
+    """One build at a time per output folder: a lock in its private state (filelock: Windows too)."""
+    from filelock import FileLock, Timeout
+
+    state.folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(state.lock_path))
     try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no lock
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise UsageError(f"another tlanalysis build is writing to {out_dir}; wait for it to finish") from None
+    try:
         yield
-        return
-    with open(out_dir / LOCK_FILE, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise UsageError(f"another tlanalysis build is writing to {out_dir}; wait for it to finish") from None
-        yield
+    finally:
+        lock.release()
 
 
 def _prepare_out_dir(out_dir: Path) -> Path:
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir} is a file, not a folder")
-    if (out_dir / "index.html").exists() and not (out_dir / STATE_FILE).exists():
+    if (out_dir / "index.html").exists() and not is_tlanalysis_index(out_dir / "index.html"):
         raise UsageError(
             f"{out_dir} already holds an index.html that no tlanalysis build wrote; choose another --out folder"
         )
@@ -291,6 +356,29 @@ def _prepare_out_dir(out_dir: Path) -> Path:
     if not os.access(out_dir, os.W_OK):
         raise UsageError(f"the output folder {out_dir} is not writable")
     return out_dir.resolve()
+
+
+def is_tlanalysis_index(path: Path) -> bool:
+    """Whether an index.html was written by tlanalysis (its generator tag; before it, its state file)."""
+    try:
+        head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return GENERATOR_TAG in head or (path.parent / ".tlanalysis-build.json").is_file()
+
+
+def remove_private_files(out_dir: Path) -> list[str]:
+    """Remove from the output folder the private files an earlier version kept there, never reading
+    them, and the failed reports' notebooks it published (their tracebacks name the machine's files)."""
+    removed = []
+    for name in LEGACY_FILES:
+        if (out_dir / name).is_file() or (out_dir / name).is_symlink():
+            atomic.remove(out_dir / name)
+            removed.append(name)
+    for failed in sorted(out_dir.glob("[0-9][0-9][0-9][0-9]/*.failed.ipynb")):
+        atomic.remove(failed)
+        removed.append(failed.relative_to(out_dir).as_posix())
+    return removed
 
 
 class _Progress:
@@ -350,8 +438,9 @@ def _brand_digest(path: str, mtime_ns: int, size: int) -> str:
 
 
 def run_build(options: BuildOptions, echo=print) -> Summary:
-    """Build the reports asked for; returns the summary or raises ReportsFailed / BuildInterrupted /
-    UsageError / DataError. SIGTERM is handled like Ctrl-C for the duration of the build."""
+    """Build the reports asked for; returns the summary or raises ReportsFailed / AuditFailed /
+    WriteFailed / BuildInterrupted / UsageError / DataError. SIGTERM is handled like Ctrl-C for the
+    duration of the build."""
     previous = None
     if _is_main_thread():
 
@@ -361,6 +450,8 @@ def run_build(options: BuildOptions, echo=print) -> Summary:
         previous = signal.signal(signal.SIGTERM, on_term)
     try:
         return _build(options, echo)
+    except OSError as exc:  # a full disk, a folder that cannot be written: the earlier site is intact
+        raise write_failed(exc) from None
     except KeyboardInterrupt as exc:
         raise BuildInterrupted(getattr(exc, "signum", signal.SIGINT)) from None
     finally:
@@ -369,7 +460,9 @@ def run_build(options: BuildOptions, echo=print) -> Summary:
 
 
 def _build(options: BuildOptions, echo) -> Summary:
-    from ..validate.dataset import check_data_dir, load_dataset
+    from ..state import state_root
+    from ..validate import store as data_store
+    from ..validate.dataset import check_data_dir
 
     started = time.monotonic()
     kinds = options.report_kinds()
@@ -381,8 +474,16 @@ def _build(options: BuildOptions, echo) -> Summary:
         raise UsageError("--min-count must be at least 1")
     # the target jobs in their canonical order, or a UsageError naming the unknown code
     options = replace(options, target_jobs=check_target_jobs(options.target_jobs))
-    # invalid data: DataError (exit 1) before anything is written
-    dataset = load_dataset(data_dir, options.drop_personal_columns, options.mapping)
+    root = state_root(options.state_dir)
+
+    def warn(message: str) -> None:
+        echo(f"warning: {message}")
+
+    # invalid data: DataError (exit 1) before anything is written to the output folder; valid data is
+    # kept in the private state folder (Parquet, sealed), which a no-op build reads instead of validating
+    dataset, state_key = data_store.load_or_validate(
+        data_dir, options.drop_personal_columns, options.mapping, root, warn
+    )
     # the brand: an unusable file is a usage error before anything is written; adjusted colours are said once
     from ..report.brand import find_brand
 
@@ -390,7 +491,7 @@ def _build(options: BuildOptions, echo) -> Summary:
         options = replace(options, brand_file=Path(options.brand_file).resolve())
     brand = find_brand(data_dir, options.brand_file)
     for warning in brand.warnings:
-        echo(f"warning: {warning}")
+        warn(warning)
     if any(f in options.formats for f in BROWSER_FORMATS):
         from ..export import ExportError, find_chromium
 
@@ -406,16 +507,23 @@ def _build(options: BuildOptions, echo) -> Summary:
     reports = plan_reports(dataset, options.years, options.regions, kinds)
     out_dir = _prepare_out_dir(Path(options.out_dir))
 
-    with _locked(out_dir):
+    def parameters_of(report: Report) -> dict:
+        return options.fingerprinted(report, data_dir, state_key)
+
+    with _locked(BuildState(out_dir, root), out_dir):
+        removed = remove_private_files(out_dir)
+        if removed:
+            echo(
+                f"removed from {out_dir.name}/ what an earlier version kept there and must not be published: "
+                + ", ".join(removed)
+            )
         atomic.clean_temp_files(out_dir)
-        state = BuildState.load(out_dir)
+        state = BuildState.load(out_dir, root, warn)
+        state.data_key = state_key
         mode = "standalone" if options.standalone else "site"
         inputs = {kind.name: Inputs.collect(kind.notebook, data_dir, mode) for kind in kinds}
         by_key = {r.key: r for r in reports}
-        protection_file = out_dir / PROTECTION_FILE
-        fingerprints = {
-            r.key: inputs[r.kind.name].fingerprint(options.fingerprinted(r, data_dir, protection_file)) for r in reports
-        }
+        fingerprints = {r.key: inputs[r.kind.name].fingerprint(parameters_of(r)) for r in reports}
         to_build = [
             r
             for r in reports
@@ -430,30 +538,48 @@ def _build(options: BuildOptions, echo) -> Summary:
             up_to_date=[r.key for r in reports if r not in to_build],
         )
 
+        from ..protect.releases import History
+
+        history = History.open(out_dir, options.previous, options.new_series, options.min_count, options.target_jobs)
+        for note in history.notes:
+            echo(note)
+
         def finish() -> None:
-            current = _current_keys(
-                state, kinds, inputs, dataset, lambda report: options.fingerprinted(report, data_dir, protection_file)
-            )
+            current = _current_keys(state, kinds, inputs, dataset, parameters_of)
             from .site import write_index
 
             write_index(state, current, dataset.is_example, data_dir.name, kinds, data_dir=data_dir, brand=brand)
+            history.record(out_dir, dataset, options.min_count, options.target_jobs, _site_reports(state, current))
+            if state.refreshed:  # a copied site: its files' new times, recorded
+                state.save()
             summary.seconds = time.monotonic() - started
 
-        if to_build:
-            _, summary.protection_seconds = ensure_protection(
+        from ..protect import store as protection_store
+
+        def stored():
+            return protection_store.stored_annual_protection(dataset, options.min_count, root)
+
+        if to_build or history.outdated(stored):
+            summary.protection_seconds = ensure_protection(
                 dataset,
                 options.min_count,
-                out_dir,
+                root,
                 options.force,
-                options.drop_personal_columns,
-                options.mapping,
-                certification=any("certification" in r.kind.protections for r in to_build),
+                certification=any("certification" in r.kind.protections for r in reports),
                 target_jobs=options.target_jobs,
+                warn=warn,
+                history=history,
             )
             if summary.protection_seconds is None:
-                echo(f"protection of every report of the data: up to date ({PROTECTION_FILE})")
+                echo("protection of every report of the data: up to date (private state folder)")
             else:
                 echo(f"protection of every report of the data: computed in {summary.protection_seconds:.1f} s")
+            _echo_corrections(history, echo)
+            # reports whose figures the earlier releases now change (a --previous site given): built again
+            changed = set(history.changed_reports(_release_report(r) for r in reports if r not in to_build))
+            to_build += [r for r in reports if r not in to_build and _release_report(r) in changed]
+            summary.up_to_date = [r.key for r in reports if r not in to_build]
+        if to_build:
             try:
                 _run_pool(
                     to_build,
@@ -467,16 +593,65 @@ def _build(options: BuildOptions, echo) -> Summary:
                     jobs,
                     dataset.is_example,
                     echo,
+                    state_key,
                 )
             except KeyboardInterrupt:
                 finish()  # the index lists what was finished
                 raise
         finish()
+        _print_summary(summary, echo)
+        if options.audit:
+            summary.audit = _audit(state, dataset, data_dir, echo)
 
-    _print_summary(summary, echo)
     if summary.failed:
         raise ReportsFailed(f"{len(summary.failed)} of {len(reports)} reports failed (see above)")
+    if summary.audit is not None and not summary.audit.ok:
+        raise AuditFailed("the output folder is not publishable as it is (see the audit above)")
     return summary
+
+
+def _audit(state: BuildState, dataset, data_dir: Path, echo):
+    """`tlanalysis audit` of the output folder, with the data it was built from (its record
+    identifiers) and this machine's folders (the data, the state). Skipped when no file of the site
+    changed since the last audit that found nothing (a no-op build stays fast)."""
+    from ..provenance import json_sha256, library_hash
+    from .audit import audit_site, site_files
+
+    out_dir = state.out_dir
+    listing = [(p.relative_to(out_dir).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in site_files(out_dir)]
+    stamp = json_sha256({"files": listing, "data": state.data_key, "library": library_hash()})
+    if state.audited == stamp:
+        echo(f"audit: {len(listing)} files of {out_dir.name}/ unchanged since the last audit, which found nothing")
+        return None
+    started = time.monotonic()
+    report = audit_site(out_dir, dataset=dataset, extra_paths=(data_dir, state.root))
+    echo(report.describe() if not report.ok else f"{report.summary()} in {time.monotonic() - started:.1f} s")
+    state.audited = stamp if report.ok else None
+    state.save()
+    return report
+
+
+def _release_report(report: Report) -> tuple[str, int, str]:
+    """A report as the release ledger names it: (kind, year, region code or "FR")."""
+    return (report.kind.name, report.year, report.region_code or "FR")
+
+
+def _site_reports(state: BuildState, current: set[str]) -> list[tuple[str, int, str]]:
+    """The reports the site's pages show now (built with the data at hand, not failed), as the ledger names them."""
+    out = []
+    for key in current:
+        entry = state.reports[key]
+        if entry.get("status") == "ok":
+            out.append((entry.get("kind", "annual"), int(entry["year"]), entry.get("region_code") or "FR"))
+    return out
+
+
+def _echo_corrections(history, echo, shown: int = 10) -> None:
+    corrected = history.corrected()
+    if corrected:
+        echo(f"{len(corrected)} figure(s) published before changed with the data (corrections), e.g.:")
+        for key in corrected[:shown]:
+            echo("  " + " ".join(str(part) for part in key))
 
 
 def _current_keys(
@@ -518,6 +693,7 @@ def _run_pool(
     jobs: int,
     example_data: bool,
     echo,
+    state_key: str = "",
 ) -> None:
     """Build `to_build` in `jobs` worker processes; their kernels start in the folder of `notebook`
     (the first kind's: the annual report's, or `--notebook`'s)."""
@@ -541,11 +717,11 @@ def _run_pool(
             title=r.title,
             kind=r.kind,
             notebook=str(r.notebook),
-            parameters=options.parameters(r, data_dir, out_dir / PROTECTION_FILE),
+            parameters=options.parameters(r, data_dir, state_key),
             out_dir=str(out_dir),
             html=str(r.html_path(out_dir)),
             ipynb=str(r.notebook_path(out_dir)),
-            failed_ipynb=str(r.failed_notebook_path(out_dir)),
+            failed_ipynb=str(state.failed_notebook_path(r.key)),
             prestart=index < len(order) - workers,
             formats=options.formats,
         )
@@ -565,7 +741,15 @@ def _run_pool(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=worker.init_worker,
-        initargs=(os.getpid(), options.standalone, str(out_dir / "assets"), str(notebook), options.formats),
+        initargs=(
+            os.getpid(),
+            options.standalone,
+            str(out_dir / "assets"),
+            str(notebook),
+            options.formats,
+            str(state.root),
+            str(data_dir.parent),
+        ),
     )
     try:
         futures = {executor.submit(worker.build_one, task): task for task in tasks}
@@ -578,6 +762,10 @@ def _run_pool(
                     result = future.result()
                 except Exception as exc:  # the worker process itself died (BrokenProcessPool, ...)
                     result = worker.Result(task.key, False, 0.0, error=f"worker process failed: {exc!r}")
+                if result.write_error:  # a full disk: stop, keep the earlier site as it is
+                    progress.close()
+                    _stop_workers(executor)
+                    raise write_failed(result.error or "cannot write a report")
                 _record(
                     result,
                     by_key[task.key],
@@ -651,18 +839,32 @@ def _record(
         "formats": list(formats),
     }
     if not result.ok:
-        # no page may outlive a failed build of it (the worker already did this, unless it died)
-        atomic.remove(report.html_path(out_dir))
-        atomic.remove(report.notebook_path(out_dir))
+        # no page and no product may outlive a failed build of it (the worker removed what it knew of)
+        remove_products(report, out_dir, state.reports.get(report.key))
         entry["error"] = result.error
         if result.failed_notebook:
-            entry["failed_notebook"] = Path(result.failed_notebook).relative_to(out_dir).as_posix()
+            entry["failed_notebook"] = str(result.failed_notebook)  # in the private state folder
         summary.failed.append((report.label, result))
     else:
         summary.built.append(report.key)
     summary.results.append(result)
     state.reports[report.key] = entry
     state.save()  # after every report: an interrupted build keeps what it finished
+
+
+def remove_products(report: Report, out_dir: Path, previous: dict | None) -> None:
+    """Remove every file of a report from the output folder: its page and notebook, every product an
+    earlier build recorded for it, and those a build may make for it (JSON, PDF, XLSX)."""
+    from .products import FORMATS, product_paths
+
+    html = report.html_path(out_dir)
+    paths = [html, report.notebook_path(out_dir), *product_paths(html, FORMATS).values()]
+    for relative in (previous or {}).get("files", {}) or {}:
+        path = (out_dir / relative).resolve()
+        if path.is_relative_to(out_dir.resolve()):
+            paths.append(path)
+    for path in paths:
+        atomic.remove(path)
 
 
 def _print_summary(summary: Summary, echo) -> None:
@@ -677,4 +879,4 @@ def _print_summary(summary: Summary, echo) -> None:
         for label, result in summary.failed:
             echo(f"  {label}: {result.error}")
             if result.failed_notebook:
-                echo(f"    executed notebook: {_relative(Path(result.failed_notebook), Path.cwd())}")
+                echo(f"    executed notebook (private, not published): {result.failed_notebook}")

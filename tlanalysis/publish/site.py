@@ -17,12 +17,14 @@ from pathlib import Path
 from .. import atomic
 from ..config import DEFAULT_MIN_COUNT, NATIONAL
 from ..protect.compare import change_since, previous_year
-from ..protect.masked import SECONDARY, SECRET, SMALL_COUNT, Masked, is_masked
+from ..protect.masked import from_json, is_masked
 from ..report.brand import HOUSE, Brand
 from ..report.kinds import DEFAULT, ReportKind, registered
 from .cache import BuildState, file_stamp
 
 ASSETS = "assets"
+#: In the head of every index this package writes: how a build knows an output folder is its own.
+GENERATOR_TAG = '<meta name="generator" content="tlanalysis">'
 
 
 def ensure_plotly_asset(out_dir: Path) -> str:
@@ -135,14 +137,15 @@ def _min_count(document: dict) -> int:
 
 
 def _masked(value, min_count: int):
-    """JSON figures with their masked values (written as their label, « < 5 » or « secret ») as `Masked`."""
+    """JSON figures with their masks read back (`masked.from_json`: the one form of a mask on disk)."""
     if isinstance(value, dict):
         return {k: _masked(v, min_count) for k, v in value.items()}
     if isinstance(value, list):
         return [_masked(v, min_count) for v in value]
-    if isinstance(value, str) and (value == SECRET or value.startswith("< ")):
-        return Masked(SMALL_COUNT if value.startswith("< ") else SECONDARY, min_count)
-    return value
+    try:
+        return from_json(value, min_count)
+    except ValueError:  # a text that is not a figure (a name)
+        return value
 
 
 def _built_reports(
@@ -184,15 +187,19 @@ def _built_reports(
             )
             built.append(_Built(year, code, name, html_rel, stale, formats))
         elif entry.get("status") == "failed":
-            failed_nb = entry.get("failed_notebook")
-            link = (
-                f' <a href="{_e(failed_nb)}">carnet</a>' if failed_nb and (state.out_dir / failed_nb).is_file() else ""
-            )
-            cells[(sort_key, year)] = f'<td class="failed" title="{_e(entry.get("error", ""))}">échec{link}</td>'
+            cells[(sort_key, year)] = f'<td class="failed" title="{_e(public_error(entry))}">échec</td>'
         else:
             continue
         rows[sort_key] = label
     return cells, built, rows
+
+
+def public_error(entry: dict) -> str:
+    """A failed report's error as the index shows it: the paths it names cut to their file names (the
+    executed notebook with the whole story stays in the private state folder)."""
+    from .scan import without_paths
+
+    return without_paths(str(entry.get("error", "")))
 
 
 def _key_figures_html(out_dir: Path, built: list[_Built]) -> str:
@@ -405,6 +412,7 @@ def render_index(
 <html lang="fr">
 <head>
 <meta charset="utf-8">
+{GENERATOR_TAG}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Rapports annuels des tiers-lieux</title>
 <style>{_styled(brand)}</style>

@@ -12,9 +12,15 @@ Outputs of a report `OUT/<year>/<slug>`:
 
 * success: `<slug>.ipynb` (the executed notebook, for audit) then `<slug>.html`, each written
   to a temporary name and renamed; a `<slug>.failed.ipynb` of an earlier failure is removed;
-* failure: the executed notebook, with papermill's error marker, becomes `<slug>.failed.ipynb`;
+* failure: the executed notebook, with papermill's error marker, is kept in the private state folder
+  (`BuildState.failed_notebook_path`: its traceback names the machine's files, it is never published);
   an earlier `<slug>.html` / `<slug>.ipynb` is **removed**, so that no page outlives the
-  inputs it no longer matches (the index shows the report as failed).
+  inputs it no longer matches (the index shows the report as failed; the build removes its products);
+* an error writing a file (`OSError`: a full disk) is no failure of the report: the result says so
+  (`write_error`), the earlier files of the report are left as they were, and the build stops.
+
+The executed notebook names no path of the machine: papermill's `input_path` and `output_path` are
+the notebook's name and the page's path in the site (`execute`), and the parameters hold none.
 """
 
 from __future__ import annotations
@@ -64,15 +70,19 @@ class Result:
     assets: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     pid: int = 0
+    #: The report could not be written (a full disk…): the build stops, the earlier site is kept.
+    write_error: bool = False
 
 
 class _Worker:
-    def __init__(self, standalone: bool, assets_dir: Path, notebook: Path, formats: tuple = ("html",)):
+    def __init__(
+        self, standalone: bool, assets_dir: Path, notebook: Path, formats: tuple = ("html",), cwd: Path | None = None
+    ):
         from . import execute
         from .export import Exporter
         from .products import ProductMaker
 
-        self.pool = execute.KernelPool(notebook.parent, execute.notebook_imports(notebook))
+        self.pool = execute.KernelPool(cwd or notebook.parent, execute.notebook_imports(notebook))
         self.pool.prestart()  # the first kernel starts while papermill and nbconvert are imported
         execute.init()
         self.exporter = Exporter(standalone, assets_dir)
@@ -110,9 +120,23 @@ def _watch_parent(parent_pid: int) -> None:
             _emergency_exit(1)
 
 
-def init_worker(parent_pid: int, standalone: bool, assets_dir: str, notebook: str, formats: tuple = ("html",)) -> None:
-    """ProcessPoolExecutor initializer."""
+def init_worker(
+    parent_pid: int,
+    standalone: bool,
+    assets_dir: str,
+    notebook: str,
+    formats: tuple = ("html",),
+    state_root: str | None = None,
+    kernel_cwd: str | None = None,
+) -> None:
+    """ProcessPoolExecutor initializer. `state_root`: the build's private state folder, handed to the
+    kernels through $TLANALYSIS_STATE_DIR; `kernel_cwd`: the folder kernels run in (the data folder's
+    parent, so that the notebooks' `data_dir` is a plain name)."""
     global _worker
+    if state_root:
+        from ..state import ENV_VARIABLE
+
+        os.environ[ENV_VARIABLE] = state_root
     # Parallelism comes from processes: one BLAS thread per kernel. Otherwise every kernel's
     # OpenBLAS spins a thread per core and the disclosure control's linear algebra (rank tests)
     # slowed reports from 1 s to 17 s with two workers.
@@ -127,7 +151,7 @@ def init_worker(parent_pid: int, standalone: bool, assets_dir: str, notebook: st
     threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
     if os.getppid() != parent_pid:
         _emergency_exit(1)
-    _worker = _Worker(standalone, Path(assets_dir), Path(notebook), formats)
+    _worker = _Worker(standalone, Path(assets_dir), Path(notebook), formats, Path(kernel_cwd) if kernel_cwd else None)
 
 
 def _describe_failure(exc: BaseException) -> str:
@@ -161,13 +185,18 @@ def build_one(task: Task) -> Result:
     def failed(message: str, attempts: int) -> Result:
         kept = None
         if temp_nb.is_file():
-            atomic.replace(temp_nb, failed_path)
-            kept = str(failed_path)
+            kept = _keep_failed_notebook(temp_nb, failed_path)
         atomic.remove(html_path)  # no page may claim to be current after a failure
         atomic.remove(ipynb_path)
         return Result(
             task.key, False, time.monotonic() - started, attempts, message, kept, timings=timings, pid=os.getpid()
         )
+
+    def write_failed(exc: OSError) -> Result:
+        """Not the report's fault: its earlier files stay, the build stops (see the module doc)."""
+        where = f" {atomic.final_name(Path(exc.filename).name)}" if exc.filename else ""
+        message = f"cannot write{where}: {exc.strerror or exc}"
+        return Result(task.key, False, time.monotonic() - started, 1, message, timings=timings, write_error=True)
 
     try:
         attempts = 0
@@ -181,7 +210,8 @@ def build_one(task: Task) -> Result:
                 if task.prestart:
                     _worker.pool.prestart()
                 t0 = time.monotonic()
-                nb = execute(Path(task.notebook), temp_nb, task.parameters, kernel)
+                published_as = ipynb_path.relative_to(out_dir).as_posix()
+                nb = execute(Path(task.notebook), temp_nb, task.parameters, kernel, published_as)
                 timings["execute"] = time.monotonic() - t0
                 break
             except (KernelStartError, DeadKernelError) as exc:
@@ -192,6 +222,8 @@ def build_one(task: Task) -> Result:
                     atomic.remove(temp_nb)
                     continue
                 return failed(f"{message} (after {attempts} attempts)", attempts)
+            except OSError as exc:  # papermill could not write the notebook
+                return write_failed(exc)
             except Exception as exc:  # a cell error, a timeout, a bad parameter: not retried
                 return failed(_describe_failure(exc), attempts)
             finally:
@@ -209,6 +241,8 @@ def build_one(task: Task) -> Result:
         t0 = time.monotonic()
         try:
             made = _worker.products.make(task.kind, task.parameters, html_path, task.title)
+        except OSError as exc:
+            return write_failed(exc)
         except Exception as exc:  # a product that cannot be made fails the report, page included
             return failed(f"export failed: {type(exc).__name__}: {exc}", attempts)
         timings["products"] = time.monotonic() - t0
@@ -223,12 +257,30 @@ def build_one(task: Task) -> Result:
             timings=timings,
             pid=os.getpid(),
         )
-    except Exception as exc:  # writing the outputs failed (disk full, permissions): report it
+    except OSError as exc:  # writing the outputs failed (disk full, permissions): the build stops
+        return write_failed(exc)
+    except Exception as exc:
         return failed(f"{type(exc).__name__}: {exc}", 1)
     finally:
         for path in (temp_nb, temp_html):
             atomic.remove(path)
             _temp_files.discard(path)
+
+
+def _keep_failed_notebook(temp: Path, final: Path) -> str | None:
+    """Move a failed report's notebook to the private state folder (maybe on another file system)."""
+    import shutil
+
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(temp, final)
+        except OSError:
+            shutil.copyfile(temp, final)
+            atomic.remove(temp)
+    except OSError:
+        return None
+    return str(final)
 
 
 def shutdown_worker() -> None:

@@ -8,7 +8,8 @@ what the report shows. The base gives every kind:
   slug prefix + "75-2019"), the territory in a sentence (`report.wording`), the example-data flag;
 * provenance: where a computed figure comes from (`computed_from`), the data folder and files with their
   content hash as the title blocks show them;
-* the annual protection of every report of the data (`protection_of`: the build's file, or computed);
+* the annual protection of every report of the data (`protection_of`: the build's, from the private state
+  folder, or computed);
 * its sections (its kind's: name → parts, HTML fragments and `Chart`s, in the notebook's order), shown
   in a notebook by `display_section` and as HTML by `section_html`; its charts (every chart of every
   section: what a build writes as PNG/SVG);
@@ -216,12 +217,10 @@ def _plain(value: object) -> object:
 
 
 def protection_of(params: ReportParameters) -> Protection | protection_store.StoredProtection:
-    """The annual protection of every report of the data: the build's when the report was given its
-    file (checked against the data: a stale file is an error, never used), else computed here (cached
-    per dataset and k by `protect`)."""
-    if params.protection_file is not None:
-        return protection_store.load(params.protection_file, params.dataset, params.min_count)
-    return protection_store.compute(params.dataset, params.min_count)
+    """The annual protection of every report of the data: the one this process holds (`protect.cache`),
+    else the build's, read from the private state folder (`params.state_root`; checked against its content
+    hash and its sources: one that fails is ignored and the protection computed), else computed here."""
+    return protection_store.annual_protection(params.dataset, params.min_count, params.state_root)
 
 
 def section_html(ctx: BaseReportContext, name: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import plotly.graph_objects as go
 
 from ..compute.certification import blocs, competency_blocs
-from ..protect.certification import CertificationProtection, protect_certification, unmasked_share
+from ..protect.certification import CertificationProtection, unmasked_share
 from ..protect.masked import is_masked, masked_label
 from ..reference import certification
 from . import charts
@@ -64,13 +64,17 @@ class CertificationContext(BaseReportContext):
 
     @classmethod
     def from_parameters(cls, params: ReportParameters) -> CertificationContext:
-        """The build's protection when it handed one over (data cache), else computed here beside the
-        annual reports' protection (the build's file when given: never recomputed in a kernel)."""
+        """The build's protection (read from the private state folder, checked), else computed here beside
+        the annual reports' protection (the build's when there is one: never recomputed in a kernel)."""
+        from ..protect.store import certification_protection
 
         def annual():
             return protection_of(params) if len(params.dataset.employment) else None
 
-        return cls(params, protect_certification(params.dataset, params.min_count, params.target_jobs, annual))
+        protection = certification_protection(
+            params.dataset, params.min_count, params.target_jobs, params.state_root, annual=annual
+        )
+        return cls(params, protection)
 
     @property
     def target_jobs(self) -> tuple[str, ...]:

@@ -88,11 +88,13 @@ def situations_table_html(ctx: ReportContext) -> Html:
 def cohorts_table_html(ctx: ReportContext) -> Html:
     table = ctx.cohort_table
     situations = [str(c) for c in table.columns if str(c) != "total"]
+    # the cells themselves, not `iterrows` (a row of masks only may become plain text, see `_cohort_rows`)
+    records = [dict(zip(table.columns, v, strict=True)) for v in table.to_numpy(dtype=object).tolist()]
     rows = [
         [Html(f'<span class="tl-nowrap">{esc(cohort)}</span>'), year]
         + [fmt_int(row[s]) for s in situations]
         + [fmt_int(row["total"])]
-        for (year, cohort), row in table.iterrows()
+        for (year, cohort), row in zip(table.index, records, strict=True)
     ]
     headers = cohort_headers(situations)
     markup = table_html(headers, rows, COHORTS_TABLE.caption(), set(range(2, len(headers))))

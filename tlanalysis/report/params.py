@@ -33,8 +33,9 @@ class ReportParameters:
     dataset: Dataset
     render: str = "interactive"
     min_count: int = DEFAULT_MIN_COUNT
-    #: The build's protection of every report of the data (`protect.store`); None: compute it.
-    protection_file: Path | None = None
+    #: The private state folder holding the build's validated data and protection (`state_key` given):
+    #: protections are read from it (checked) rather than computed; None: compute them.
+    state_root: Path | None = None
     #: What « le métier visé » means in the certification report (situation codes, checked).
     target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS
     #: The network's brand (`report.brand`): the given brand file, the data folder's `_brand.yml`, or the
@@ -110,30 +111,46 @@ def _data_dir(value: object) -> Path:
     return path.resolve()
 
 
-def _load_cached(
-    folder: Path, drop_personal_columns: bool, mapping: Path | None = None, data_cache: Path | None = None
-) -> Dataset:
+def _load_cached(folder: Path, drop_personal_columns: bool, mapping: Path | None = None) -> Dataset:
     """The dataset of a folder, read again only when one of its files changed (a build worker
-    makes several reports from the same data); from the build's `validate.cache` when it is that of
-    the files in the folder."""
+    makes several reports from the same data)."""
     files = [p for p in folder.iterdir() if p.is_file()] + ([mapping] if mapping is not None else [])
     stamp = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
     key = (folder, drop_personal_columns, mapping, stamp)
     if key not in _DATASETS:
         _DATASETS.clear()
-        dataset = None
-        if data_cache is not None:
-            from ..validate.cache import load
-
-            cached = load(data_cache, folder, drop_personal_columns, mapping)
-            if cached is not None:
-                dataset, certification = cached
-                if certification is not None:
-                    from ..protect.certification import remember
-
-                    remember(dataset, certification)
-        _DATASETS[key] = dataset or load_dataset(folder, drop_personal_columns, mapping)
+        _DATASETS[key] = load_dataset(folder, drop_personal_columns, mapping)
     return _DATASETS[key]
+
+
+def _state_key(value: object) -> str | None:
+    """The `state_key` parameter: the hash naming the build's validated data in the state folder."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str) or not all(c in "0123456789abcdef" for c in value.strip()):
+        raise ParameterError(f"state_key={value!r} is not a key of a build's state; leave it empty to read data_dir")
+    return value.strip()
+
+
+def _from_state(
+    key: str, data_dir: object, drop_personal_columns: bool, mapping: Path | None
+) -> tuple[Dataset, Path | None]:
+    """The build's validated data by its key (from this process, or the private state folder, checked);
+    when it is not there (another machine, a cleared cache) or fails its checks, the data folder given
+    as `data_dir` is read instead."""
+    from ..state import StateRejected, state_root
+    from ..validate import store
+
+    root = state_root()
+    try:
+        return store.load(key, root), root
+    except StateRejected as exc:
+        if data_dir is None or (isinstance(data_dir, str) and not data_dir.strip()):
+            raise ParameterError(
+                f"the validated data of this report (state_key {key[:12]}…) is not in the state folder of this "
+                f"machine ({exc}); pass -p data_dir FOLDER to read the data, and leave state_key empty"
+            ) from None
+    return _load_cached(_data_dir(data_dir), drop_personal_columns, mapping), None
 
 
 def _mapping_file(value: object) -> Path | None:
@@ -151,30 +168,6 @@ def _mapping_file(value: object) -> Path | None:
 
 
 _DATASETS: dict[tuple, Dataset] = {}
-
-
-def _protection_file(value: object) -> Path | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if not isinstance(value, (str, Path)):
-        raise ParameterError(f"protection_file={value!r} is not a file path; pass text, or leave it empty")
-    path = Path(value).expanduser()
-    if not path.is_file():
-        raise ParameterError(
-            f"protection_file: file not found: {path}; run `tlanalysis build` again, or leave protection_file "
-            "empty to compute the protection in the notebook"
-        )
-    return path.resolve()
-
-
-def _data_cache(value: object) -> Path | None:
-    """The build's validated data (`validate.cache`): used when it is there and matches, else ignored."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if not isinstance(value, (str, Path)):
-        raise ParameterError(f"data_cache={value!r} is not a file path; pass text, or leave it empty")
-    path = Path(value).expanduser()
-    return path if path.is_file() else None
 
 
 def _target_jobs(value: object) -> tuple[str, ...]:
@@ -201,9 +194,8 @@ def validate_parameters(
     min_count: object = DEFAULT_MIN_COUNT,
     drop_personal_columns: object = False,
     mapping: object = None,
-    protection_file: object = None,
-    data_cache: object = None,
     target_jobs: object = DEFAULT_TARGET_JOBS,
+    state_key: object = None,
     brand_file: object = None,
 ) -> ReportParameters:
     """Check the notebook's parameters, load the data and check it holds (year, region).
@@ -219,14 +211,15 @@ def validate_parameters(
       refusing the file;
     - mapping: a mapping file (tlanalysis.toml) saying how to read the folder's files; None means
       the folder's own tlanalysis.toml if there is one.
-    - protection_file: the protection file a build wrote (`tlanalysis.protect.store`), checked
-      against the data when the report reads it; None or "" means compute the protection here;
-    - data_cache: the validated data a build wrote (`tlanalysis.validate.cache`), used only when every
-      data file still has the content it was made from; otherwise the folder is read.
     - target_jobs: the situations « le métier visé » means in the certification report (a list of
-      codes of `schema.EMPLOYED_SITUATIONS`, or one text of them comma-separated).
-    - brand_file: a brand.yml file (the network's name, logo, colours, fonts); None or "" means the data
-      folder's own `_brand.yml` if there is one, else the house look.
+      codes of `schema.EMPLOYED_SITUATIONS`, or one text of them comma-separated);
+    - state_key: set by `tlanalysis build`, the hash naming its validated data in the private state
+      folder (`tlanalysis.state`; no path of the machine in a published notebook): the data and the
+      protections are read from there, checked against their content hashes and sources; without it
+      (or where the state is not), data_dir is read and the protection computed here.
+    - brand_file: a brand.yml file (the network's name, logo, colours, fonts), relative to the kernel's
+      folder as the build writes it; None or "" means the data folder's own `_brand.yml` if there is
+      one, else the house look.
 
     Raises ParameterError (or DataError for invalid data files) with a message meant for the user.
     """
@@ -237,12 +230,17 @@ def validate_parameters(
     if min_count_value < 1:
         raise ParameterError(f"min_count={min_count_value} must be at least 1")
     region_text = _region_text(region)
-    folder = _data_dir(data_dir)
     if not isinstance(drop_personal_columns, bool):
         raise ParameterError(f"drop_personal_columns={drop_personal_columns!r} must be True or False")
-    protection = _protection_file(protection_file)
     jobs = _target_jobs(target_jobs)
-    dataset = _load_cached(folder, drop_personal_columns, _mapping_file(mapping), _data_cache(data_cache))
+    key = _state_key(state_key)
+    root: Path | None = None
+    if key is not None:
+        dataset, root = _from_state(key, data_dir, drop_personal_columns, _mapping_file(mapping))
+        folder = dataset.data_dir
+    else:
+        folder = _data_dir(data_dir)
+        dataset = _load_cached(folder, drop_personal_columns, _mapping_file(mapping))
     try:
         selected = check_selection(dataset, year_value, region_text)
     except ParameterError:
@@ -252,6 +250,4 @@ def validate_parameters(
     if brand_file is not None and not isinstance(brand_file, str | Path):
         raise ParameterError(f"brand_file={brand_file!r} must be the path of a brand.yml file")
     brand = find_brand(folder, brand_file or None)
-    return ReportParameters(
-        year_value, selected, folder, dataset, str(render), min_count_value, protection, jobs, brand
-    )
+    return ReportParameters(year_value, selected, folder, dataset, str(render), min_count_value, root, jobs, brand)

@@ -102,6 +102,7 @@ def load_dataset(
     `mapping` is a mapping file (see `tlanalysis.load.mapping`); by default the folder's tlanalysis.toml
     if there is one. Without any, files and columns are found by their names."""
     from .assessments import assessment_problems, holder_problems
+    from .identifiers import has_personal_identifiers, identifier_problems, replace_identifiers
     from .table import validate_table  # pandera: not imported by kernels that read a build's data cache
 
     data_dir = check_data_dir(data_dir)
@@ -122,6 +123,9 @@ def load_dataset(
             frames[table.name] = validate_table(raws[table.name], table, drop_personal_columns, table_mapping)
         except DataError as exc:
             problems += exc.problems
+            continue
+        if table.name in ("holders", "assessments") and not drop_personal_columns:
+            problems += identifier_problems(frames[table.name], raws[table.name], table)
     if "holders" in frames:
         problems += holder_problems(frames["holders"], raws["holders"])
     if "assessments" in frames:
@@ -129,6 +133,8 @@ def load_dataset(
         problems += assessment_problems(frames["assessments"], raws["assessments"], frames.get("holders"), label)
     if problems:
         raise DataError(problems)
+    if drop_personal_columns and has_personal_identifiers(frames):
+        frames = replace_identifiers(frames)  # e-mail addresses as ids: row numbers instead
     if mapping_path is not None:
         sources["mapping"] = _source(mapping_path)
     return Dataset(

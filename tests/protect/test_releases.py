@@ -1,0 +1,316 @@
+"""Releases that never undo each other (issue 16): a build protects its release under the earlier ones, and
+an attacker holding every release pins nothing.
+
+Two attackers read the releases: `support.lp_attacker.ReleasesAttacker` (written from the data and the
+definitions, independent of the library's model; a figure is one unknown in two releases when its data did
+not change) and the package's own `tlanalysis.protect.attack` (reads only the ledgers). Both read a release
+through `support.published` (its ledger cells).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tlanalysis.compute.indicators import SITUATIONS
+from tlanalysis.protect.attack import pinned_cells, pinned_in
+from tlanalysis.protect.ledger import FILE_NAME, Ledger, LedgerError, Release, read_sites
+from tlanalysis.protect.releases import EarlierFigures, label_range
+
+from support.frames import dataset, employment_of, holder_rows, holders_of, job_rows, jobs_for, people
+from support.lp_attacker import ReleasesAttacker
+from support.published import AnnualView
+from support.releases import publish, surveys_until
+
+# --- the ledger -------------------------------------------------------------------------------------------
+
+
+def _release(**cells) -> Release:
+    return Release(
+        date="2025-01-01T00:00:00+00:00",
+        series=1,
+        data="abc",
+        tlanalysis="test",
+        min_count=5,
+        target_jobs=("facilitation",),
+        reports=(("annual", 2019, "75"),),
+        annual={("jobs", 2019, "75", "total"): 12, ("holders", 2019, "75", "situation", "autre"): "< 5", **cells},
+    )
+
+
+def test_the_ledger_round_trips_and_names_a_release_by_its_figures(tmp_path):
+    release = _release()
+    ledger = Ledger()
+    assert ledger.add(release) and not ledger.add(replace(release, date="2026-01-01T00:00:00+00:00", id=""))
+    ledger.site = release
+    ledger.write(tmp_path / FILE_NAME)
+    again = Ledger.read(tmp_path)
+    assert again.releases == [release] and again.site == release
+    assert again.releases[0].annual[("holders", 2019, "75", "situation", "autre")] == "< 5"
+    assert _release(extra=1).id != release.id  # the id is the content's
+
+
+def test_the_ledger_holds_labels_never_masked_values(tmp_path):
+    document = json.loads(Ledger([_release()]).write(tmp_path / FILE_NAME).read_text(encoding="utf-8"))
+    text = json.dumps(document)
+    assert '"< 5"' in text and "small_count" not in text and "secondary" not in text
+
+
+def test_an_edited_ledger_is_refused(tmp_path):
+    path = Ledger([_release()]).write(tmp_path / FILE_NAME)
+    path.write_text(path.read_text(encoding="utf-8").replace("12", "13"), encoding="utf-8")
+    with pytest.raises(LedgerError, match="edited by hand"):
+        Ledger.read(path)
+    with pytest.raises(LedgerError, match="no release ledger"):
+        read_sites([tmp_path / "elsewhere"])
+
+
+def test_labels_say_what_a_reader_knows():
+    assert label_range("< 5", 5, True) == (0, 4)
+    assert label_range("secret", 5, True) == (5, float("inf"))
+    assert label_range("secret", 5, False) == (1, float("inf"))
+
+
+def test_reconcile_tells_corrections_from_figures_that_stay():
+    earlier = EarlierFigures([(5, {("a",): 7, ("b",): "< 5", ("c",): "< 5", ("d",): 3, ("e",): "secret"})])
+    keys = {("a",): 0, ("b",): 1, ("c",): 2, ("d",): 3}
+    reconciled = earlier.reconcile(keys, [7, 4, 6, 4], [True] * 4)
+    assert reconciled.known == {0: 7}
+    assert reconciled.carried == {1: (0.0, 4.0)}
+    assert reconciled.corrected == [("c",), ("d",)]  # 6 is not « < 5 »; 3 became 4
+    assert reconciled.gone == [("e",)]
+
+
+# --- the issue's case: a cell masked in one build, shown in the next ------------------------------------
+
+
+def _two_years():
+    """One region, cohorts of 2016 and 2017, surveys 2018 then 2019: the second build adds a report that
+    could be protected otherwise than the first one was."""
+    employment = employment_of(jobs_for("75", years=(2018,)))
+    employment2 = employment_of(jobs_for("75", years=(2018, 2019)))
+    holders = holders_of(
+        people(14, 2016, "75")
+        + people(3, 2016, "75", situation="autre", created=False)
+        + people(8, 2016, "75", "demandeur_emploi", "autre_coordination", False)
+        + people(9, 2017, "75", situation="recherche_emploi", created=False)
+        + people(2, 2017, "75", situation="autre", created=False)
+        + people(11, 2017, "75", "etudiant", "facilitation", False)
+    )
+    return employment, employment2, holders
+
+
+def test_a_second_release_keeps_what_the_first_published():
+    employment, employment2, holders = _two_years()
+    _, first = publish(employment, holders, 5)
+    _, second = publish(employment2, holders, 5, [first])
+    for key, value in first.annual.items():
+        assert second.annual[key] == value, key
+    attacker = ReleasesAttacker(
+        [
+            (employment, holders, AnnualView(first, dataset(employment, holders))),
+            (employment2, holders, AnnualView(second, dataset(employment2, holders))),
+        ]
+    )
+    assert attacker.consistent() == [] and attacker.pinned() == []
+    assert pinned_in([first, second]) == []
+
+
+def test_the_attackers_see_a_release_that_undoes_another():
+    """Release 2 shows, with the same data, a count release 1 masked: both attackers find it."""
+    employment, employment2, holders = _two_years()
+    protection1, first = publish(employment, holders, 5)
+    _, second = publish(employment2, holders, 5, [first])
+    key = next(k for k, v in first.annual.items() if v == "secret")
+    value = protection1._model.values[protection1._model.keys[key]]
+    leaky = replace(second, annual={**second.annual, key: value}, id="")
+    found = pinned_in([first, leaky])
+    assert any(cell.key == key and cell.value == value for cell in found), found
+    attacker = ReleasesAttacker(
+        [
+            (employment, holders, AnnualView(first, dataset(employment, holders))),
+            (employment2, holders, AnnualView(leaky, dataset(employment2, holders))),
+        ]
+    )
+    assert attacker.consistent()  # shown and masked with unchanged data
+
+
+# --- random small data, two to four releases ---------------------------------------------------------------
+
+#: A change of the data between two releases: a job count, a holder's situation, a late answer, a row dropped.
+corrections = st.lists(
+    st.tuples(
+        st.sampled_from(["count", "situation", "late", "drop"]),
+        st.integers(0, 200),
+        st.sampled_from(SITUATIONS),
+        st.integers(0, 12),
+    ),
+    max_size=3,
+)
+
+
+def _corrected(jobs: list, holders: list, changes) -> tuple[list, list]:
+    jobs, holders = list(jobs), list(holders)
+    for what, i, situation, count in changes:
+        if what == "count" and jobs:
+            row = jobs[i % len(jobs)]
+            jobs[i % len(jobs)] = (*row[:4], count, *row[5:])
+        elif what == "situation" and holders:
+            row = holders[i % len(holders)]
+            holders[i % len(holders)] = (*row[:3], situation, *row[4:])
+        elif what == "late" and holders:
+            holders.append((*holders[i % len(holders)][:3], situation, *holders[i % len(holders)][4:]))
+        elif what == "drop" and len(holders) > 1:
+            del holders[i % len(holders)]
+    return jobs, holders
+
+
+def _releases(jobs, holders, n_releases: int, k: int, steps) -> list[tuple]:
+    """Release i publishes the survey years up to its cut (each release one more, the last ones repeating
+    the latest year), after the corrections of its step. A release the build would refuse (some count it
+    cannot protect under the earlier ones: `Protection.summary()["unresolved"]`, with k ≥ 3) ends the series."""
+    years = sorted({row[0] for row in jobs})
+    cuts = [years[min(i, len(years) - 1)] for i in range(n_releases)]
+    out, earlier = [], []
+    for i, cut in enumerate(cuts):
+        if i:
+            jobs, holders = _corrected(jobs, holders, steps[i - 1])
+        employment = employment_of([row for row in jobs if row[0] <= cut])
+        frame = holders_of(holders)
+        protection, release = publish(employment, frame, k, earlier)
+        if earlier and k >= 3 and protection.summary()["unresolved"]:
+            break
+        earlier.append(release)
+        out.append((employment, frame, protection, release))
+    return out
+
+
+def _audit(releases: list[tuple], k: int, reader: bool = True) -> None:
+    """The independent attacker pins nothing; nor does the package's, which reads the ledgers only (`reader`:
+    without corrections; after one, it takes a figure no release shows to have changed as unchanged, and
+    may then pin a count to a value it never had)."""
+    attacker = ReleasesAttacker(
+        [(e, h, AnnualView(release, dataset(e, h))) for e, h, _, release in releases], labels=k >= 3
+    )
+    assert attacker.consistent() == []
+    assert attacker.pinned(exact=False) == []
+    if k >= 3 and reader:
+        assert pinned_in([release for *_, release in releases]) == []
+
+
+def _holders(rows):
+    return [(*row[:6], f"S{row[0]}" if row[6] == "shared" else f"P{row[0]}-{row[1]}-{row[6]}") for row in rows]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(job_rows, holder_rows, st.integers(2, 4), st.sampled_from([3, 5]))
+def test_releases_of_random_data_pin_nothing(jobs, holders, n_releases, k):
+    _audit(_releases(jobs, _holders(holders), n_releases, k, [[]] * 3), k)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(job_rows, holder_rows, st.integers(2, 4), st.sampled_from([3, 5]), st.lists(corrections, min_size=3, max_size=3))
+def test_releases_with_corrections_pin_nothing(jobs, holders, n_releases, k, steps):
+    _audit(_releases(jobs, _holders(holders), n_releases, k, steps), k, reader=False)
+
+
+def test_pinned_cells_reads_sites(tmp_path):
+    employment, employment2, holders = _two_years()
+    _, first = publish(employment, holders, 5)
+    _, second = publish(employment2, holders, 5, [first])
+    for site in ("site1", "site2"):
+        (tmp_path / site).mkdir()
+    Ledger([first]).write(tmp_path / "site1" / FILE_NAME)
+    Ledger([first, second]).write(tmp_path / "site2" / FILE_NAME)
+    assert pinned_cells([tmp_path / "site1", tmp_path / "site2"]) == []
+
+
+# --- the attackers read a site --------------------------------------------------------------------------
+
+
+def _site_release(dataset, site, previous=()):
+    """What a build does for the protection and the ledger (`ensure_protection`, the release it records),
+    without notebooks: every report of the data, annual and certification."""
+    from tlanalysis.protect.releases import History
+    from tlanalysis.publish.plan import plan_reports
+    from tlanalysis.publish.runner import ensure_protection
+    from tlanalysis.report.kinds import registered
+
+    site.mkdir(exist_ok=True)
+    history = History.open(site, previous, False, 5, ("facilitation",))
+    state = site.with_name(site.name + "-state")  # the build's private state folder, beside the site
+    ensure_protection(dataset, 5, state, certification=True, history=history)
+    reports = plan_reports(dataset, (), (), registered())
+    history.record(site, dataset, 5, ("facilitation",), [(r.kind.name, r.year, r.region_code or "FR") for r in reports])
+    return history
+
+
+def test_the_three_attackers_read_a_site(tmp_path):
+    """The shared reading of a site (`support.published`: its ledger cells as the reports' API) feeds the
+    exact attacker, the LP attacker and the certification attackers: none finds anything on the sample's."""
+    from tlanalysis import load_dataset
+    from tlanalysis.protect.certification import CertificationProtection
+
+    from support.certification_attacker import joint_attack, pinned
+    from support.exact_attacker import Attacker
+    from support.lp_attacker import LPAttacker
+    from support.published import CertificationView
+
+    sample = load_dataset()
+    _site_release(sample, tmp_path / "site")
+    (release,) = Ledger.read(tmp_path / "site").releases
+    assert release.certification and any(v == "< 5" for v in release.certification.values())
+    annual = AnnualView(release, sample)
+    Attacker(sample.employment, sample.holders, annual).assert_safe()
+    lp = LPAttacker(sample.employment, sample.holders, annual)
+    assert lp.consistent() == [] and lp.pinned(exact=False) == []
+    structure = CertificationProtection(sample.holders, sample.assessments, 5)
+    attacker, masked = joint_attack(sample, annual, CertificationView(release, structure))
+    assert len(masked) > 20 and pinned(attacker, masked) == []
+
+
+# --- the national generator, two releases ----------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_two_national_releases_pin_nothing(tmp_path):
+    """Issue 16's scenario at the level of the build's protection and ledger (`ensure_protection`, the
+    release a build records): surveys up to 2023, then 2024 added (holders unchanged), into the same folder
+    (the first site saved before) and into a new one with the first as `--previous`."""
+    from tlanalysis.protect.masked import is_masked
+    from tlanalysis.sample import write_national
+    from tlanalysis.validate.dataset import load_dataset
+
+    data = tmp_path / "data"
+    write_national(data)
+    later = load_dataset(data)
+    earlier = load_dataset(surveys_until(data, tmp_path / "data-2023", 2023))
+
+    release = _site_release
+    site, saved, fresh = tmp_path / "site", tmp_path / "saved", tmp_path / "fresh"
+    release(earlier, site)
+    shutil.copytree(site, saved)
+    same = release(later, site)
+    release(later, fresh, [saved])
+    one, two = Ledger.read(site).releases
+    assert [r.id for r in Ledger.read(fresh).releases] == [one.id, two.id]  # the same figures
+    for key, value in one.annual.items():
+        assert two.annual.get(key, value) == value, key
+    for key, value in one.certification.items():
+        assert two.certification.get(key, value) == value, key
+    assert pinned_cells([saved, site]) == [] and pinned_cells([saved, fresh]) == []
+    attacker = ReleasesAttacker(
+        [(e.employment, e.holders, AnnualView(r, e)) for e, r in ((earlier, one), (later, two))]
+    )
+    assert attacker.consistent() == []
+    assert attacker.pinned(exact=False) == []
+    figures = same.annual.figures(2024, "France")
+    jobs, holders = figures["jobs"], figures["holders"]
+    key = [jobs["total"], *jobs["by_contract"].values(), jobs["facilitation"], holders["n"], holders["trajectory_n"]]
+    key += [*holders["situation_counts"].values(), *holders["trajectory_counts"].values()]
+    assert not any(is_masked(v) for v in key), key
