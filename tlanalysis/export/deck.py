@@ -389,6 +389,11 @@ def deck_bytes(ctx, render_image: ImageRenderer | None = None) -> bytes:
     properties.language = "fr-FR"
     properties.created = properties.modified = when
     properties.revision = 1
+    # python-pptx's template carries the printer settings of its author's machine (a binary part): not ours
+    package_part = deck.prs.part
+    for rel_id, rel in list(package_part.rels.items()):
+        if rel.reltype.endswith("/printerSettings"):
+            package_part.drop_rel(rel_id)
     buffer = io.BytesIO()
     deck.prs.save(buffer)
     return _normalized_zip(buffer.getvalue(), when)
