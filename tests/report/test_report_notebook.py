@@ -207,6 +207,10 @@ def test_national_report_uses_protected_figures():
     # the national report shows its holders' situations (Occitanie's large cohorts keep NA's small ones safe)
     situations = plain_spaces(html.unescape(report.situations_table_html(ctx)))
     assert '<td>En poste de facilitateur·rice</td><td class="num">141</td><td class="num">49,5 %</td>' in situations
+    # and its key figures: the holders' situations and trajectories (issue 19: « secret » for 7 of 8 before)
+    cards = plain_spaces(html.unescape(report.key_figures_html(ctx)))
+    for value in ("285", "49,5 %", "26 %", "14 %", "38,8 %", "10,4 %", "43,3 %", "7,5 %"):
+        assert f'<span class="tl-value">{value}</span>' in cards, value
 
 
 def test_reconciliation_appendix(na_2019):

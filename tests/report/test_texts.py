@@ -111,3 +111,34 @@ def test_the_command_lists_the_names_and_checks_the_text(tmp_path):
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
     assert "textes/2019/75.md, line 2: unknown placeholder {{ titulaires.situaton.facilitation }}" in failed.stderr
     assert "{{ titulaires.situation.facilitation }}" in failed.stderr
+
+
+def test_the_documented_names_are_the_report_names():
+    """docs/network.md lists the names of the annual report: each exists (a pattern, for one of its codes)."""
+    import re
+
+    from tlanalysis.report.context import ReportContext
+    from tlanalysis.report.params import validate_parameters
+
+    from support.paths import REPO
+
+    doc = (REPO / "docs" / "network.md").read_text(encoding="utf-8")
+    table = doc[doc.index("| placeholder | figure |") : doc.index("The certification report's names")]
+    first_cells = [line.split("|")[1] for line in table.splitlines() if line.startswith("| `")]
+    documented = [name for cell in first_cells for name in re.findall(r"`([a-z_.]+(?:<[a-z]+>)?)`", cell)]
+    names = set(ReportContext.from_parameters(validate_parameters(2019, "75")).placeholders())
+    assert len(documented) >= 14
+    for name in documented:
+        if "<" in name:
+            prefix = name[: name.index("<")]
+            assert any(n.startswith(prefix) for n in names), name
+        else:
+            assert name in names, name
+    # and every name of the report is documented, itself or by its pattern
+    patterns = [name[: name.index("<")] if "<" in name else name for name in documented]
+    undocumented = [
+        n
+        for n in names
+        if not any(n == p or ("<" in d and n.startswith(p)) for d, p in zip(documented, patterns, strict=True))
+    ]
+    assert not undocumented, undocumented
