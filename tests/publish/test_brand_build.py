@@ -138,3 +138,21 @@ def test_the_deck_charts_are_native_with_the_report_numbers(branded):
     # the Sankey has no native equivalent: an image, with the chart's description as alternative text
     assert any(p and p.startswith("Diagramme de flux") and "54 titulaires (36" in p for p in pictures), pictures
     assert deck.core_properties.title.startswith(NAME)
+
+
+def test_a_brand_given_with_an_option_and_changed_rebuilds_the_reports(tmp_path):
+    brand = shutil.copytree(EXAMPLE, tmp_path / "marque")
+    out = tmp_path / "reports"
+    args = ("--brand", brand / "_brand.yml", "--year", 2019, "--region", "Nouvelle-Aquitaine")
+    build(out, *args, notebook=None, kinds=("annual",))
+    page = out / "2019" / "75-nouvelle-aquitaine.html"
+    assert "color:#6a1b5a" in page.read_text(encoding="utf-8")
+    notebook = (out / "2019" / "75-nouvelle-aquitaine.ipynb").read_text(encoding="utf-8")
+    assert str(tmp_path) not in notebook  # the brand file is named relative to the kernels' folder
+    assert "0 built, 1 up to date" in build(out, *args, notebook=None, kinds=("annual",)).stdout
+    (brand / "_brand.yml").write_text(
+        (brand / "_brand.yml").read_text(encoding="utf-8").replace("primary: prune", "primary: sapin"),
+        encoding="utf-8",
+    )
+    assert "1 built, 0 up to date" in build(out, *args, notebook=None, kinds=("annual",)).stdout
+    assert "color:#17594a" in page.read_text(encoding="utf-8")

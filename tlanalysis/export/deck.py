@@ -191,10 +191,11 @@ class _Deck:
     def logo(self, slide, left: float, top: float, height: float) -> None:
         from pptx.util import Inches
 
-        path = self.brand.logo_path
-        if path is None or path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif"):
+        if self.brand.logo is None or self.brand.logo_type not in ("image/png", "image/jpeg", "image/gif"):
             return  # PowerPoint takes raster images; an SVG logo stays on the pages
-        picture = slide.shapes.add_picture(str(path), Inches(left), Inches(top), height=Inches(height))
+        picture = slide.shapes.add_picture(
+            io.BytesIO(self.brand.logo), Inches(left), Inches(top), height=Inches(height)
+        )
         _describe_shape(picture, self.brand.name or wording.LOGO)
 
 
@@ -213,7 +214,7 @@ def _describe_shape(shape, text: str) -> None:
 def _title_slide(deck: _Deck, ctx, kicker: str) -> None:
     slide = deck.slide()
     top = 0.6
-    if deck.brand.logo_path is not None:
+    if deck.brand.logo is not None:
         deck.logo(slide, _MARGIN, top, 1.0)
     if deck.brand.name:
         deck.text(slide, deck.brand.name, _MARGIN + 1.3, top + 0.2, 9, 0.6, size=20, bold=True)

@@ -156,8 +156,8 @@ class BuildOptions:
             self.kind_parameters(),
         )
         if self.brand_file is not None:
-            # like a mapping file: relative to the kernels' folder (the data folder's parent), no machine path
-            parameters["brand_file"] = Path(os.path.relpath(self.brand_file, data_dir.parent)).as_posix()
+            # the brand the build checked and kept in its state folder, by its key: no path in a notebook
+            parameters["brand_key"] = _brand_key(self.brand_file)
         return parameters
 
     def fingerprinted(self, report: Report, data_dir: Path, state_key: str) -> dict:
@@ -437,6 +437,14 @@ def _brand_digest(path: str, mtime_ns: int, size: int) -> str:
     return load_brand(Path(path)).fingerprint
 
 
+def _brand_key(path: Path) -> str:
+    """The state key of the brand file given with --brand (`report.brand.brand_key`)."""
+    from ..state import key_digest
+
+    stat = Path(path).stat()
+    return key_digest({"brand": _brand_digest(str(path), stat.st_mtime_ns, stat.st_size)})
+
+
 def run_build(options: BuildOptions, echo=print) -> Summary:
     """Build the reports asked for; returns the summary or raises ReportsFailed / AuditFailed /
     WriteFailed / BuildInterrupted / UsageError / DataError. SIGTERM is handled like Ctrl-C for the
@@ -492,6 +500,10 @@ def _build(options: BuildOptions, echo) -> Summary:
     brand = find_brand(data_dir, options.brand_file)
     for warning in brand.warnings:
         warn(warning)
+    if options.brand_file is not None:  # handed to the reports through the state folder (`brand_key`)
+        from ..report.brand import store_brand
+
+        store_brand(brand, root)
     if any(f in options.formats for f in BROWSER_FORMATS):
         from ..export import ExportError, find_chromium
 

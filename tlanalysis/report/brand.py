@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import colorsys
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,9 +122,9 @@ class Brand:
     """What the reports take from a brand file (see the module doc); `HOUSE` is the house look."""
 
     name: str | None = None
-    #: The logo as a data: URI (embedded: the page stays one offline file), and its file's bytes' type.
-    logo_uri: str | None = None
-    logo_path: Path | None = None
+    #: The logo's bytes and media type (embedded in the pages: each stays one offline file).
+    logo: bytes | None = field(default=None, repr=False)
+    logo_type: str | None = None
     primary: str = HOUSE_PALETTE[0]
     palette: tuple[str, ...] = HOUSE_PALETTE
     font: str = HOUSE_FONT
@@ -136,7 +137,44 @@ class Brand:
 
     @property
     def is_house(self) -> bool:
-        return self.source is None
+        return self.fingerprint == "house"
+
+    @property
+    def logo_uri(self) -> str | None:
+        """The logo as a data: URI, for the pages."""
+        if self.logo is None:
+            return None
+        return f"data:{self.logo_type};base64,{base64.b64encode(self.logo).decode('ascii')}"
+
+    def to_json(self) -> bytes:
+        """The brand as the build hands it to its report processes (through the private state folder:
+        no path of the machine in a published notebook)."""
+        document = {
+            "name": self.name,
+            "logo": base64.b64encode(self.logo).decode("ascii") if self.logo is not None else None,
+            "logo_type": self.logo_type,
+            "primary": self.primary,
+            "palette": list(self.palette),
+            "font": self.font,
+            "heading_font": self.heading_font,
+            "fingerprint": self.fingerprint,
+        }
+        return json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Brand:
+        document = json.loads(data.decode("utf-8"))
+        logo = document.get("logo")
+        return cls(
+            name=document.get("name"),
+            logo=base64.b64decode(logo) if logo else None,
+            logo_type=document.get("logo_type"),
+            primary=parse_colour(document["primary"], "brand"),
+            palette=tuple(parse_colour(c, "brand") for c in document["palette"]),
+            font=str(document["font"]),
+            heading_font=str(document["heading_font"]),
+            fingerprint=str(document["fingerprint"]),
+        )
 
     def chart_colours(self) -> dict[str, str]:
         """House colour → brand colour (lower case #rrggbb), for the charts (`recoloured`): the palette,
@@ -256,16 +294,14 @@ def load_brand(path: Path) -> Brand:
     )
     font = _font_stack(base_family) or HOUSE_FONT
     logo_path = _logo(parsed, path.parent, where)
-    logo_uri = None
+    logo = logo_path.read_bytes() if logo_path is not None else None
     digest = hashlib.sha256(path.read_bytes())
-    if logo_path is not None:
-        data = logo_path.read_bytes()
-        digest.update(data)
-        logo_uri = f"data:{_LOGO_TYPES[logo_path.suffix.lower()]};base64,{base64.b64encode(data).decode('ascii')}"
+    if logo is not None:
+        digest.update(logo)
     return Brand(
         name=str(name) if name else None,
-        logo_uri=logo_uri,
-        logo_path=logo_path,
+        logo=logo,
+        logo_type=_LOGO_TYPES[logo_path.suffix.lower()] if logo_path is not None else None,
         primary=primary,
         palette=full_palette,
         font=font,
@@ -274,6 +310,36 @@ def load_brand(path: Path) -> Brand:
         source=path,
         fingerprint=digest.hexdigest(),
     )
+
+
+#: Where the build keeps the brand it hands to its reports, in its private state folder.
+BRANDS = "brands"
+
+
+def brand_key(brand: Brand) -> str:
+    """The name of a brand in the state folder (a hash of its content): the notebooks' `brand_key`."""
+    from ..state import key_digest
+
+    return key_digest({"brand": brand.fingerprint})
+
+
+def store_brand(brand: Brand, root: Path) -> str:
+    """Keep the build's brand in its private state folder (sealed) for its report processes; its key."""
+    from ..state import write_sealed
+
+    key = brand_key(brand)
+    write_sealed(
+        Path(root) / BRANDS / key, "brand", {"brand": brand.fingerprint}, {"brand.json": brand.to_json()}, root
+    )
+    return key
+
+
+def stored_brand(key: str, root: Path) -> Brand:
+    """The brand a build kept under `key` (checked: `state.read_sealed`); StateRejected otherwise."""
+    from ..state import read_sealed
+
+    files, _ = read_sealed(Path(root) / BRANDS / key, "brand", None, root)
+    return Brand.from_json(files["brand.json"])
 
 
 def brand_file(data_dir: Path | None, explicit: Path | str | None = None) -> Path | None:
@@ -298,10 +364,13 @@ __all__ = [
     "Brand",
     "BrandError",
     "brand_file",
+    "brand_key",
     "contrast",
     "darkened",
     "find_brand",
     "load_brand",
     "luminance",
     "parse_colour",
+    "store_brand",
+    "stored_brand",
 ]

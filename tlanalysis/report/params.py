@@ -186,6 +186,34 @@ def _target_jobs(value: object) -> tuple[str, ...]:
         raise ParameterError(f"target_jobs: {exc}") from None
 
 
+def _stored_brand(key: object) -> Brand:
+    """The brand a build kept in the private state folder (`brand_key`)."""
+    from ..state import StateRejected, state_root
+    from .brand import stored_brand
+
+    if not isinstance(key, str):
+        raise ParameterError(f"brand_key={key!r} must be the text a build writes")
+    try:
+        return stored_brand(key, state_root())
+    except StateRejected as exc:
+        raise ParameterError(
+            f"the brand of this report (brand_key {key[:12]}…) is not in the state folder of this machine ({exc}); "
+            "pass -p brand_file FILE instead, and leave brand_key empty"
+        ) from None
+
+
+def _brand_path(value: object, folder: Path) -> Path | None:
+    """The brand file: as given (absolute, or relative to the current folder), else relative to the data
+    folder's parent, where the build writes it from (kernels run there; its other processes do not)."""
+    if not value:
+        return None
+    path = Path(str(value))
+    if path.is_absolute() or path.is_file():
+        return path
+    beside = Path(folder).parent / path
+    return beside if beside.is_file() else path
+
+
 def validate_parameters(
     year: object,
     region: object,
@@ -197,6 +225,7 @@ def validate_parameters(
     target_jobs: object = DEFAULT_TARGET_JOBS,
     state_key: object = None,
     brand_file: object = None,
+    brand_key: object = None,
 ) -> ReportParameters:
     """Check the notebook's parameters, load the data and check it holds (year, region).
 
@@ -217,9 +246,10 @@ def validate_parameters(
       folder (`tlanalysis.state`; no path of the machine in a published notebook): the data and the
       protections are read from there, checked against their content hashes and sources; without it
       (or where the state is not), data_dir is read and the protection computed here.
-    - brand_file: a brand.yml file (the network's name, logo, colours, fonts), relative to the kernel's
-      folder as the build writes it; None or "" means the data folder's own `_brand.yml` if there is
-      one, else the house look.
+    - brand_file: a brand.yml file (the network's name, logo, colours, fonts); None or "" means the data
+      folder's own `_brand.yml` if there is one, else the house look;
+    - brand_key: set by `tlanalysis build --brand FILE`: the brand it checked, kept in the private state
+      folder under this key (no path of the machine in a published notebook).
 
     Raises ParameterError (or DataError for invalid data files) with a message meant for the user.
     """
@@ -249,5 +279,5 @@ def validate_parameters(
         raise ParameterError(str(exc)) from None
     if brand_file is not None and not isinstance(brand_file, str | Path):
         raise ParameterError(f"brand_file={brand_file!r} must be the path of a brand.yml file")
-    brand = find_brand(folder, brand_file or None)
+    brand = _stored_brand(brand_key) if brand_key else find_brand(folder, _brand_path(brand_file, folder))
     return ReportParameters(year_value, selected, folder, dataset, str(render), min_count_value, root, jobs, brand)
