@@ -25,7 +25,7 @@ def na_2019_deck() -> bytes:
 def test_native_charts_hold_what_the_chart_draws():
     bars = native_chart(charts.contracts_bar(plottable({"CDI": 195, "CDD": Masked(SMALL_COUNT, 5)}), "Emplois"))
     assert bars.chart_type == "COLUMN_CLUSTERED" and bars.categories == ["CDI"]  # the masked CDD is not drawn
-    assert bars.series[0][1] == [195.0] and bars.number_format == "#,##0"
+    assert bars.series[0][1] == [195.0] and bars.number_format == "[$-40C]#,##0"
     line = native_chart(charts.jobs_trend_line({2017: 50, 2019: 269}, "Emplois", years=[2017, 2018, 2019]))
     assert line.chart_type == "LINE_MARKERS" and line.series[0][1] == [50.0, None, 269.0]  # a gap, not a 0
     sankey = charts.trajectories_sankey({"demandeur_emploi_vers_actif": 54, "etudiant_vers_actif": 15})

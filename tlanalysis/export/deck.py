@@ -64,6 +64,8 @@ def _colour(value: object) -> str | None:
     return None
 
 
+#: Numbers written in French (« 68,4 % », « 1 234 ») whatever the viewer's locale: the French locale id.
+_FRENCH = "[$-40C]"
 _PERCENT = re.compile(r"^[+\-\u2212]?[\d\s\u202f\u00a0,.]+\s*%$")
 
 
@@ -73,8 +75,8 @@ def _number_format(traces) -> str:
     texts = [str(t) for trace in traces for t in (getattr(trace, "text", None) or []) if t not in (None, "")]
     values = [v for trace in traces for v in _values(trace) if v is not None]
     if texts and all(_PERCENT.match(t.strip()) for t in texts):
-        return "0.0%" if values and max(values) <= 1 else '0.0" %"'
-    return "#,##0"
+        return f"{_FRENCH}0.0%" if values and max(values) <= 1 else f'{_FRENCH}0.0" %"'
+    return f"{_FRENCH}#,##0"
 
 
 def _values(trace) -> list[float | None]:
@@ -114,7 +116,7 @@ def native_chart(fig) -> NativeChart | None:
             [c for c, _, _ in pairs],
             [(chart_title(fig), [v for _, v, _ in pairs], None)],
             # the counts: a share PowerPoint would compute is over the drawn slices, not the published total
-            "#,##0",
+            f"{_FRENCH}#,##0",
             [_colour(c) for _, _, c in pairs],
         )
     if types == {"bar"}:
@@ -263,7 +265,7 @@ def _cards_slide(deck: _Deck, cards, heading: str, note: str | None) -> None:
 def _chart_slide(deck: _Deck, fig, render_image: ImageRenderer | None, note: str | None) -> None:
     from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
     from pptx.util import Inches, Pt
 
     slide = deck.slide()
@@ -283,11 +285,20 @@ def _chart_slide(deck: _Deck, fig, render_image: ImageRenderer | None, note: str
         chart.font.size = Pt(12)
         if deck.font:
             chart.font.name = deck.font
+        if native.point_colours is None:  # bars and lines start at 0, as on the page
+            chart.value_axis.minimum_scale = 0
+            chart.value_axis.tick_labels.number_format = native.number_format.replace("0.0", "0")
+            chart.value_axis.tick_labels.number_format_is_linked = False
         plot = chart.plots[0]
         plot.has_data_labels = True
         labels = plot.data_labels
         labels.number_format, labels.number_format_is_linked = native.number_format, False
         labels.font.size = Pt(11)
+        labels.show_value = True
+        if native.chart_type.endswith("_STACKED") or native.point_colours is not None:  # white on the colour
+            labels.font.color.rgb = RGBColor.from_string("ffffff")
+        elif native.chart_type.endswith("_CLUSTERED"):
+            labels.position = XL_LABEL_POSITION.OUTSIDE_END
         chart.has_legend = len(native.series) > 1 or native.point_colours is not None
         if chart.has_legend:
             chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
