@@ -6,19 +6,12 @@ from pathlib import Path
 
 import click
 
-from .options import data_options, state_dir_option
+from .options import data_options, previous_option, state_dir_option
 
 
 @click.command()
 @click.argument("site", type=click.Path(path_type=Path, file_okay=False))
-@click.option(
-    "--previous",
-    "previous",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    multiple=True,
-    metavar="DIR",
-    help="An earlier release of the reports (a saved site; repeatable): the attacker reads them all together.",
-)
+@previous_option
 @data_options
 @state_dir_option
 def audit(

@@ -13,6 +13,7 @@ from .options import (
     json_option,
     mapping_option,
     personal_columns_option,
+    previous_option,
     region_option,
     state_dir_option,
     target_jobs_option,
@@ -105,15 +106,7 @@ from .options import (
     is_flag=True,
     help="Do not audit the output folder at the end (see `tlanalysis audit`).",
 )
-@click.option(
-    "--previous",
-    "previous",
-    type=click.Path(path_type=Path, file_okay=False),
-    multiple=True,
-    metavar="DIR",
-    help="An earlier site (a folder holding releases.json) whose releases this one must not undo, besides "
-    "the output folder's own (repeatable). See docs/disclosure.md, « Releases ».",
-)
+@previous_option
 @click.option(
     "--new-series",
     is_flag=True,

@@ -105,7 +105,9 @@ __all__ = [
     "json_option",
     "mapping_option",
     "personal_columns_option",
+    "previous_option",
     "region_option",
+    "state_dir_option",
     "target_jobs_option",
     "year_option",
 ]
@@ -120,4 +122,17 @@ state_dir_option = click.option(
     metavar="DIR",
     help="Private state folder of the builds (validated data, protections, what was built, the lock): never "
     "published.  [default: $TLANALYSIS_STATE_DIR, else the user's cache folder]",
+)
+
+#: Earlier sites whose releases count (`tlanalysis.protect.releases`): a build does not undo them, the
+#: audit's attacker reads them together with the site.
+previous_option = click.option(
+    "--previous",
+    "previous",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    multiple=True,
+    metavar="DIR",
+    help="An earlier site (a folder holding releases.json: one published before, or saved by a reader; "
+    "repeatable): its releases count with the site's own — a build does not undo them, the audit's attacker "
+    "reads them all together. See docs/disclosure.md, « Releases ».",
 )
