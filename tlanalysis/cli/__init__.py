@@ -15,7 +15,15 @@ from ..errors import DataError, TLAnalysisError
 from .audit import audit as _audit_command
 from .build import build as _build_command
 from .build import diff as _diff_command
-from .options import data_options, json_option, region_option, target_jobs_option, year_option
+from .options import (
+    data_options,
+    json_option,
+    kind_option,
+    min_count_option,
+    region_option,
+    target_jobs_option,
+    year_option,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -212,14 +220,8 @@ def _describe_certification(f: dict, example: bool) -> str:
 @year_option()
 @region_option()
 @data_options
-@click.option(
-    "--kind",
-    "kind_name",
-    default="annual",
-    show_default=True,
-    help="The kind of report (annual, certification): each has its own figures.",
-)
-@click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True, help="Disclosure threshold.")
+@kind_option()
+@min_count_option
 @json_option("the placeholders and their values")
 def placeholders(
     year: int,
@@ -227,7 +229,7 @@ def placeholders(
     data_dir: Path,
     mapping: Path | None,
     drop_personal_columns: bool,
-    kind_name: str,
+    kind: str,
     min_count: int,
     as_json: bool,
 ) -> None:
@@ -237,11 +239,11 @@ def placeholders(
     from ..report.kinds import kind_named
     from ..report.params import validate_parameters
 
-    kind = kind_named(kind_name)
+    report_kind = kind_named(kind)
     params = validate_parameters(
         year, region, data_dir, "report", min_count, drop_personal_columns, str(mapping) if mapping else None
     )
-    context = kind.make_context(params)
+    context = report_kind.make_context(params)
     values = context.placeholders()  # type: ignore[attr-defined]
     text = context.text_file()  # type: ignore[attr-defined]
     if text is not None:

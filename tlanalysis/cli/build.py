@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from ..config import DEFAULT_MIN_COUNT
-from ..report.kinds import registered
 from .options import (
     data_option,
     json_option,
+    kind_option,
     mapping_option,
+    min_count_option,
     personal_columns_option,
     previous_option,
     region_option,
@@ -57,13 +57,7 @@ from .options import (
     "the bundled one; the other kinds of report (certification) keep theirs and are built as usual.  "
     "[default: the bundled annual report]",
 )
-@click.option(
-    "--kind",
-    "kinds",
-    multiple=True,
-    metavar="KIND",
-    help=f"Kind of report to build (repeatable): {', '.join(k.name for k in registered())}. Default: every kind.",
-)
+@kind_option(repeatable=True)
 @click.option(
     "--formats",
     default="html",
@@ -73,13 +67,7 @@ from .options import (
     "xlsx (key figures workbook), pptx and odp (an editable deck in the network's brand: native charts with "
     "their data; odp needs LibreOffice Impress). A JSON of the key figures is always written.",
 )
-@click.option(
-    "--min-count",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MIN_COUNT,
-    show_default=True,
-    help="Smallest number of holders a published figure may rest on (statistical disclosure).",
-)
+@min_count_option
 @personal_columns_option
 @target_jobs_option
 @click.option(
