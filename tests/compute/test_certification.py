@@ -313,3 +313,27 @@ def test_sample_assessments_agree_with_the_holders():
     assert (last_pass[trained.index] == trained["certification_year"]).all()
     assert candidates["partial"].sum() == 2 * candidates["cohort"].nunique()  # two partial candidates per cohort
     assert (~candidates["presented"]).sum() == candidates["cohort"].nunique()  # one absent per cohort
+
+
+def test_which_certification_reports_exist_matches_their_figures():
+    """`has_certification_data` (each region's first year, computed once) says yes exactly where the report
+    has certified holders or jury results before its year, for every region and year, and follows a table
+    replaced afterwards."""
+    from tlanalysis import load_dataset
+    from tlanalysis.compute.certification import assessments_in, certified_holders, has_certification_data
+    from tlanalysis.reference import FRANCE, resolve_region
+
+    dataset = load_dataset()
+    regions = [FRANCE, *(resolve_region(code) for code in sorted(dataset.region_years()))]
+    answers = []
+    for region in regions:
+        for year in range(2010, 2027):
+            expected = bool(len(certified_holders(dataset.holders, region, year))) or (
+                dataset.assessments is not None and bool(len(assessments_in(dataset.assessments, region, year)))
+            )
+            assert has_certification_data(dataset, year, region) == expected, (region.code, year)
+            answers.append(expected)
+    assert any(answers) and not all(answers)
+    dataset.holders = dataset.holders.iloc[:0]
+    dataset.assessments = None
+    assert not has_certification_data(dataset, 2030, FRANCE)

@@ -177,7 +177,7 @@ def test_noop_rebuild_executes_nothing(fixture_site):
     assert snapshot(fixture_site) == before
 
 
-def test_noop_path_does_not_import_papermill_nbconvert_or_plotly(fixture_site):
+def test_noop_path_does_not_import_papermill_nbconvert_plotly_or_the_solvers(fixture_site):
     code = (
         "import sys\n"
         "from tlanalysis.cli import main\n"
@@ -186,12 +186,31 @@ def test_noop_path_does_not_import_papermill_nbconvert_or_plotly(fixture_site):
         " '--kind', 'annual', '--year', '2021'])\n"
         "except SystemExit as exc:\n"
         "    assert exc.code == 0, exc.code\n"
-        "heavy = [m for m in ('papermill', 'nbconvert', 'nbclient', 'plotly', 'jupyter_client') if m in sys.modules]\n"
+        "heavy = ('papermill', 'nbconvert', 'nbclient', 'plotly', 'jupyter_client', 'scipy', 'highspy')\n"
+        "heavy = [m for m in heavy if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "HEAVY []" in result.stdout, result.stdout
+
+
+def test_planning_every_kind_imports_no_solver():
+    """Which certification reports exist is a question for the data, not for the protection: planning a
+    build of every kind (what a no-op build does) imports neither scipy nor HiGHS."""
+    code = (
+        "import sys\n"
+        "from tlanalysis import load_dataset\n"
+        "from tlanalysis.publish.plan import plan_reports\n"
+        "from tlanalysis.report.kinds import registered\n"
+        "import tlanalysis.publish.runner, tlanalysis.protect.store, tlanalysis.protect.releases\n"
+        "reports = plan_reports(load_dataset(), kinds=registered())\n"
+        "kinds = sorted({r.kind.name for r in reports})\n"
+        "print('KINDS', kinds, 'SOLVERS', [m for m in ('scipy', 'highspy') if m in sys.modules])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "KINDS ['annual', 'certification'] SOLVERS []" in result.stdout, result.stdout
 
 
 def test_changes_rebuild_what_they_affect(tmp_path):

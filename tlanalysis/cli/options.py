@@ -154,7 +154,7 @@ state_dir_option = click.option(
 previous_option = click.option(
     "--previous",
     "previous",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    type=click.Path(path_type=Path, file_okay=False),
     multiple=True,
     metavar="DIR",
     help="An earlier site (a folder holding releases.json: one published before, or saved by a reader; "

@@ -120,6 +120,33 @@ def certified_holders(holders: pd.DataFrame, region: Region = FRANCE, before: in
     return selected
 
 
+def has_certification_data(dataset, year: int, region: Region = FRANCE) -> bool:
+    """Whether the certification report of (year, region) has anything to show: certified holders or jury
+    results of cohorts before `year` in `region` (`dataset`: a `Dataset`, whose first year of each region
+    is computed once, as a build asks for every report)."""
+    starts = dataset.derived("certification_starts", _certification_starts)
+    first = starts.get("" if region.is_national else region.code)
+    return first is not None and first < year
+
+
+def _certification_starts(dataset) -> dict[str, int]:
+    """The first year of certification or of a cohort with results, per region code ("": France)."""
+    firsts: dict[str, int] = {}
+
+    def take(frame: pd.DataFrame, column: str) -> None:
+        years = frame.loc[frame[column].notna(), ["region_code", column]]
+        if not len(years):
+            return
+        for code, first in years.groupby("region_code", observed=True)[column].min().items():
+            firsts[str(code)] = min(firsts.get(str(code), int(first)), int(first))
+        firsts[""] = min(firsts.get("", int(years[column].min())), int(years[column].min()))
+
+    take(dataset.holders, "certification_year")
+    if dataset.assessments is not None:
+        take(dataset.assessments, "cohort_year")
+    return firsts
+
+
 def promotions(
     holders: pd.DataFrame,
     region: Region = FRANCE,

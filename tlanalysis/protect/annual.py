@@ -42,9 +42,7 @@ from ..compute.indicators import situation_by_cohort as _situation_by_cohort
 from ..config import DEFAULT_MIN_COUNT
 from ..errors import UsageError
 from ..reference import FRANCE, Region, resolve_region
-from .annual_earlier import add_earlier_releases
 from .annual_model import MAX_PLACE_SHARE, MIN_PLACES, NATIONAL_SCOPE, build_model
-from .annual_suppress import Suppressor
 from .cache import remember, remembered
 from .masked import BUSINESS_RULE, REASONS, SECONDARY, SECRET, SMALL_COUNT, Masked, is_masked, masked_label, plottable
 from .releases import EarlierFigures
@@ -191,6 +189,9 @@ class Protection(PublishedReports):
         min_count: int = DEFAULT_MIN_COUNT,
         earlier: EarlierFigures | None = None,
     ) -> None:
+        from .annual_earlier import add_earlier_releases  # HiGHS and scipy: only when protecting
+        from .annual_suppress import Suppressor
+
         self.min_count = _check_min_count(min_count)
         self._employment = employment
         self._holders = holders

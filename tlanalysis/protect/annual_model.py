@@ -14,10 +14,13 @@ sparse matrix over classes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 from ..compute.indicators import CONTRACTS, ROLES, SITUATIONS, TRAJECTORIES, trajectory_groups
 
@@ -165,6 +168,8 @@ class Model:
 
     def relation_matrix(self) -> sparse.csr_matrix:
         """Relations (rows) over classes (columns): each row sums to 0 with the true values."""
+        from scipy import sparse  # only when protecting: a no-op build never imports scipy
+
         rows, cols, coefs = [], [], []
         for r, relation in enumerate(sorted(self._relations)):
             for c, s in relation:

@@ -42,13 +42,13 @@ from ..compute.certification import (
     DEFAULT_TARGET_JOBS,
     FOLLOW_UPS,
     ROUTES,
-    assessments_in,
     blocs,
     candidate_results,
     certified_holders,
     check_target_jobs,
     cohort_results,
     competency_blocs,
+    has_certification_data,
     insertion_rate,
     promotion,
 )
@@ -57,8 +57,7 @@ from ..config import DEFAULT_MIN_COUNT
 from ..errors import UsageError
 from ..reference import FRANCE, Region, resolve_region
 from .cache import remember, remembered
-from .certification_model import NATIONAL_SCOPE, PROMOTION_MEASURES, build_unit
-from .certification_suppress import Unit, audit_pinned, suppress
+from .certification_model import NATIONAL_SCOPE, PROMOTION_MEASURES, Unit, build_unit
 from .masked import SECONDARY, SMALL_COUNT, Masked, is_masked
 from .releases import EarlierFigures
 
@@ -136,6 +135,8 @@ class CertificationProtection:
             unit = build_unit(self._all_holders, self._candidates, self.target_jobs, self._annual_cells)
             if self._earlier:
                 self._honour(unit)
+            from .certification_suppress import suppress  # HiGHS and scipy: only when protecting
+
             masked, self.solves = suppress(unit, self.min_count) if self.min_count > 1 else ({}, 0)
             self._unit, self._masked = unit, masked
             self._annual_cells = None  # what building needed, no longer kept
@@ -288,6 +289,8 @@ class CertificationProtection:
         """Masked counts a reader could still pin down (should be []), checked on a fresh model."""
         if self._stored_summary is not None:
             raise UsageError("a stored certification protection cannot be audited: compute it (`compute_all`)")
+        from .certification_suppress import audit_pinned
+
         unit, masked = self._protected()
         return audit_pinned(unit, masked, self.min_count)
 
@@ -350,16 +353,6 @@ def protect_certification(
 def certification_slot(min_count: int, target_jobs: tuple[str, ...]) -> tuple:
     """The key of a certification protection in `protect.cache`."""
     return ("certification", int(min_count) if not isinstance(min_count, bool) else min_count, tuple(target_jobs))
-
-
-def has_certification_data(dataset, year: int, region: Region | str = FRANCE) -> bool:
-    """Whether the certification report of (year, region) has anything to show."""
-    region = resolve_region(region) if isinstance(region, str) else region
-    if len(certified_holders(dataset.holders, region, year)):
-        return True
-    if dataset.assessments is None:
-        return False
-    return bool(len(assessments_in(dataset.assessments, region, year)))
 
 
 __all__ = [

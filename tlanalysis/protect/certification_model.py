@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -36,7 +38,11 @@ import pandas as pd
 from ..compute.certification import ROUTES, blocs, competency_blocs
 from ..compute.indicators import SITUATIONS
 from ..schema import EMPLOYED_SITUATIONS, NEUTRALISED_SITUATIONS, NO_ANSWER
-from .certification_suppress import Unit
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+Key = Hashable
 
 NATIONAL_SCOPE = "FR"
 #: Situation classes of a follow-up, disjoint: no answer, neutralised, in the target job, in another
@@ -55,6 +61,28 @@ _EXTERNAL_COST = 1e9  # never a complement (the annual protection decides)
 #: National figures of three regions or more are the certifier's key figures: masked last. With one or
 #: two, France minus a region gives the other, and France is masked first (as in `tlanalysis.protect.annual`).
 NATIONAL_WEIGHT, NATIONAL_MIN_REGIONS = 20.0, 3
+
+
+@dataclass
+class Unit:
+    """Published counts over atoms, and the constraints of the tables' meaning."""
+
+    truth: np.ndarray  # the true atoms (one solution)
+    keys: list[Key] = field(default_factory=list)
+    rows: list[np.ndarray] = field(default_factory=list)  # atoms summed by each count
+    costs: list[float] = field(default_factory=list)  # of masking each count as a complement
+    #: counts whose status another report decides (key -> reason, None when shown): never complements
+    external: dict[Key, str | None] = field(default_factory=dict)
+    extra: list[tuple[np.ndarray, np.ndarray, float, float]] = field(default_factory=list)  # idx, coef, lo, hi
+    #: the region each atom belongs to (None: several), for questions asked of one region first
+    regions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+
+    def matrix(self) -> sparse.csr_matrix:
+        from scipy import sparse  # only when protecting: a no-op build never imports scipy
+
+        indptr = np.cumsum([0, *(r.size for r in self.rows)])
+        indices = np.concatenate(self.rows) if self.rows else np.zeros(0, dtype=np.int64)
+        return sparse.csr_matrix((np.ones(indices.size), indices, indptr), shape=(len(self.rows), self.truth.size))
 
 
 def weight(tier: int, value: int, national_regions: int = 0) -> float:
@@ -199,8 +227,9 @@ def build_unit(
 
     # -- the annual report's holder counts over these atoms
     if annual_cells:
+        index = _BlockIndex(block_situation)
         for key, published in sorted(annual_cells.items(), key=lambda item: str(item[0])):
-            annual_atoms = _annual_atoms(key, block_situation)
+            annual_atoms = index.atoms(key)
             if annual_atoms is not None:
                 reason = published.reason if is_masked(published) else None
                 b.count(("annual", *key), annual_atoms, _EXTERNAL_COST, external=reason)
@@ -216,26 +245,34 @@ def _select(parts: dict[str, np.ndarray], measure: str) -> np.ndarray:
     return parts[suffix][list(_MEASURE_CLASSES[name])]
 
 
-def _annual_atoms(key: tuple, block_situation: dict[tuple[str, int, str], np.ndarray]) -> np.ndarray | None:
-    """The atoms of one annual holder count ("holders", year, scope, what, ...), None for other counts."""
-    if key[0] != "holders" or key[3] not in ("n", "situation", "cohort"):
-        return None
-    year, scope, what = int(key[1]), str(key[2]), key[3]
-    column = None
-    if what == "situation":
-        column = SITUATIONS.index(key[4])
-    elif what == "cohort" and key[-1] != "total":
-        column = SITUATIONS.index(key[-1])
-    parts = []
-    for (r, cy, c), atoms in block_situation.items():
-        if scope not in (NATIONAL_SCOPE, r):
-            continue
-        if what == "cohort" and (cy, c) != (int(key[4]), str(key[5])):
-            continue
-        if what != "cohort" and cy >= year:
-            continue
-        parts.append(atoms if column is None else atoms[[column]])
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+class _BlockIndex:
+    """The situation atoms of the cohort blocks, by scope and by cohort, to find the atoms of each annual
+    holder count without a pass over every block (thousands of counts nationally)."""
+
+    def __init__(self, block_situation: dict[tuple[str, int, str], np.ndarray]) -> None:
+        self.by_scope: dict[str, list[tuple[int, np.ndarray]]] = {}
+        self.by_cohort: dict[tuple[str, int, str], list[np.ndarray]] = {}
+        for (r, cy, c), atoms in block_situation.items():
+            for scope in (NATIONAL_SCOPE, r):
+                self.by_scope.setdefault(scope, []).append((cy, atoms))
+                self.by_cohort.setdefault((scope, cy, c), []).append(atoms)
+
+    def atoms(self, key: tuple) -> np.ndarray | None:
+        """The atoms of one annual holder count ("holders", year, scope, what, ...), None for other counts."""
+        if key[0] != "holders" or key[3] not in ("n", "situation", "cohort"):
+            return None
+        year, scope, what = int(key[1]), str(key[2]), key[3]
+        column = None
+        if what == "situation":
+            column = SITUATIONS.index(key[4])
+        elif what == "cohort" and key[-1] != "total":
+            column = SITUATIONS.index(key[-1])
+        if what == "cohort":
+            blocks = self.by_cohort.get((scope, int(key[4]), str(key[5])), [])
+        else:
+            blocks = [atoms for cy, atoms in self.by_scope.get(scope, []) if cy < year]
+        parts = [atoms if column is None else atoms[[column]] for atoms in blocks]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def _cohort_counts(b: _Builder, cohort: str, candidates: pd.DataFrame, n_holders: int, block_situation: dict) -> None:

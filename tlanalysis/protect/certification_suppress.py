@@ -16,38 +16,18 @@ Only the masked counts no witness moves need their own solve (the largest value,
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 from scipy import sparse
 
 from .annual_suppress import _new_highs
+from .certification_model import Unit
 
 SMALL_COUNT, SECONDARY = "small_count", "secondary"
 Key = Hashable
 _INF = highspy.kHighsInf
 _MOVE = 1e-6  # a slack below this is 0 (HiGHS works to about 1e-7)
-
-
-@dataclass
-class Unit:
-    """Published counts over atoms, and the constraints of the tables' meaning."""
-
-    truth: np.ndarray  # the true atoms (one solution)
-    keys: list[Key] = field(default_factory=list)
-    rows: list[np.ndarray] = field(default_factory=list)  # atoms summed by each count
-    costs: list[float] = field(default_factory=list)  # of masking each count as a complement
-    #: counts whose status another report decides (key -> reason, None when shown): never complements
-    external: dict[Key, str | None] = field(default_factory=dict)
-    extra: list[tuple[np.ndarray, np.ndarray, float, float]] = field(default_factory=list)  # idx, coef, lo, hi
-    #: the region each atom belongs to (None: several), for questions asked of one region first
-    regions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
-
-    def matrix(self) -> sparse.csr_matrix:
-        indptr = np.cumsum([0, *(r.size for r in self.rows)])
-        indices = np.concatenate(self.rows) if self.rows else np.zeros(0, dtype=np.int64)
-        return sparse.csr_matrix((np.ones(indices.size), indices, indptr), shape=(len(self.rows), self.truth.size))
 
 
 class Audit:
@@ -357,7 +337,7 @@ def suppress(unit: Unit, k: int) -> tuple[dict[Key, str], int]:
     for integer in (False, True):
         audit = Audit(unit, masked, k, integer=integer)
         if integer:
-            audit.adopt([x for x in earlier if _satisfies(unit, audit, masked, x)])
+            audit.adopt(_valid(unit, audit, masked, earlier))
         masked, resolved = _search(unit, audit, masked, same, locked)
         earlier = audit.witnesses
         solves += audit.solves
@@ -476,27 +456,26 @@ def audit_pinned(unit: Unit, masked: dict[Key, str], k: int) -> list[Key]:
     for key in masked:
         relaxed.pinned(key)
     audit = Audit(unit, masked, k, integer=True)
-    audit.adopt([x for x in relaxed.witnesses if _satisfies(unit, audit, masked, x)])
+    audit.adopt(_valid(unit, audit, masked, relaxed.witnesses))
     audit.spread(list(masked))
     return [key for key in masked if audit.pinned(key)[0]]
 
 
-def _satisfies(unit: Unit, audit: Audit, masked: dict[Key, str], x: np.ndarray) -> bool:
-    """Whether the rounded `x` is a table a reader could hold: every shown count, label and constraint."""
-    x = np.round(x)
-    if x.min() < 0:
-        return False
+def _valid(unit: Unit, audit: Audit, masked: dict[Key, str], solutions: list[np.ndarray]) -> list[np.ndarray]:
+    """Those of the (rounded) `solutions` that are tables a reader could hold: every shown count, label and
+    constraint (checked all at once, as one product: hundreds of candidates nationally)."""
+    if not solutions:
+        return []
+    X = np.round(np.column_stack(solutions))
     low, high = audit.values.copy(), audit.values.copy()
     for key, reason in masked.items():
         low[audit.index[key]], high[audit.index[key]] = audit._label(reason, 0.0)
-    values = audit.counts @ x
-    extra = audit.extra @ x
-    extra_low = np.array([lo for _, _, lo, _ in unit.extra], dtype=float)
-    extra_high = np.array([hi for _, _, _, hi in unit.extra], dtype=float)
     tol = 1e-9
-    return bool(
-        np.all(values >= low - tol)
-        and np.all(values <= high + tol)
-        and np.all(extra >= extra_low - tol)
-        and np.all(extra <= extra_high + tol)
-    )
+    values = audit.counts @ X
+    ok = (X.min(axis=0) >= 0) & (values >= low[:, None] - tol).all(axis=0) & (values <= high[:, None] + tol).all(axis=0)
+    if unit.extra:
+        extra = audit.extra @ X
+        extra_low = np.array([lo for _, _, lo, _ in unit.extra], dtype=float)
+        extra_high = np.array([hi for _, _, _, hi in unit.extra], dtype=float)
+        ok &= (extra >= extra_low[:, None] - tol).all(axis=0) & (extra <= extra_high[:, None] + tol).all(axis=0)
+    return [X[:, j] for j in np.flatnonzero(ok)]

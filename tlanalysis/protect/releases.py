@@ -339,8 +339,13 @@ class History:
         )
         added = self.ledger.add(release)
         site = self.ledger.find(release.id)
+        # The site's ledger holds its own series only: the figures of an earlier series, which this one does
+        # not honour, are no longer on its pages, and beside this series' they could give counts away.
+        earlier_series = [r for r in self.ledger.releases if r.series != self.series]
+        if earlier_series:
+            self.ledger.releases = [r for r in self.ledger.releases if r.series == self.series]
         path = Path(out_dir) / FILE_NAME
-        if added or site != self.ledger.site or not path.exists():
+        if added or earlier_series or site != self.ledger.site or not path.exists():
             self.ledger.site = site
             self.ledger.write(path)
         return release

@@ -91,6 +91,8 @@ class BuildState:
         self.data_key: str | None = None
         #: A stamp of the site's files when an audit last found nothing in them (a no-op build skips it).
         self.audited: str | None = None
+        #: A stamp of what the index page was last written from, and of the page (a no-op build keeps it).
+        self.indexed: str | None = None
         #: Entries whose stamps `outputs_intact` refreshed (files copied with new times): saved with the state.
         self.refreshed = False
 
@@ -131,6 +133,8 @@ class BuildState:
             key, audited = content.get("data_key"), content.get("audited")
             state.data_key = key if isinstance(key, str) else None
             state.audited = audited if isinstance(audited, str) else None
+            indexed = content.get("indexed")
+            state.indexed = indexed if isinstance(indexed, str) else None
         return state
 
     def _adopted(self) -> dict[str, dict]:
@@ -169,6 +173,7 @@ class BuildState:
                 "out_dir": str(self.out_dir),
                 "data_key": self.data_key,
                 "audited": self.audited,
+                "indexed": self.indexed,
                 "reports": dict(sorted(self.reports.items())),
             },
             ensure_ascii=False,

@@ -558,9 +558,7 @@ def _build(options: BuildOptions, echo) -> Summary:
 
         def finish() -> None:
             current = _current_keys(state, kinds, inputs, dataset, parameters_of)
-            from .site import write_index
-
-            write_index(state, current, dataset.is_example, data_dir.name, kinds, data_dir=data_dir, brand=brand)
+            _write_index(state, current, dataset.is_example, data_dir.name, kinds, data_dir, brand)
             history.record(out_dir, dataset, options.min_count, options.target_jobs, _site_reports(state, current))
             if state.refreshed:  # a copied site: its files' new times, recorded
                 state.save()
@@ -641,6 +639,39 @@ def _audit(state: BuildState, dataset, data_dir: Path, echo):
     state.audited = stamp if report.ok else None
     state.save()
     return report
+
+
+def _write_index(state: BuildState, current: set[str], example: bool, label: str, kinds, data_dir: Path, brand) -> None:
+    """The index page, unless it was written from the same reports, data, brand, foreword and library and is
+    intact: a no-op build then leaves it be (rendering it loads the French number formats and every
+    report's figures)."""
+    from ..provenance import file_sha256, json_sha256, library_hash
+    from ..report.texts import foreword_path
+    from .site import ASSETS, write_index
+
+    foreword = foreword_path(data_dir)
+
+    path = state.out_dir / "index.html"
+    inputs = {
+        "reports": state.reports,
+        "current": sorted(current),
+        "example": example,
+        "label": label,
+        "kinds": [kind.name for kind in kinds],
+        "assets": sorted(p.name for p in (state.out_dir / ASSETS).glob("*")),
+        "library": library_hash(),
+        "brand": brand.fingerprint,
+        "foreword": file_sha256(foreword) if foreword is not None else None,
+    }
+
+    def stamp() -> str | None:
+        return json_sha256({"inputs": inputs, "page": file_sha256(path)}) if path.is_file() else None
+
+    if state.indexed is not None and state.indexed == stamp():
+        return
+    write_index(state, current, example, label, kinds, data_dir=data_dir, brand=brand)
+    state.indexed = stamp()
+    state.save()
 
 
 def _release_report(report: Report) -> tuple[str, int, str]:

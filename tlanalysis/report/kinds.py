@@ -117,8 +117,9 @@ class ReportKind:
 
 
 def _has_certification_data(dataset: Dataset, year: int, region: Region) -> bool:
-    """Certified holders or jury results of cohorts before `year` in `region`: something to show."""
-    from ..protect.certification import has_certification_data
+    """Certified holders or jury results of cohorts before `year` in `region`: something to show (the
+    compute stage answers it: no protection, hence no solver, is imported to plan a build)."""
+    from ..compute.certification import has_certification_data
 
     return has_certification_data(dataset, year, region)
 

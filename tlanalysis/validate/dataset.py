@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -16,6 +19,8 @@ from ..load.mapping import TableMapping, find_mapping, read_mapping
 from ..load.tables import RawTable, find_table_source, has_table_source, read_table
 from ..provenance import data_fingerprint, file_sha256
 from ..schema import ASSESSMENTS, EMPLOYMENT, HOLDERS
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,21 @@ class Dataset:
     is_example: bool = False
     #: The certification jury's results (optional `assessments` file), None without the file.
     assessments: pd.DataFrame | None = None
+    #: Facts derived from the tables, computed once (`derived`): a build asks them for every report.
+    _derived: dict[str, tuple[tuple, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, name: str, compute: Callable[[Dataset], T]) -> T:
+        """`compute(self)`, computed once while the tables are the same objects (a table replaced, e.g. by
+        a test or a notebook, computes it again; weak references, so that a new table never passes for a
+        freed one that had its address)."""
+        tables = (self.employment, self.holders, self.assessments)
+        known = self._derived.get(name)
+        if known is None or any(
+            (ref() if ref is not None else None) is not table for ref, table in zip(known[0], tables, strict=True)
+        ):
+            refs = tuple(weakref.ref(table) if table is not None else None for table in tables)
+            known = self._derived[name] = (refs, compute(self))
+        return known[1]
 
     @property
     def data_date(self) -> dt.date:
@@ -65,15 +85,22 @@ class Dataset:
 
     @property
     def years(self) -> list[int]:
-        return sorted(int(y) for y in self.employment["year"].unique())
+        return list(self.derived("years", _years))
 
     def region_years(self) -> dict[str, list[int]]:
-        """Survey years present for each region code."""
-        pairs = self.employment[["region_code", "year"]].drop_duplicates()
-        return {
-            str(code): sorted(int(y) for y in group["year"])
-            for code, group in pairs.groupby("region_code", observed=True)
-        }
+        """Survey years present for each region code (a copy: computed once, asked for every report)."""
+        return {code: list(years) for code, years in self.derived("region_years", _region_years).items()}
+
+
+def _years(dataset: Dataset) -> list[int]:
+    return sorted(int(y) for y in dataset.employment["year"].unique())
+
+
+def _region_years(dataset: Dataset) -> dict[str, list[int]]:
+    pairs = dataset.employment[["region_code", "year"]].drop_duplicates()
+    return {
+        str(code): sorted(int(y) for y in group["year"]) for code, group in pairs.groupby("region_code", observed=True)
+    }
 
 
 def _is_example(data_dir: Path) -> bool:

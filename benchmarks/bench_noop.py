@@ -1,0 +1,181 @@
+"""The no-op rebuild (`tlanalysis build` with every report up to date), this code beside a baseline revision.
+
+For each data folder (the bundled sample; with `--regions N`, also the national generator's first N regions,
+`--national` for all 18: 320 reports), each version builds a site once (`--jobs 2`, audit on), then the same
+command again three times, timed as a user runs it (a subprocess, interpreter start-up included):
+
+* `noop_s`: wall seconds, median of 3; `noop_cpu_s`: CPU seconds of that process (median of 3);
+* `imports_s`: the time of every top-level import of one more no-op run under `python -X importtime`
+  (the slowest listed), with `modules` imported and whether `scipy` / `highspy` were among them;
+* `baseline_over_current`: the ratio of the medians (wall and CPU), measured in the same run, versions
+  alternating, so that a busy machine weighs on both alike.
+
+The baseline (default `main`) runs from a `git archive` of that revision (its package, notebooks and
+reference data), with the same interpreter and environment.
+
+Usage: python benchmarks/bench_noop.py [--baseline REV] [--regions N | --national] [--year Y] [--runs R]
+(`--year Y`: only that survey year's reports, a far cheaper first build of national-size data.)
+The first builds dominate the run time (the bundled sample: about 1 minute per version on 2 cores;
+national: several minutes per version). Goal: a no-op under 0.5 s on the bundled data, 1 s nationally.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).parent / "results"
+ENTRY = "import sys; from tlanalysis.cli import main; sys.argv[0] = 'tlanalysis'; main()"
+HEAVY = ("scipy", "highspy", "plotly", "papermill", "nbconvert", "jupyter_client")
+
+
+def export(revision: str, into: Path) -> Path:
+    """The package of `revision` (git archive): what the baseline runs from."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "tlanalysis", "notebooks", "data", "pyproject.toml"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+class Version:
+    """One version of the code, with its own site and state folder for each data folder."""
+
+    def __init__(self, name: str, path: Path, work: Path, extra: tuple[str, ...] = ()) -> None:
+        self.name, self.path, self.work, self.extra = name, path, work, extra
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "PYTHONPATH": str(self.path), "PYTHONDONTWRITEBYTECODE": "0"}
+
+    def command(self, data: Path, label: str, *python: str) -> list[str]:
+        out = self.work / f"{self.name}-{label}"
+        return [
+            sys.executable,
+            *python,
+            "-c",
+            ENTRY,
+            "build",
+            "--data",
+            str(data),
+            "--out",
+            str(out / "site"),
+            "--state-dir",
+            str(out / "state"),
+            "--jobs",
+            "2",
+            *self.extra,
+        ]
+
+    def run(self, data: Path, label: str, *python: str) -> tuple[float, float, str]:
+        """(wall s, CPU s, stderr) of one build."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(
+            self.command(data, label, *python), cwd=self.path, env=self.env(), capture_output=True, text=True
+        )
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode != 0:
+            raise SystemExit(f"{self.name} build of {label} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return wall, cpu, done.stderr
+
+
+def imports(stderr: str) -> dict:
+    """What `-X importtime` says: top-level import seconds, modules, the heavy ones imported, the slowest."""
+    rows = []
+    for line in stderr.splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if match:
+            rows.append((int(match.group(2)), len(match.group(3)), match.group(4)))
+    top = [(cumulative, name) for cumulative, depth, name in rows if depth == 1]
+    names = {name for _, _, name in rows}
+    return {
+        "imports_s": round(sum(c for c, _ in top) / 1e6, 3),
+        "modules": len(rows),
+        "heavy": sorted(h for h in HEAVY if h in names),
+        "slowest": [f"{name} {c / 1e6:.2f}" for c, name in sorted(top, reverse=True)[:4]],
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default="main", help="git revision to compare with (default main)")
+    parser.add_argument("--regions", type=int, default=0, help="also the national generator's first N regions")
+    parser.add_argument("--national", action="store_true", help="also the national generator (18 regions)")
+    parser.add_argument("--runs", type=int, default=3, help="no-op runs per version (median)")
+    parser.add_argument("--year", type=int, help="only the reports of this survey year (a cheaper first build)")
+    args = parser.parse_args([] if argv is None else argv)
+    from tlanalysis.config import SAMPLE_DATA_DIR
+    from tlanalysis.sample import write_national
+
+    results: dict = {"baseline_revision": args.baseline, "runs": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        extra = ("--year", str(args.year)) if args.year else ()
+        versions = [
+            Version("current", ROOT, work, extra),
+            Version("baseline", export(args.baseline, work / "baseline"), work, extra),
+        ]
+        folders = [("sample", Path(SAMPLE_DATA_DIR))]
+        regions = 18 if args.national else args.regions
+        if regions:
+            folder = work / f"national-{regions}"
+            write_national(folder, n_regions=regions)
+            folders.append((f"national {regions} regions", folder))
+        for label, data in folders:
+            row: dict = {"data": label}
+            for version in versions:
+                wall, _, _ = version.run(data, label)
+                row[f"{version.name}_first_build_s"] = round(wall, 1)
+            times: dict[str, list[tuple[float, float]]] = {v.name: [] for v in versions}
+            for _ in range(args.runs):
+                for version in versions:  # alternating: a busy moment weighs on both
+                    wall, cpu, _ = version.run(data, label)
+                    times[version.name].append((wall, cpu))
+            for version in versions:
+                walls, cpus = zip(*times[version.name], strict=True)
+                row[f"{version.name}_noop_s"] = round(statistics.median(walls), 3)
+                row[f"{version.name}_noop_cpu_s"] = round(statistics.median(cpus), 3)
+                _, _, stderr = version.run(data, label, "-X", "importtime")
+                row[f"{version.name}_imports"] = imports(stderr)
+            row["baseline_over_current_wall"] = round(row["baseline_noop_s"] / row["current_noop_s"], 2)
+            row["baseline_over_current_cpu"] = round(row["baseline_noop_cpu_s"] / row["current_noop_cpu_s"], 2)
+            print(json.dumps(row), flush=True)
+            results["runs"].append(row)
+    print()
+    print("| data | version | no-op wall s | no-op CPU s | imports s | modules | heavy imported |")
+    print("|---|---|---:|---:|---:|---:|---|")
+    for row in results["runs"]:
+        for name in ("baseline", "current"):
+            imp = row[f"{name}_imports"]
+            print(
+                f"| {row['data']} | {name} | {row[f'{name}_noop_s']} | {row[f'{name}_noop_cpu_s']} | "
+                f"{imp['imports_s']} | {imp['modules']} | {', '.join(imp['heavy']) or '—'} |"
+            )
+        print(
+            f"| {row['data']} | baseline / current | {row['baseline_over_current_wall']}× | "
+            f"{row['baseline_over_current_cpu']}× | | | |"
+        )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "noop.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return results
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
