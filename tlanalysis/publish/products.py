@@ -70,8 +70,10 @@ def write_document(path: Path, document: dict) -> Path:
 class ProductMaker:
     """One per worker process: keeps its browsers open across reports."""
 
-    def __init__(self, formats: tuple[str, ...]):
+    def __init__(self, formats: tuple[str, ...], cwd: Path | None = None):
         self.formats = formats
+        #: The folder the report kernels run in: the notebooks' relative `data_dir` is read from there.
+        self.cwd = cwd
         self._printer: PdfPrinter | None = None
         self._images: ChartImageExporter | None = None
 
@@ -113,6 +115,9 @@ class ProductMaker:
         from ..report.kinds import resolve
         from ..report.params import validate_parameters
 
+        data_dir = parameters.get("data_dir")
+        if self.cwd is not None and data_dir and not Path(str(data_dir)).is_absolute():
+            parameters = {**parameters, "data_dir": str(self.cwd / str(data_dir))}
         ctx = kind.make_context(validate_parameters(**parameters))
         paths = product_paths(html, self.formats, kind.workbook is not None)
         written = [write_document(paths["json"], ctx.document())]

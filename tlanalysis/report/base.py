@@ -177,7 +177,7 @@ class BaseReportContext:
     def text_file(self) -> Path | None:
         """The network's text for this report in the data folder (`textes/<year>/<region>.md`), if any."""
         code = None if self.is_national else self.region.code
-        return texts.text_path(self.dataset.data_dir, self.year, code, self.region.name, self.kind.slug_prefix)
+        return texts.text_path(self.params.data_dir, self.year, code, self.region.name, self.kind.slug_prefix)
 
     def text_parts(self) -> list[Html]:
         """The network's text with its figures, as a part of a section ([] without a text file)."""

@@ -267,7 +267,10 @@ def validate_parameters(
     root: Path | None = None
     if key is not None:
         dataset, root = _from_state(key, data_dir, drop_personal_columns, _mapping_file(mapping))
-        folder = dataset.data_dir
+        # the folder this report was asked for (its texts, its _brand.yml): the stored data may have been
+        # validated from a copy of the same files elsewhere
+        given = Path(data_dir) if isinstance(data_dir, str | Path) and str(data_dir).strip() else None
+        folder = given.resolve() if given is not None and given.is_dir() else dataset.data_dir
     else:
         folder = _data_dir(data_dir)
         dataset = _load_cached(folder, drop_personal_columns, _mapping_file(mapping))
