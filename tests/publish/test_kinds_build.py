@@ -19,7 +19,7 @@ from tlanalysis.publish.plan import Report
 from tlanalysis.publish.runner import BuildOptions
 from tlanalysis.report.kinds import ANNUAL, CERTIFICATION
 
-from support.build import FIXTURE_NOTEBOOK, build, marked_env, run_tlanalysis
+from support.build import FIXTURE_NOTEBOOK, build, build_state, marked_env, run_tlanalysis
 from support.paths import TESTS
 
 #: Registers the third kind of `support.third_kind`, then runs the command line with the given arguments.
@@ -107,8 +107,7 @@ def test_a_registered_third_kind_gets_the_build_its_json_and_the_index(tmp_path)
     assert '<p class="note">Une page par région et par année d\'enquête.</p>' in third
     assert '<a href="2019/synthese-75-nouvelle-aquitaine.html">2019</a>' in third
     assert '<a href="2019/synthese-75-nouvelle-aquitaine.json">JSON</a>' in third
-    state = json.loads((out / ".tlanalysis-build.json").read_text(encoding="utf-8"))
-    assert state["reports"]["2019/synthese-75-nouvelle-aquitaine"]["kind"] == "synthese"
+    assert build_state(out).reports["2019/synthese-75-nouvelle-aquitaine"]["kind"] == "synthese"
 
     # incremental like the others; and the index keeps listing its reports once it is no longer registered
     assert "0 built, 2 up to date" in build_with_third_kind(out, *selection, "--region", "75").stdout

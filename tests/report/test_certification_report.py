@@ -159,11 +159,12 @@ def _page_text(path) -> str:
 
 @pytest.fixture(scope="module")
 def target_job_builds(tmp_path_factory):
-    """The same output folder built with the default target job, then with two: the JSON, workbook and
-    page of each build (read before the next one), and what each build said."""
+    """The same output folder built with the default target job, then with two (a new series of releases):
+    the JSON, workbook and page of each build (read before the next one), and what each build said."""
     out = tmp_path_factory.mktemp("target-jobs") / "reports"
     kept = {}
-    for name, args in (("default", ()), ("two", ("--target-job", TWO_JOBS))):
+    # other target jobs are other definitions: a new series of releases (refused within one, see test_build_releases)
+    for name, args in (("default", ()), ("two", ("--target-job", TWO_JOBS, "--new-series"))):
         result = _built(out, *args)
         kept[name] = {
             "stdout": result.stdout,

@@ -10,7 +10,8 @@ region, contract and role), and checks that
 * no masked figure is pinned to one value by the labels (« < k » is 0..k-1, « secret » is at least k
   holders or 1 job), the non-negativity of counts and the additive relations of the reports (totals =
   sums of parts, France = sum of regions, year Y+1 = year Y + new cohorts) — which covers masked parts of
-  a shown total adding up to 0;
+  a shown total adding up to 0 — and counts no report shows but a reader knows to be ≥ 0 (holders in no
+  trajectory group; employed holders outside the groups into a job);
 * a figure is never shown in one place and masked in another, and every share shown has a shown
   numerator and base.
 """
@@ -30,6 +31,8 @@ from tlanalysis.protect.masked import is_masked
 from .frames import EMPLOYED, STATUSES, object_rows
 
 PRIMES = (2_147_483_647, 2_147_483_629)
+#: The trajectory groups that hold employed holders only (from the definitions: `_group`).
+INTO_JOB = ("demandeur_emploi_vers_actif", "etudiant_vers_actif")
 
 
 def _is_prime(p: int) -> bool:
@@ -274,6 +277,16 @@ class Attacker:
                 n = self.h_vector(year, scope)
                 add(n, [self.h_vector(year, scope, situation=s) for s in SITUATIONS])
                 add(n * in_group, [self.h_vector(year, scope, group=g) for g in TRAJECTORIES])
+                # Counts no report shows but a reader knows are >= 0: holders in no group, and employed
+                # holders outside the two groups into a job (those groups hold employed holders only).
+                outside = self._unpublished(n * ~in_group, f"{year} {scope} in no group")
+                add(n, [n * in_group, outside])
+                employed = self.h["situation"].isin(EMPLOYED).to_numpy()
+                into_job = self.h["group"].isin(INTO_JOB).to_numpy()
+                rest = self._unpublished(n * employed * ~into_job, f"{year} {scope} employed, other groups")
+                others = [self.h_vector(year, scope, situation=s) for s in SITUATIONS if s not in EMPLOYED]
+                into = [self.h_vector(year, scope, group=g) for g in INTO_JOB]
+                add(n, [*others, *into, rest])
                 rows = {}
                 for y, c in sorted(set(zip(self.h["year"], self.h["cohort"], strict=True))):
                     row = n * (self.h["year"] == y).to_numpy() * (self.h["cohort"] == c).to_numpy()
@@ -301,9 +314,20 @@ class Attacker:
                     for cond in [{}] + [{"situation": s} for s in SITUATIONS] + [{"group": g} for g in TRAJECTORIES]:
                         add(self.h_vector(year, None, **cond), [self.h_vector(year, r, **cond) for r in regions])
                     add(self.h_vector(year, None) * in_group, [self.h_vector(year, r) * in_group for r in regions])
+                    add(self.h_vector(year, None) * ~in_group, [self.h_vector(year, r) * ~in_group for r in regions])
         return relations
 
+    def _unpublished(self, vector: np.ndarray, where: str) -> np.ndarray:
+        """A count no report shows, in the relations all the same: a reader knows it is >= 0."""
+        self.cells["holders"].setdefault(
+            vector.astype(np.int8).tobytes(),
+            {"vector": vector, "truth": int(vector @ self.h_truth), "shown": set(), "labels": set(), "where": [where]},
+        )
+        return vector
+
     def _bounds(self, kind: str, cell: dict, labels: bool) -> tuple[float, float]:
+        if not cell["shown"] and not cell["labels"]:  # unpublished
+            return 0, np.inf
         if cell["shown"]:
             (value,) = cell["shown"]
             return value, value
@@ -317,10 +341,10 @@ class Attacker:
     def pinned(self, kind: str, labels: bool = True) -> list[str]:
         """Masked figures whose only possible value follows from non-negativity and the relations, and
         (`labels`) from what the labels say: « < k » is 0..k-1, « secret » at least k holders or 1 job."""
+        relations = self.relations(kind)  # first: it adds the unpublished counts it goes through
         cells = self.cells[kind]
         lo = {key: self._bounds(kind, c, labels)[0] for key, c in cells.items()}
         hi = {key: self._bounds(kind, c, labels)[1] for key, c in cells.items()}
-        relations = self.relations(kind)
         for _ in range(200):
             moved = False
             for rel in relations:
@@ -340,7 +364,7 @@ class Attacker:
                 break
         for key, c in cells.items():
             assert lo[key] <= c["truth"] <= hi[key], f"unsound deduction about {c['where'][0]}"
-        return [f"{c['where'][0]} = {c['truth']}" for key, c in cells.items() if not c["shown"] and lo[key] == hi[key]]
+        return [f"{c['where'][0]} = {c['truth']}" for key, c in cells.items() if c["labels"] and lo[key] == hi[key]]
 
     def assert_safe(self) -> None:
         """With k = 2, « < 2 » says 0 or 1 and « secret » at least 2: tables of two or three holders can be

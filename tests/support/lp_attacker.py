@@ -245,7 +245,7 @@ class LPAttacker:
     def _blocks(self, kind: str):
         """Per independent block of unknowns: (figures, the LP's equality matrix, variable bounds).
 
-        Variables: the block's unknowns (free), then one per figure (its bounds); rows: figure = its sum."""
+        Variables: the block's unknowns (counts: >= 0), then one per figure (its bounds); rows: figure = its sum."""
         figures = [f for f in self.figures.values() if f.kind == kind]
         n_atoms = len(self.h if kind == "holders" else self.j)
         if not figures or not any(f.labels for f in figures):
@@ -263,7 +263,7 @@ class LPAttacker:
             sub = matrix[in_block][:, atoms]
             a_eq = sparse.hstack([sub, -sparse.identity(in_block.size)]).tocsr()
             variable_bounds = np.vstack(
-                [np.column_stack([np.full(atoms.size, -np.inf), np.full(atoms.size, np.inf)]), bounds[in_block]]
+                [np.column_stack([np.zeros(atoms.size), np.full(atoms.size, np.inf)]), bounds[in_block]]
             )
             yield [figures[i] for i in in_block], atoms.size, a_eq, variable_bounds
 
@@ -448,6 +448,6 @@ class ReleasesAttacker(LPAttacker):
                 ]
             ).tocsr()
             variable_bounds = np.vstack(
-                [np.column_stack([np.full(atoms.size, -np.inf), np.full(atoms.size, np.inf)]), bounds[in_block]]
+                [np.column_stack([np.zeros(atoms.size), np.full(atoms.size, np.inf)]), bounds[in_block]]
             )
             yield [figures[i] for i in in_block], atoms.size, a_eq, variable_bounds

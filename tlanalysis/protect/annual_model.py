@@ -13,6 +13,7 @@ sparse matrix over classes.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from scipy import sparse
 
 from ..compute.indicators import CONTRACTS, ROLES, SITUATIONS, TRAJECTORIES, trajectory_groups
+from ..schema import HOLDERS
 
 #: Scope of the national report in cell keys.
 NATIONAL_SCOPE = "FR"
@@ -198,9 +200,44 @@ def report_list(employment: pd.DataFrame) -> list[tuple[int, str]]:
 # --- holders -------------------------------------------------------------------------------------
 
 
+def holder_profiles() -> list[tuple[str, str]]:
+    """Every (situation, trajectory group or "") a holder can have under the definitions."""
+    statuses = HOLDERS.column("status_at_entry").allowed_values
+    rows = list(itertools.product(statuses, SITUATIONS, (False, True), (False, True)))
+    frame = pd.DataFrame(rows, columns=["status_at_entry", "situation", "created_business", "changed_job"])
+    groups = trajectory_groups(frame)
+    return sorted({(s, "" if pd.isna(g) else str(g)) for s, g in zip(frame["situation"], groups, strict=True)})
+
+
+def profile_bounds() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """What a reader knows of a block's counts per situation and per group beyond their sums: each holder has
+    one profile of `holder_profiles()` and a block's holders per profile are >= 0. Counts per situation and
+    per group (with "", no group) admit such a split exactly when, for every set of groups, its holders are
+    at most those of the situations its groups allow (Gale's supply-demand theorem). A set allowing every
+    situation gives nothing beyond the totals and "no group" >= 0; each other one is returned once, as
+    (the situations, every group allowed only in them): under the definitions, (the employed situations,
+    the two trajectories into a job)."""
+    allowed: dict[str, set[str]] = {}
+    for situation, group in holder_profiles():
+        allowed.setdefault(group, set()).add(situation)
+    groups = sorted(allowed)
+    bounds: dict[frozenset[str], tuple[str, ...]] = {}
+    for size in range(1, len(groups) + 1):
+        for chosen in itertools.combinations(groups, size):
+            situations = frozenset().union(*(allowed[g] for g in chosen))
+            if len(situations) < len(SITUATIONS):
+                bounds[situations] = tuple(g for g in TRAJECTORIES if g in allowed and allowed[g] <= situations)
+    return [(tuple(s for s in SITUATIONS if s in situations), bounds[situations]) for situations in bounds]
+
+
+#: (situations, groups) of `profile_bounds()`: a block's holders of these groups are at most those of these
+#: situations (a hidden count per block, the difference, is >= 0).
+PROFILE_BOUNDS = profile_bounds()
+
+
 def _block_counts(holders: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """One row per (region, cohort_year, cohort) with holders, and its counts per filter column:
-    all, each situation, each trajectory group, in a group."""
+    all, each situation, each trajectory group, in a group, in none, then one per `PROFILE_BOUNDS`."""
     groups = trajectory_groups(holders)
     frame = pd.DataFrame(
         {
@@ -218,6 +255,9 @@ def _block_counts(holders: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     columns += [(frame["situation"] == s).to_numpy(np.int64) for s in SITUATIONS]
     columns += [(frame["group"] == g).to_numpy(np.int64) for g in TRAJECTORIES]
     columns.append((frame["group"] != "").to_numpy(np.int64))
+    columns.append((frame["group"] == "").to_numpy(np.int64))
+    for situations, groups_in in PROFILE_BOUNDS:  # holders of these situations, not of these groups
+        columns.append((frame["situation"].isin(situations) & ~frame["group"].isin(groups_in)).to_numpy(np.int64))
     indicator = pd.DataFrame(np.column_stack(columns) if len(frame) else np.zeros((0, len(columns)), np.int64))
     indicator.index = pd.MultiIndex.from_frame(frame[block_keys])
     counts = indicator.groupby(level=[0, 1, 2]).sum().reindex(index, fill_value=0).to_numpy(np.int64)
@@ -228,6 +268,8 @@ _F_ALL = 0
 _F_SITUATION = {s: 1 + i for i, s in enumerate(SITUATIONS)}
 _F_GROUP = {g: 1 + len(SITUATIONS) + i for i, g in enumerate(TRAJECTORIES)}
 _F_IN_GROUP = 1 + len(SITUATIONS) + len(TRAJECTORIES)
+_F_OUTSIDE = _F_IN_GROUP + 1
+_F_BOUND = [_F_OUTSIDE + 1 + i for i in range(len(PROFILE_BOUNDS))]
 
 
 def holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: Model) -> None:
@@ -361,6 +403,14 @@ def holder_cells(holders: pd.DataFrame, reports: list[tuple[int, str]], model: M
             add(block_key(b, column), column, np.asarray([b], dtype=np.int64), hidden=True)
         model.relation(block_key(b, _F_ALL), [block_key(b, _F_SITUATION[s]) for s in SITUATIONS])
         model.relation(block_key(b, _F_IN_GROUP), [block_key(b, _F_GROUP[g]) for g in TRAJECTORIES])
+        # Holders per profile are >= 0 (`profile_bounds`): a block's holders in a group are at most its holders
+        # (else 3 holders shown in a region, 1 outside the groups in France, and « < 3 » in the region's
+        # trajectory base give that base: 2), those of the groups into a job at most its employed holders.
+        model.relation(block_key(b, _F_ALL), [block_key(b, _F_IN_GROUP), block_key(b, _F_OUTSIDE)])
+        for (situations, groups_in), column in zip(PROFILE_BOUNDS, _F_BOUND, strict=True):
+            others = [block_key(b, _F_SITUATION[s]) for s in SITUATIONS if s not in situations]
+            in_groups = [block_key(b, _F_GROUP[g]) for g in groups_in]
+            model.relation(block_key(b, _F_ALL), [*others, *in_groups, block_key(b, column)])
     for key, (column, members) in over_blocks.items():
         model.relation(key, [block_key(b, column) for b in members.tolist()])
 
@@ -460,4 +510,4 @@ def build_model(employment: pd.DataFrame, holders: pd.DataFrame, min_count: int)
     return model, reports
 
 
-__all__ = ["NATIONAL_KEY", "NATIONAL_SCOPE", "Model", "build_model", "key_weight"]
+__all__ = ["NATIONAL_KEY", "NATIONAL_SCOPE", "PROFILE_BOUNDS", "Model", "build_model", "holder_profiles", "key_weight"]

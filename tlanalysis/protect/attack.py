@@ -35,13 +35,11 @@ from pathlib import Path
 
 import highspy
 import numpy as np
-import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from ..compute.indicators import CONTRACTS, ROLES, SITUATIONS, trajectory_groups
-from ..schema import HOLDERS
-from .annual_model import NATIONAL_SCOPE
+from ..compute.indicators import CONTRACTS, ROLES
+from .annual_model import NATIONAL_SCOPE, holder_profiles
 from .annual_suppress import _new_highs
 from .ledger import Cell, Ledger, Release, read_sites
 from .releases import label_range
@@ -71,16 +69,8 @@ class PinnedCell:
         return f"{' '.join(str(p) for p in self.key)} ({self.label}, release of {self.date}) = {self.value:g}"
 
 
-def _profiles() -> list[tuple[str, str]]:
-    """Every (situation, trajectory group or "") a holder can have under the definitions."""
-    statuses = HOLDERS.column("status_at_entry").allowed_values
-    rows = list(itertools.product(statuses, SITUATIONS, (False, True), (False, True)))
-    frame = pd.DataFrame(rows, columns=["status_at_entry", "situation", "created_business", "changed_job"])
-    groups = trajectory_groups(frame)
-    return sorted({(s, "" if pd.isna(g) else str(g)) for s, g in zip(frame["situation"], groups, strict=True)})
-
-
-PROFILES = _profiles()
+#: Every (situation, trajectory group or "") a holder can have under the definitions.
+PROFILES = holder_profiles()
 
 
 @dataclass
