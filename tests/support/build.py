@@ -107,3 +107,34 @@ def build_state_file(out: Path) -> Path:
     from tlanalysis.state import state_root
 
     return BuildState(Path(out).resolve(), state_root()).folder / STATE_FILE
+
+
+def interrupt_build(command: list, env: dict[str, str], flag, mark: str, out, settle: float = 10) -> None:
+    """Run a build, press Ctrl-C once `flag` exists (the report's cell is running), and check what Ctrl-C
+    promises: exit 130, no process of the build left (`mark`), no temporary file in `out`."""
+    import signal
+    import subprocess
+    import time
+
+    from tlanalysis.atomic import is_temp_name
+
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, stdin=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not flag.exists() and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        assert flag.exists(), process.communicate(timeout=5)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 130, (stdout, stderr)
+    deadline = time.monotonic() + settle
+    while processes_marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not processes_marked(mark), "no worker, report process or kernel outlives the build"
+    assert not [p for p in out.rglob("*") if is_temp_name(p.name)]

@@ -28,7 +28,7 @@ from tlanalysis.compute.indicators import CONTRACTS, ROLES, SITUATIONS, TRAJECTO
 from tlanalysis.protect.annual import Protection
 from tlanalysis.protect.masked import is_masked
 
-from .frames import EMPLOYED, STATUSES, object_rows
+from .frames import EMPLOYED, STATUSES, object_rows, trajectory_group
 
 PRIMES = (2_147_483_647, 2_147_483_629)
 #: The trajectory groups that hold employed holders only (from the definitions: `_group`).
@@ -37,18 +37,6 @@ INTO_JOB = ("demandeur_emploi_vers_actif", "etudiant_vers_actif")
 
 def _is_prime(p: int) -> bool:
     return p > 1 and all(p % d for d in range(2, int(p**0.5) + 1))
-
-
-def _group(status: str, situation: str, created: bool, changed: bool) -> str | None:
-    """Trajectory group, from the definitions in tlanalysis/compute/indicators.py's docstring."""
-    employed = situation in EMPLOYED
-    if status == "demandeur_emploi":
-        return "demandeur_emploi_vers_actif" if employed else None
-    if status == "etudiant":
-        return "etudiant_vers_actif" if employed else None
-    if created:
-        return "actif_vers_createur"
-    return "changement_de_poste" if changed else None
 
 
 def _reduce_mod_p(a: np.ndarray, targets: np.ndarray, p: int) -> np.ndarray:
@@ -112,7 +100,7 @@ class Attacker:
                 ]
             ] += 1
         self.h = pd.DataFrame(atoms, columns=["region", "year", "cohort", "status", "situation", "created", "changed"])
-        self.h["group"] = [_group(*a[3:]) for a in atoms]
+        self.h["group"] = [trajectory_group(*a[3:]) for a in atoms]
         pairs = sorted({(int(y), str(r)) for y, r in zip(employment["year"], employment["region_code"], strict=True)})
         jatoms = [(y, r, c, o) for y, r in pairs for c in CONTRACTS for o in ROLES]
         jindex = {a: i for i, a in enumerate(jatoms)}

@@ -118,3 +118,15 @@ def object_rows(table):
 
     for index, values in zip(table.index, table.to_numpy(dtype=object).tolist(), strict=True):
         yield index, pd.Series(values, index=table.columns, dtype=object, name=index)
+
+
+def trajectory_group(status: str, situation: str, created: bool, changed: bool) -> str | None:
+    """A holder's trajectory group, written from the definitions in tlanalysis/compute/indicators.py."""
+    employed = situation in EMPLOYED
+    if status == "demandeur_emploi":
+        return "demandeur_emploi_vers_actif" if employed else None
+    if status == "etudiant":
+        return "etudiant_vers_actif" if employed else None
+    if created:
+        return "actif_vers_createur"
+    return "changement_de_poste" if changed else None

@@ -32,25 +32,10 @@ from scipy.sparse.csgraph import connected_components
 
 from tlanalysis.compute.indicators import CONTRACTS, ROLES, SITUATIONS
 from tlanalysis.protect.masked import is_masked
-from tlanalysis.schema import HOLDERS
 
-from .frames import object_rows
+from .frames import STATUSES, object_rows, trajectory_group
 
-STATUSES = HOLDERS.column("status_at_entry").allowed_values
-EMPLOYED = ("facilitation", "autre_coordination", "autre_emploi")
 TOLERANCE = 1e-6
-
-
-def trajectory_group(status: str, situation: str, created: bool, changed: bool) -> str | None:
-    """The trajectory group, from the definitions in tlanalysis/compute/indicators.py's docstring."""
-    employed = situation in EMPLOYED
-    if status == "demandeur_emploi":
-        return "demandeur_emploi_vers_actif" if employed else None
-    if status == "etudiant":
-        return "etudiant_vers_actif" if employed else None
-    if created:
-        return "actif_vers_createur"
-    return "changement_de_poste" if changed else None
 
 
 #: (situation, group) combinations some holder can have.

@@ -101,6 +101,25 @@ from .options import (
     help="Start a new series of releases (after a change of --min-count or --target-job): earlier releases "
     "are not honoured, and whoever saved them can read them beside the new one.",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["auto", "fork", "kernel"]),
+    default="auto",
+    envvar="TLANALYSIS_EXECUTOR",
+    show_default=True,
+    help="How reports run: fork (each in a process forked from a warm worker: fast; Linux), kernel (each on "
+    "its own Jupyter kernel: every platform), auto (fork where it is safe, kernels elsewhere). Also "
+    "$TLANALYSIS_EXECUTOR.",
+)
+@click.option(
+    "--timeout",
+    "report_timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1800,
+    show_default=True,
+    metavar="SECONDS",
+    help="A report running longer fails (its notebook is kept for reading); the others go on.",
+)
 def build(
     data_dir: Path,
     mapping: Path | None,
@@ -122,6 +141,8 @@ def build(
     no_audit: bool,
     previous: tuple[Path, ...],
     new_series: bool,
+    executor: str,
+    report_timeout: float,
 ) -> None:
     """Execute the notebook of each kind of report for every (year, region) and publish offline HTML with an index.
 
@@ -184,6 +205,8 @@ def build(
         audit=not no_audit,
         previous=tuple(previous),
         new_series=new_series,
+        executor=executor,
+        report_timeout=report_timeout,
     )
     try:
         run_build(options, echo=click.echo)

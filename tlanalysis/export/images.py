@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import os
 import re
 import threading
@@ -219,21 +220,45 @@ class ChartImageExporter:
         `charts`: (figure, name) pairs, as `tlanalysis.report.employment_charts(ctx)` gives them.
         `height` None: each chart's own height (its layout's), else `DEFAULT_HEIGHT`.
         """
+        return _export_with(self, charts, out_dir, slug, formats, width=width, height=height, scale=scale)
+
+
+def _export_with(
+    renderer,
+    charts: Iterable[tuple[object, str]],
+    out_dir: Path,
+    slug: str,
+    formats: Sequence[str] = FORMATS,
+    *,
+    width: int | None = DEFAULT_WIDTH,
+    height: int | None = None,
+    scale: float = DEFAULT_SCALE,
+) -> list[Path]:
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    out_dir = Path(out_dir)
+    charts = list(charts)
+    stems = [chart_file_stem(slug, name) for _, name in charts]
+    duplicates = sorted({s for s in stems if stems.count(s) > 1})
+    if duplicates:
+        raise ValueError(f"two charts of report {slug!r} would share a file name: {', '.join(duplicates)}")
+    written = []
+    for (fig, _), stem in zip(charts, stems, strict=True):
         for fmt in formats:
-            if fmt not in FORMATS:
-                raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-        out_dir = Path(out_dir)
-        charts = list(charts)
-        stems = [chart_file_stem(slug, name) for _, name in charts]
-        duplicates = sorted({s for s in stems if stems.count(s) > 1})
-        if duplicates:
-            raise ValueError(f"two charts of report {slug!r} would share a file name: {', '.join(duplicates)}")
-        written = []
-        for (fig, _), stem in zip(charts, stems, strict=True):
-            for fmt in formats:
-                data = self.render(fig, fmt, width=width, height=height, scale=scale)
-                written.append(write_bytes_atomic(out_dir / f"{stem}.{fmt}", data))
-        return written
+            data = renderer.render(fig, fmt, width=width, height=height, scale=scale)
+            written.append(write_bytes_atomic(out_dir / f"{stem}.{fmt}", data))
+    return written
+
+
+def _plotly_js_file() -> Path:
+    """plotly.js as shipped inside the plotly package (what the report pages load)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise ExportError("the plotly package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
 
 
 def export_chart_images(
@@ -281,6 +306,109 @@ __all__ = [
     "DEFAULT_WIDTH",
     "FORMATS",
     "ChartImageExporter",
+    "PageChartImages",
     "chart_file_stem",
     "export_chart_images",
 ]
+
+
+#: Draw one figure (a JSON string) with `Plotly.toImage`, as kaleido does: its layout's height unless one is
+#: given, the offline map topology, no MathJax.
+_TO_IMAGE = """async ([text, o]) => {
+  const fig = JSON.parse(text);
+  fig.config = Object.assign({}, fig.config || {}, {topojsonURL: o.topojson, typesetMath: false});
+  const height = o.height || (fig.layout && fig.layout.height) || o.defaultHeight;
+  return await Plotly.toImage(fig, {format: o.format, width: o.width, height: height, scale: o.scale});
+}"""
+
+
+def _json_text(fig) -> str:
+    import plotly.io as pio
+
+    return pio.to_json(fig, validate=False)
+
+
+class PageChartImages:
+    """Chart images drawn by `Plotly.toImage` in one page of an open Chromium, where plotly.js is loaded
+    once for every chart of every report (no kaleido browser, no page reload per image).
+
+    `printer`: the `tlanalysis.export.pdf.PdfPrinter` whose browser to use (a build worker has one for its
+    PDFs); None: one of its own. Images are the same as kaleido's (kaleido also calls `Plotly.toImage` in
+    a headless Chromium): same sizes, scale, offline map topology, no MathJax.
+    """
+
+    def __init__(self, printer=None, *, timeout_s: float = 60.0) -> None:
+        if printer is None:
+            from .pdf import PdfPrinter
+
+            printer = PdfPrinter(timeout_s=timeout_s)
+            self._own = True
+        else:
+            self._own = False
+        self.printer = printer
+        self.timeout_ms = timeout_s * 1000
+        self._page = None
+
+    def __enter__(self) -> PageChartImages:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        page, self._page = self._page, None
+        if page is not None:
+            with contextlib.suppress(Exception):
+                page.context.close()
+        if self._own:
+            self.printer.close()
+
+    def _ready_page(self):
+        if self._page is not None and not self._page.is_closed():
+            return self._page
+        browser = self.printer.browser
+        context = browser.new_context(device_scale_factor=1, locale="fr-FR", service_workers="block")
+        context.set_default_timeout(self.timeout_ms)
+        context.route(re.compile(r"^(?!(file|data|blob|about):)"), lambda route: route.abort("blockedbyclient"))
+        page = context.new_page()
+        page.set_content("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body></body></html>")
+        page.add_script_tag(path=str(_plotly_js_file()))
+        self._page = page
+        return page
+
+    def render(self, fig, fmt: str = "png", *, width=None, height=None, scale: float = DEFAULT_SCALE) -> bytes:
+        """One chart as PNG or SVG bytes (see `ChartImageExporter.render`)."""
+        import base64
+        from urllib.parse import unquote_to_bytes
+
+        if fmt not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        # the figure crosses to the page as one JSON string (Playwright's own serialisation walks every value
+        # in Python: a map's coordinates took longer than drawing it)
+        text = fig if isinstance(fig, str) else fig.to_json() if hasattr(fig, "to_json") else _json_text(fig)
+        options = {
+            "format": fmt,
+            "width": int(width or DEFAULT_WIDTH),
+            "height": int(height) if height else None,
+            "defaultHeight": DEFAULT_HEIGHT,
+            "scale": scale if fmt == "png" else 1,
+            "topojson": OFFLINE_TOPOJSON,
+        }
+        page = self._ready_page()
+        try:
+            url = page.evaluate(_TO_IMAGE, [text, options])
+        except Exception as exc:
+            self.close_page()
+            raise ExportError(f"chart {_figure_title(fig)!r} could not be drawn as {fmt}: {exc}") from exc
+        header, _, body = str(url).partition(",")
+        return base64.b64decode(body) if header.endswith(";base64") else unquote_to_bytes(body)
+
+    def close_page(self) -> None:
+        page, self._page = self._page, None
+        if page is not None:
+            with contextlib.suppress(Exception):
+                page.context.close()
+
+    def export(self, charts, out_dir: Path, slug: str, formats: Sequence[str] = FORMATS, **sizes) -> list[Path]:
+        """As `ChartImageExporter.export`: every chart in every format, `<slug>-<name>.<format>`."""
+        return _export_with(self, charts, out_dir, slug, formats, **sizes)

@@ -11,7 +11,8 @@ configuration at import time — keep such settings out of report notebooks); it
 
 Kernels run the interpreter of the build itself (`sys.executable -m ipykernel_launcher`),
 whatever kernelspecs the user has installed, talk over Unix sockets (no TCP port
-races between parallel workers) and are killed with their process group when done.
+races between parallel workers; TCP on the portable path, `processes`) and are killed with
+their process group (their process tree through psutil on the portable path) when done.
 
 Heavy imports (papermill, nbclient, jupyter_client) happen in `init()`, once per worker.
 """
@@ -21,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ..config import PACKAGE_DIR
+from .processes import kernel_transport
 
 #: Seconds a single cell may run before the report fails.
 CELL_TIMEOUT = 600
@@ -134,7 +135,7 @@ class Kernel:
         self.km = AsyncKernelManager(
             kernel_name="python3",
             kernel_spec_manager=ThisInterpreter(),
-            transport="ipc",
+            transport=kernel_transport(),
             connection_file=str(workdir / f"kernel-{number}.json"),
         )
         self.cwd = cwd
@@ -197,12 +198,11 @@ class Kernel:
 
 
 def kill_process_group(pid: int) -> None:
-    """Kill a kernel and whatever it started (kernels run in their own session)."""
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, AttributeError, OSError):
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
+    """Kill a kernel and whatever it started (kernels run in their own session; on the portable path,
+    the process tree psutil finds: `processes.kill_tree`)."""
+    from .processes import kill_tree
+
+    kill_tree(pid)
 
 
 class KernelPool:
@@ -329,7 +329,14 @@ def init() -> None:
     papermill_engines.register(ENGINE_NAME, OwnKernelEngine)
 
 
-def execute(notebook: Path, output: Path, parameters: dict, kernel: Kernel, published_as: str | None = None):
+def execute(
+    notebook: Path,
+    output: Path,
+    parameters: dict,
+    kernel: Kernel,
+    published_as: str | None = None,
+    timeout: float | None = None,
+):
     """Run the notebook with papermill on `kernel`; the executed notebook is written to `output`
     (also when a cell fails, with papermill's error marker). Returns the executed notebook node.
 
@@ -337,7 +344,7 @@ def execute(notebook: Path, output: Path, parameters: dict, kernel: Kernel, publ
     notebook by its file name and the output by that path, never by a path of this machine.
 
     Raises papermill's PapermillExecutionError on a cell error, nbclient's DeadKernelError if the
-    kernel dies, CellTimeoutError if a cell runs longer than CELL_TIMEOUT."""
+    kernel dies, CellTimeoutError if a cell runs longer than `timeout` (default CELL_TIMEOUT)."""
     import papermill
 
     return papermill.execute_notebook(
@@ -349,6 +356,6 @@ def execute(notebook: Path, output: Path, parameters: dict, kernel: Kernel, publ
         progress_bar=False,
         request_save_on_cell_execute=False,
         start_timeout=START_TIMEOUT,
-        execution_timeout=CELL_TIMEOUT,
+        execution_timeout=timeout or CELL_TIMEOUT,
         published_as=published_as,
     )

@@ -12,7 +12,6 @@ notebook outputs do not carry (`include_plotlyjs=False`) — is put once in <hea
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 from .. import atomic
@@ -117,10 +116,11 @@ class Exporter:
         self._used = set() if self.standalone else {f"assets/{self._plotly_asset}"}
         # papermill gives its injected-parameters cell a random id, which nbconvert writes into the
         # page: number the cells instead, so that the same inputs give the same bytes.
-        nb = copy.deepcopy(nb)
-        for index, cell in enumerate(nb.cells):
-            if "id" in cell:
-                cell["id"] = f"cell-{index}"
+        # (nbconvert deep-copies the notebook itself: a shallow copy with new ids leaves the caller's intact)
+        from nbformat import NotebookNode
+
+        cells = [NotebookNode({**cell, "id": f"cell-{i}"}) if "id" in cell else cell for i, cell in enumerate(nb.cells)]
+        nb = NotebookNode({**nb, "cells": cells})
         resources = {"metadata": {"name": title}, "tlanalysis_head": self._head}
         body, _ = self._exporter.from_notebook_node(nb, resources=resources)
         return body, sorted(self._used)

@@ -56,6 +56,10 @@ LEGACY_FILES = (
 )
 
 
+#: Seconds a report may run by default before it fails (a national report takes a few seconds).
+DEFAULT_REPORT_TIMEOUT = 1800.0
+
+
 class ReportsFailed(TLAnalysisError):
     """Some reports could not be built (the others were)."""
 
@@ -141,6 +145,27 @@ class BuildOptions:
     previous: tuple[Path, ...] = ()
     #: Start a new series of releases: earlier ones are not honoured (`--new-series`).
     new_series: bool = False
+    #: How reports run (`--executor`): "fork" (children forked from warm workers), "kernel" (a Jupyter
+    #: kernel per report), "auto" (fork where it is safe, `fork.fork_is_safe`, and the portable path is not
+    #: forced, `processes.portable`; kernels elsewhere).
+    executor: str = "auto"
+    #: Seconds one report may run before it fails (`--timeout`); None: no limit.
+    report_timeout: float | None = DEFAULT_REPORT_TIMEOUT
+
+    def forked(self) -> bool:
+        """Whether this build runs its reports in forked children (see `executor`)."""
+        from .fork import fork_is_safe
+        from .processes import portable
+
+        if self.executor == "kernel":
+            return False
+        if self.executor == "fork":
+            if not hasattr(os, "fork"):
+                raise UsageError("--executor fork: this system has no fork(); use --executor kernel")
+            return True
+        if self.executor != "auto":
+            raise UsageError(f"--executor {self.executor}: choose auto, fork or kernel")
+        return fork_is_safe() and not portable()
 
     def parameters(self, report: Report, data_dir: Path, state_key: str) -> dict:
         """The papermill parameters of `report` in this build (`report_parameters` with its options):
@@ -604,6 +629,7 @@ def _build(options: BuildOptions, echo) -> Summary:
                     dataset.is_example,
                     echo,
                     state_key,
+                    dataset,
                 )
             except KeyboardInterrupt:
                 finish()  # the index lists what was finished
@@ -737,9 +763,14 @@ def _run_pool(
     example_data: bool,
     echo,
     state_key: str = "",
+    dataset=None,
 ) -> None:
     """Build `to_build` in `jobs` worker processes; their kernels start in the folder of `notebook`
-    (the first kind's: the annual report's, or `--notebook`'s)."""
+    (the first kind's: the annual report's, or `--notebook`'s).
+
+    Forked reports: the workers are forked from this process once it holds the data (and the protection,
+    `ensure_protection`) in memory and has imported what the reports use (`worker.preload`), so no worker
+    imports or reads them again; kernels: the workers are spawned (a clean interpreter each)."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -754,6 +785,7 @@ def _run_pool(
         to_build, key=lambda r: (-float(state.reports.get(r.key, {}).get("seconds", 0) or 0), not r.is_national, r)
     )
     workers = min(jobs, len(order))
+    forked = options.forked()
     tasks = [
         worker.Task(
             key=r.key,
@@ -767,6 +799,7 @@ def _run_pool(
             failed_ipynb=str(state.failed_notebook_path(r.key)),
             prestart=index < len(order) - workers,
             formats=options.formats,
+            timeout=options.report_timeout,
         )
         for index, r in enumerate(order)
     ]
@@ -776,13 +809,15 @@ def _run_pool(
         f"building {len(tasks)} report{'s' if len(tasks) != 1 else ''}"
         + (f" ({up} up to date)" if up else "")
         + f" with {workers} worker{'s' if workers != 1 else ''}"
+        + (" (forked reports)" if forked else " (kernels)")
         + f" into {_relative(out_dir, Path.cwd())}/"
     )
 
-    progress = _Progress(len(tasks), echo)
+    if forked:
+        worker.preload(dataset, state_key, sorted({str(r.notebook) for r in order}))
     executor = ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=multiprocessing.get_context("fork" if forked else "spawn"),
         initializer=worker.init_worker,
         initargs=(
             os.getpid(),
@@ -792,10 +827,14 @@ def _run_pool(
             options.formats,
             str(state.root),
             str(data_dir.parent),
+            forked,
         ),
     )
+    progress: _Progress | None = None
     try:
         futures = {executor.submit(worker.build_one, task): task for task in tasks}
+        # after the workers are started (a fork never copies the progress bar's thread)
+        progress = _Progress(len(tasks), echo)
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
@@ -821,12 +860,15 @@ def _run_pool(
                 )
                 progress.report(by_key[task.key].label, result)
     except KeyboardInterrupt:
-        progress.close()
+        if progress is not None:
+            progress.close()
         echo("interrupted: stopping workers and kernels…")
         _stop_workers(executor)
+        atomic.clean_temp_files(out_dir)  # what a killed report was writing: no half-written file
         raise
     finally:
-        progress.close()
+        if progress is not None:
+            progress.close()
     executor.shutdown(wait=True)
 
 
@@ -840,8 +882,14 @@ def _stop_workers(executor) -> None:
     """Terminate the workers (each kills its kernels on SIGTERM), then kill what is left."""
     import multiprocessing
 
+    from .processes import kill_descendants, portable
+
     executor.shutdown(wait=False, cancel_futures=True)
     children = multiprocessing.active_children()
+    if portable():  # no SIGTERM handler to rely on (Windows terminates at once): kill the kernels first
+        for child in children:
+            if child.pid is not None:
+                kill_descendants(child.pid)
     for child in children:
         child.terminate()
     deadline = time.monotonic() + 5

@@ -25,6 +25,7 @@ the notebook's name and the page's path in the site (`execute`), and the paramet
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -56,6 +57,8 @@ class Task:
     prestart: bool = True
     #: Products besides the page (see `products`); the key figures JSON is always made.
     formats: tuple = ("html",)
+    #: Seconds the report may run (None: no limit); past it the report fails and the others go on.
+    timeout: float | None = None
 
 
 @dataclass
@@ -72,21 +75,143 @@ class Result:
     pid: int = 0
     #: The report could not be written (a full disk…): the build stops, the earlier site is kept.
     write_error: bool = False
+    #: What a forked report leaves to its worker's browser (PDF, chart images: `products.BrowserWork`).
+    browser_work: object = None
 
 
 class _Worker:
+    """This worker's tools: kernels (kernel mode) or its warm state (forked mode), the HTML exporter,
+    the product maker."""
+
     def __init__(
-        self, standalone: bool, assets_dir: Path, notebook: Path, formats: tuple = ("html",), cwd: Path | None = None
+        self,
+        standalone: bool,
+        assets_dir: Path,
+        notebook: Path,
+        formats: tuple = ("html",),
+        cwd: Path | None = None,
+        forked: bool = False,
+        parent_pid: int = 0,
     ):
         from . import execute
         from .export import Exporter
         from .products import ProductMaker
 
-        self.pool = execute.KernelPool(cwd or notebook.parent, execute.notebook_imports(notebook))
-        self.pool.prestart()  # the first kernel starts while papermill and nbconvert are imported
+        self.forked = forked
+        self.parent_pid = parent_pid
+        self.cwd = cwd or notebook.parent
+        self.pool: execute.KernelPool | None = None
+        self._warm: set[str] = set()
+        if not forked:
+            self.pool = execute.KernelPool(self.cwd, execute.notebook_imports(notebook))
+            self.pool.prestart()  # the first kernel starts while papermill and nbconvert are imported
         execute.init()
         self.exporter = Exporter(standalone, assets_dir)
-        self.products = ProductMaker(tuple(formats), cwd)
+        self.products = ProductMaker(tuple(formats), self.cwd)
+        if forked:
+            self._warm_common()
+
+    def _warm_common(self) -> None:
+        """What every forked report uses: IPython's shell, papermill's engine, nbconvert's templates."""
+        import importlib
+
+        import nbformat
+        from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+        from . import engine
+
+        for name in execute_warm_modules():
+            with contextlib.suppress(BaseException):  # the notebook will meet it itself
+                importlib.import_module(name)
+        engine.shell().run_cell("pass", store_history=False, silent=True)
+        cell = new_code_cell("", outputs=[new_output("display_data", data={"text/html": "<p>warm</p>"})])
+        self.exporter.export(nbformat.from_dict(new_notebook(cells=[cell])), "warm-up")
+
+    def warm(self, task: Task) -> None:
+        """Before the first report of a notebook: import what it imports, load the data and the
+        protection its reports read into memory (the children find them there, no file is read), draw a
+        chart. What is loaded here is what a kernel would load; nothing of a report's own state."""
+        if task.notebook in self._warm:
+            return
+        self._warm.add(task.notebook)
+        import importlib
+
+        from .execute import notebook_imports
+
+        for name in notebook_imports(Path(task.notebook)):
+            with contextlib.suppress(BaseException):
+                importlib.import_module(name)
+        state_key = task.parameters.get("state_key")
+        previous = Path.cwd()
+        try:
+            os.chdir(self.cwd)
+            if state_key:
+                from ..state import StateRejected, state_root
+                from ..validate import store
+
+                try:
+                    store.remember(state_key, store.load(state_key, state_root()))
+                except StateRejected:  # the report says so itself
+                    return
+            from ..report.params import validate_parameters
+
+            context = task.kind.make_context(validate_parameters(**task.parameters))
+            for figure, _ in context.charts()[:1]:
+                figure.to_json()  # type: ignore[attr-defined]
+        except Exception:  # the report will meet the problem and say so
+            pass
+        finally:
+            os.chdir(previous)
+
+    def finish(self, task: Task, result: Result) -> Result:
+        """After a forked report: its PDF and chart images, with this worker's browser (kept open from
+        report to report). A product that cannot be made fails the report, page included."""
+        work, result.browser_work = result.browser_work, None
+        if not result.ok or not work:
+            return result
+        t0 = time.monotonic()
+        out_dir = Path(task.out_dir)
+        try:
+            made = self.products.render(work)  # type: ignore[arg-type]
+        except OSError as exc:
+            return _write_failed(task, exc, t0, result.timings)
+        except Exception as exc:  # the build removes the report's page and products (runner._record)
+            result.ok, result.error, result.files = False, f"export failed: {type(exc).__name__}: {exc}", {}
+            return result
+        result.timings["browser"] = time.monotonic() - t0
+        result.seconds += result.timings["browser"]
+        result.files.update({p.relative_to(out_dir).as_posix(): file_stamp(p) for p in made})
+        return result
+
+
+def preload(dataset, state_key: str, notebooks: list[str]) -> None:
+    """In the build process, before it forks its workers (forked reports): hold the validated data in
+    memory under its key (the reports' `validate_parameters` finds it there, as the protection computed or
+    read by `ensure_protection`), and import what every worker and report imports, once."""
+    import importlib
+
+    from .execute import notebook_imports
+
+    if dataset is not None and state_key:
+        from ..validate import store
+
+        store.remember(state_key, dataset)
+    from . import execute
+
+    execute.init()
+    for name in (*execute_warm_modules(), "nbconvert", "tlanalysis.publish.export", "tlanalysis.publish.engine"):
+        with contextlib.suppress(BaseException):
+            importlib.import_module(name)
+    for notebook in notebooks:
+        for name in notebook_imports(Path(notebook)):
+            with contextlib.suppress(BaseException):
+                importlib.import_module(name)
+
+
+def execute_warm_modules() -> tuple[str, ...]:
+    from .execute import WARM_MODULES
+
+    return (*WARM_MODULES, "papermill", "nbformat", "IPython")
 
 
 _worker: _Worker | None = None
@@ -102,7 +227,11 @@ def _emergency_exit(code: int) -> None:
         import shutil
 
         from .execute import Kernel, KernelPool, kill_process_group
+        from .fork import kill_children
 
+        kill_children()
+        for child, folders in list(_children_writing.items()):
+            _remove_temp_files_of(child, folders)
         for pid in list(Kernel.live_pids):
             kill_process_group(pid)
         for path in list(_temp_files):
@@ -128,6 +257,7 @@ def init_worker(
     formats: tuple = ("html",),
     state_root: str | None = None,
     kernel_cwd: str | None = None,
+    forked: bool = False,
 ) -> None:
     """ProcessPoolExecutor initializer. `state_root`: the build's private state folder, handed to the
     kernels through $TLANALYSIS_STATE_DIR; `kernel_cwd`: the folder kernels run in (the data folder's
@@ -144,14 +274,24 @@ def init_worker(
         os.environ.setdefault(variable, "1")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda signum, frame: _emergency_exit(128 + signum))
-    if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <worker pid>` prints where a stuck worker is
+    from .processes import portable
+
+    if hasattr(signal, "SIGUSR1") and not portable():  # `kill -USR1 <worker pid>` prints where a stuck worker is
         import faulthandler
 
         faulthandler.register(signal.SIGUSR1, all_threads=True)
     threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
     if os.getppid() != parent_pid:
         _emergency_exit(1)
-    _worker = _Worker(standalone, Path(assets_dir), Path(notebook), formats, Path(kernel_cwd) if kernel_cwd else None)
+    _worker = _Worker(
+        standalone,
+        Path(assets_dir),
+        Path(notebook),
+        formats,
+        Path(kernel_cwd) if kernel_cwd else None,
+        forked=forked,
+        parent_pid=parent_pid,
+    )
 
 
 def _describe_failure(exc: BaseException) -> str:
@@ -166,19 +306,105 @@ def _describe_failure(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+class _ReportFailed(Exception):
+    """The report failed (a cell error, a dead kernel, a timeout): its message and attempts."""
+
+    def __init__(self, message: str, attempts: int = 1):
+        super().__init__(message)
+        self.message, self.attempts = message, attempts
+
+
 def build_one(task: Task) -> Result:
-    """Execute and export one report. Never raises for a report problem: returns a failed Result."""
+    """Execute and export one report. Never raises for a report problem: returns a failed Result.
+
+    Forked mode: the report runs in a child forked from this warm worker (`fork`), the cells in its
+    IPython shell (`engine`); otherwise on a kernel of this worker (`execute`)."""
+    assert _worker is not None, "init_worker was not run"
+    if _worker.forked:
+        return _build_forked(task)
+    return _build(task, _execute_on_kernel)
+
+
+def _execute_on_kernel(task: Task, temp_nb: Path, published_as: str, timings: dict) -> tuple[object, int]:
+    """papermill on a (pre-started) kernel of this worker, retried once if the kernel fails."""
     from nbclient.exceptions import DeadKernelError
 
     from .execute import KernelStartError, execute
 
+    assert _worker is not None and _worker.pool is not None
+    attempts = 0
+    while True:
+        attempts += 1
+        kernel = None
+        try:
+            t0 = time.monotonic()
+            kernel = _worker.pool.take()
+            timings["kernel_wait"] = timings.get("kernel_wait", 0) + time.monotonic() - t0
+            if task.prestart:
+                _worker.pool.prestart()
+            t0 = time.monotonic()
+            nb = execute(Path(task.notebook), temp_nb, task.parameters, kernel, published_as, task.timeout)
+            timings["execute"] = time.monotonic() - t0
+            return nb, attempts
+        except (KernelStartError, DeadKernelError) as exc:
+            message = _describe_failure(exc)
+            if isinstance(exc, DeadKernelError) and kernel is not None:
+                message += kernel.log_tail()
+            if attempts < KERNEL_ATTEMPTS:
+                atomic.remove(temp_nb)
+                continue
+            raise _ReportFailed(f"{message} (after {attempts} attempts)", attempts) from exc
+        except OSError:  # papermill could not write the notebook
+            raise
+        except Exception as exc:  # a cell error, a timeout, a bad parameter: not retried
+            raise _ReportFailed(_describe_failure(exc), attempts) from exc
+        finally:
+            if kernel is not None:
+                kernel.kill()
+
+
+def _execute_in_process(
+    task: Task, temp_nb: Path, published_as: str, timings: dict, on_cell=None
+) -> tuple[object, int]:
+    """papermill with the in-process engine (`engine`): the cells run in this (forked) process."""
+    import papermill
+
+    from .engine import ENGINE_NAME
+
+    t0 = time.monotonic()
+    try:
+        nb = papermill.execute_notebook(
+            task.notebook,
+            str(temp_nb),
+            parameters=task.parameters,
+            engine_name=ENGINE_NAME,
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            published_as=published_as,
+            on_cell=on_cell,
+        )
+    except OSError:
+        raise
+    except Exception as exc:
+        raise _ReportFailed(_describe_failure(exc), 1) from exc
+    timings["execute"] = time.monotonic() - t0
+    return nb, 1
+
+
+def _paths(task: Task) -> tuple[Path, Path, Path, Path]:
+    """The report's temporary notebook and page, and its final notebook and page."""
+    html_path, ipynb_path = Path(task.html), Path(task.ipynb)
+    return atomic.temp_path(ipynb_path, ".ipynb"), atomic.temp_path(html_path), ipynb_path, html_path
+
+
+def _build(task: Task, run, on_cell=None) -> Result:
+    """Execute (`run`), export and publish one report; never raises for a report problem."""
     assert _worker is not None, "init_worker was not run"
     started = time.monotonic()
-    html_path, ipynb_path, failed_path = Path(task.html), Path(task.ipynb), Path(task.failed_ipynb)
+    failed_path = Path(task.failed_ipynb)
     out_dir = Path(task.out_dir)
+    temp_nb, temp_html, ipynb_path, html_path = _paths(task)
     ipynb_path.parent.mkdir(parents=True, exist_ok=True)
-    temp_nb = atomic.temp_path(ipynb_path, ".ipynb")
-    temp_html = atomic.temp_path(html_path)
     _temp_files.update((temp_nb, temp_html))
     timings: dict[str, float] = {}
 
@@ -192,43 +418,15 @@ def build_one(task: Task) -> Result:
             task.key, False, time.monotonic() - started, attempts, message, kept, timings=timings, pid=os.getpid()
         )
 
-    def write_failed(exc: OSError) -> Result:
-        """Not the report's fault: its earlier files stay, the build stops (see the module doc)."""
-        where = f" {atomic.final_name(Path(exc.filename).name)}" if exc.filename else ""
-        message = f"cannot write{where}: {exc.strerror or exc}"
-        return Result(task.key, False, time.monotonic() - started, 1, message, timings=timings, write_error=True)
-
     try:
-        attempts = 0
-        while True:
-            attempts += 1
-            kernel = None
-            try:
-                t0 = time.monotonic()
-                kernel = _worker.pool.take()
-                timings["kernel_wait"] = timings.get("kernel_wait", 0) + time.monotonic() - t0
-                if task.prestart:
-                    _worker.pool.prestart()
-                t0 = time.monotonic()
-                published_as = ipynb_path.relative_to(out_dir).as_posix()
-                nb = execute(Path(task.notebook), temp_nb, task.parameters, kernel, published_as)
-                timings["execute"] = time.monotonic() - t0
-                break
-            except (KernelStartError, DeadKernelError) as exc:
-                message = _describe_failure(exc)
-                if isinstance(exc, DeadKernelError) and kernel is not None:
-                    message += kernel.log_tail()
-                if attempts < KERNEL_ATTEMPTS:
-                    atomic.remove(temp_nb)
-                    continue
-                return failed(f"{message} (after {attempts} attempts)", attempts)
-            except OSError as exc:  # papermill could not write the notebook
-                return write_failed(exc)
-            except Exception as exc:  # a cell error, a timeout, a bad parameter: not retried
-                return failed(_describe_failure(exc), attempts)
-            finally:
-                if kernel is not None:
-                    kernel.kill()
+        published_as = ipynb_path.relative_to(out_dir).as_posix()
+        try:
+            if on_cell is None:
+                nb, attempts = run(task, temp_nb, published_as, timings)
+            else:
+                nb, attempts = run(task, temp_nb, published_as, timings, on_cell)
+        except _ReportFailed as exc:
+            return failed(exc.message, exc.attempts)
 
         t0 = time.monotonic()
         body, assets = _worker.exporter.export(nb, task.title)
@@ -240,9 +438,12 @@ def build_one(task: Task) -> Result:
         atomic.remove(failed_path)
         t0 = time.monotonic()
         try:
-            made = _worker.products.make(task.kind, task.parameters, html_path, task.title)
-        except OSError as exc:
-            return write_failed(exc)
+            made, work = _worker.products.make_own(task.kind, task.parameters, html_path, task.title)
+            browser_work = work if work and _worker.forked else None  # forked: the worker's browser makes them
+            if work and not _worker.forked:
+                made += _worker.products.render(work)
+        except OSError:
+            raise
         except Exception as exc:  # a product that cannot be made fails the report, page included
             return failed(f"export failed: {type(exc).__name__}: {exc}", attempts)
         timings["products"] = time.monotonic() - t0
@@ -256,15 +457,122 @@ def build_one(task: Task) -> Result:
             assets=assets,
             timings=timings,
             pid=os.getpid(),
+            browser_work=browser_work,
         )
     except OSError as exc:  # writing the outputs failed (disk full, permissions): the build stops
-        return write_failed(exc)
+        return _write_failed(task, exc, started, timings)
     except Exception as exc:
         return failed(f"{type(exc).__name__}: {exc}", 1)
     finally:
         for path in (temp_nb, temp_html):
             atomic.remove(path)
             _temp_files.discard(path)
+
+
+def _write_failed(task: Task, exc: OSError, started: float, timings: dict) -> Result:
+    """Not the report's fault: its earlier files stay, the build stops (see the module doc)."""
+    where = f" {atomic.final_name(Path(exc.filename).name)}" if exc.filename else ""
+    message = f"cannot write{where}: {exc.strerror or exc}"
+    return Result(task.key, False, time.monotonic() - started, 1, message, timings=timings, write_error=True)
+
+
+def _build_forked(task: Task) -> Result:
+    """One report in a child forked from this worker (`fork`); a child that dies or runs too long is
+    the report's failure, with a notebook kept for reading."""
+    from . import fork
+
+    assert _worker is not None
+    t0 = time.monotonic()
+    _worker.warm(task)
+    warm = time.monotonic() - t0
+    temp_nb, temp_html, ipynb_path, html_path = _paths(task)
+    _temp_files.update((temp_nb, temp_html))
+
+    def work(progress) -> Result:
+        import warnings
+
+        os.chdir(_worker.cwd if _worker is not None else ".")
+        # warnings the worker met while warming up show again, as in a fresh kernel (registries are stale)
+        warnings._filters_mutated()  # type: ignore[attr-defined]
+        return _build(task, _execute_in_process, on_cell=progress)
+
+    folders = (html_path.parent, html_path.parent / "charts", Path(task.failed_ipynb).parent)
+    try:
+        outcome = fork.run_forked(
+            work, task.timeout, _worker.parent_pid, on_start=lambda pid: _children_writing.update({pid: folders})
+        )
+        if not outcome.returned:  # what it was writing when it died: no half-written file stays
+            _remove_temp_files_of(outcome.pid, folders)
+        if outcome.returned and isinstance(outcome.value, Result):
+            result = outcome.value
+            result.timings["fork_wait"] = round(outcome.seconds - result.seconds, 4)
+            if warm > 0.001:
+                result.timings["warm_up"] = warm
+            return _worker.finish(task, result)
+        cell = outcome.progress
+        where = f" while cell {cell + 1} ran" if isinstance(cell, int) else ""
+        if outcome.timed_out:
+            message = f"the report ran for more than {task.timeout:g} s and was stopped{where}"
+        else:
+            message = f"the report's process {outcome.ended}{where}"
+        kept = _keep_notebook_of_dead_child(task, cell, message)
+        atomic.remove(html_path)
+        atomic.remove(ipynb_path)
+        return Result(task.key, False, outcome.seconds, 1, message, kept, pid=os.getpid())
+    finally:
+        _children_writing.clear()
+        for path in (temp_nb, temp_html):
+            atomic.remove(path)
+            _temp_files.discard(path)
+
+
+#: The forked child of this worker (pid) and the folders its report writes in.
+_children_writing: dict[int, tuple[Path, ...]] = {}
+
+
+def _remove_temp_files_of(pid: int, folders) -> None:
+    """Remove the temporary files a child (`pid`) left in `folders` (`atomic.temp_path` names carry the pid)."""
+    marker = f".tmp-{pid}-"
+    for folder in folders:
+        try:
+            entries = list(Path(folder).iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if marker in entry.name and atomic.is_temp_name(entry.name):
+                atomic.remove(entry)
+
+
+def _keep_notebook_of_dead_child(task: Task, cell: object, message: str) -> str | None:
+    """The notebook of a report whose process died: its parameters injected, the cell that was running
+    marked with what happened, in the private state folder (as a failed report's notebook)."""
+    import nbformat
+    import papermill
+    from nbformat.v4 import new_markdown_cell, new_output
+
+    final = Path(task.failed_ipynb)
+    temp = atomic.temp_path(final, ".ipynb")
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        nb = papermill.execute_notebook(
+            task.notebook,
+            str(temp),
+            parameters=task.parameters,
+            prepare_only=True,
+            progress_bar=False,
+            engine_name="tlanalysis-inprocess",
+        )
+        if isinstance(cell, int) and 0 <= cell < len(nb.cells) and nb.cells[cell].cell_type == "code":
+            nb.cells[cell].outputs = [
+                new_output("error", ename="ReportProcessEnded", evalue=message, traceback=[message])
+            ]
+        nb.cells.insert(0, new_markdown_cell(f"**tlanalysis:** {message}. Outputs of the cells before are not kept."))
+        nbformat.write(nb, str(temp))
+        atomic.replace(temp, final)
+    except Exception:
+        atomic.remove(temp)
+        return None
+    return str(final)
 
 
 def _keep_failed_notebook(temp: Path, final: Path) -> str | None:
@@ -286,7 +594,12 @@ def _keep_failed_notebook(temp: Path, final: Path) -> str | None:
 def shutdown_worker() -> None:
     """Kill the pre-started kernel (called at interpreter exit of the worker)."""
     if _worker is not None:
-        _worker.pool.close()
+        if _worker.pool is not None:
+            _worker.pool.close()
+        if _worker.forked:
+            from .fork import wait_children
+
+            wait_children()
         _worker.products.close()
 
 
