@@ -162,6 +162,64 @@ def test_the_attackers_see_a_release_that_undoes_another():
     assert attacker.consistent()  # shown and masked with unchanged data
 
 
+def _certification_release(date: str, cells: dict[str, int | str]) -> Release:
+    """A release of certification counts only (keys written "promotion/2018/75/certified"), built by hand."""
+    return Release(
+        date=date,
+        series=1,
+        data="same-data",
+        tlanalysis="test",
+        min_count=5,
+        target_jobs=("facilitation",),
+        reports=(("certification", 2020, "75"),),
+        certification={
+            tuple(int(p) if i == 1 and p.isdigit() else p for i, p in enumerate(k.split("/"))): v
+            for k, v in cells.items()
+        },
+    )
+
+
+def test_the_attacker_pins_certification_counts_two_releases_mask_differently():
+    """Two releases of the same data whose certification masks differ: each alone pins nothing, both together
+    give away the access route neither shows (20 − 10 − 8) and a cohort's partial successes (everyone
+    presented validated bloc 1 in the second, so the first's 12 presented − 9 certified are the partial)."""
+    first = {"promotion/2018/75/certified": 20, "promotion/2018/75/route_formation": "secret"}
+    first |= {"promotion/2018/75/route_vae": "< 5", "promotion/2018/75/route_candidat_libre": 8}
+    first |= {"cohort/NA-1/presented": 12, "cohort/NA-1/certified": 9, "cohort/NA-1/partial": "< 5"}
+    second = {**first, "promotion/2018/75/route_formation": 10, "promotion/2018/75/route_candidat_libre": "secret"}
+    second |= {"cohort/NA-1/certified": "secret", "cohort/NA-1/bloc_1": 12}
+    one, two = _certification_release("2025-01-01", first), _certification_release("2026-01-01", second)
+    assert pinned_in([one]) == [] and pinned_in([two]) == []
+    found = {cell.key: cell.value for cell in pinned_in([one, two])}
+    assert found[("promotion", 2018, "75", "route_vae")] == 2
+    assert found[("cohort", "NA-1", "partial")] == 3
+    # shown in one release, masked in the other: given away
+    assert found[("promotion", 2018, "75", "route_formation")] == 10 and found[("cohort", "NA-1", "certified")] == 9
+    # the second from other data, saying the row and the cohort changed (a correction): nothing is one count
+    corrected = (("promotion", 2018, "75", "route_vae"), ("cohort", "NA-1", "presented"))
+    other = replace(two, data="other-data", corrected=corrected, id="")
+    assert pinned_in([one, other]) == []
+
+
+@pytest.mark.xfail(strict=True, reason="a limit of the protection of one release, not of releases: see the docstring")
+def test_a_cohort_all_certified_the_same_year_by_one_route():
+    """Found by the attacker of the releases, in ONE release (k = 3): Bretagne's only cohort before 2017 has
+    3 holders, all certified in 2016 by training. The annual report shows the cohort's 3 holders; the
+    certification report masks Bretagne's 2016 certified (« secret », at least 3: so exactly 3) and its
+    training route (« secret »: 3), so its « < 3 » VAE and free-candidate routes are 0. The certification
+    protection sees it (its model is the same) but cannot mask an annual count, and its fallback (mask every
+    certification count) keeps the labels that pin them. Needs the annual protection to mask the cohort row
+    (or the certification report to leave the row out): not done here (issue 16's follow-up)."""
+    holders = [(2016, "76", "etudiant", "autre_coordination", False, False, "P2016-76-b")]
+    holders += [(2016, "53", "demandeur_emploi", "autre_coordination", False, True, "P2016-53-b")]
+    holders += [(2016, "53", "demandeur_emploi", "inconnu", False, True, "P2016-53-b")] * 2
+    certification = [(0, "formation", "facilitation", "poursuite_etudes")]
+    _, release = publish(
+        employment_of([(2018, "53", "CDI", "non_precise", 1, "D")]), holders_of(holders, certification), 3
+    )
+    assert pinned_in([release]) == []
+
+
 # --- random small data, two to four releases ---------------------------------------------------------------
 
 #: A change of the data between two releases: a job count, a holder's situation, a late answer, a row dropped.
@@ -230,7 +288,9 @@ def _audit(releases: list[tuple], k: int, reader: bool = True) -> None:
     """The independent attacker pins nothing; nor does the package's, which reads the ledgers only, annual and
     certification counts (`reader`: without corrections; after one, it takes a figure no release shows to have
     changed as unchanged, and may then pin an annual count to a value it never had: only the certification
-    counts are checked then)."""
+    counts are checked then). A certification count that one release pins alone is the known limit of the
+    protection of one release (`test_a_cohort_all_certified_the_same_year_by_one_route`), not of releases:
+    what the releases pin together must be pinned by one of them alone."""
     attacker = ReleasesAttacker(
         [(e, h, AnnualView(release, dataset(e, h))) for e, h, _, release in releases], labels=k >= 3
     )
@@ -238,7 +298,10 @@ def _audit(releases: list[tuple], k: int, reader: bool = True) -> None:
     assert attacker.pinned(exact=False) == []
     if k >= 3:
         found = pinned_in([release for *_, release in releases])
-        assert [cell for cell in found if reader or cell.key[0] in CERTIFICATION_KINDS] == []
+        alone = {(cell.release, cell.key) for *_, release in releases for cell in pinned_in([release])}
+        together = [cell for cell in found if reader or cell.key[0] in CERTIFICATION_KINDS]
+        assert [cell for cell in together if (cell.release, cell.key) not in alone] == []
+        assert [key for _, key in alone if key[0] not in CERTIFICATION_KINDS] == []
 
 
 #: The first key part of the certification reports' counts in a ledger.

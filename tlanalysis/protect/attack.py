@@ -225,9 +225,12 @@ def _consistent(a: Cell, b: Cell, min_count: tuple[int, int], holders: bool) -> 
 
 def _same_data(earlier: list[Release], release: Release, certification: bool = True) -> bool:
     """Whether a reader may take `release` to come from the data of the `earlier` ones: the same fingerprint,
-    or no common figure published two ways that cannot be one count and the same cohort rows in common reports."""
+    or no correction said, no common figure published two ways that cannot be one count and the same cohort rows
+    in common reports."""
     if any(r.data == release.data for r in earlier):
         return True
+    if release.corrected:  # its build said figures changed since
+        return False
     for other in earlier:
         for key, value in _cells(release, certification):
             previous = other.annual.get(key) if key[0] in ("jobs", "holders") else other.certification.get(key)
@@ -488,13 +491,13 @@ class _Block:
         highs = self.highs
         n_atoms = self.matrix.shape[1]
         highs.changeColsCost(n_atoms, np.arange(n_atoms, dtype=np.int32), np.zeros(n_atoms))
-        for option, value in (("solver", "ipm"), ("run_crossover", "off")):
+        for option, value in (("solver", "ipm"), ("run_crossover", "off"), ("presolve", "off")):
             highs.setOptionValue(option, value)
         highs.clearSolver()
         highs.run()
         ok = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
         x = np.asarray(highs.getSolution().col_value)
-        for option, value in (("solver", "choose"), ("run_crossover", "on")):
+        for option, value in (("solver", "choose"), ("run_crossover", "on"), ("presolve", "choose")):
             highs.setOptionValue(option, value)
         highs.clearSolver()
         if not ok:
