@@ -49,6 +49,8 @@ class Audit:
         )
         self.extra = extra
         matrix = sparse.vstack([self.counts, extra]).tocsc()
+        self._matrix = matrix  # every row, for the regional problems (`_local`)
+        self._base = matrix @ unit.truth.astype(float)
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = n_vars, matrix.shape[0]
         lp.col_cost_ = np.zeros(n_vars)
@@ -58,14 +60,20 @@ class Audit:
         lower, upper = self.values.copy(), self.values.copy()
         row_lower = np.concatenate([lower, [lo for _, _, lo, _ in unit.extra]]).astype(float)
         row_upper = np.concatenate([upper, [hi for _, _, _, hi in unit.extra]]).astype(float)
-        lp.row_lower_ = np.where(np.isfinite(row_lower), row_lower, -_INF)
-        lp.row_upper_ = np.where(np.isfinite(row_upper), row_upper, _INF)
+        #: the rows' current bounds, as HiGHS has them (for the regional problems)
+        self.row_lower = np.where(np.isfinite(row_lower), row_lower, -_INF)
+        self.row_upper = np.where(np.isfinite(row_upper), row_upper, _INF)
+        lp.row_lower_, lp.row_upper_ = self.row_lower.copy(), self.row_upper.copy()
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
         lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
         lp.a_matrix_.value_ = matrix.data.astype(float)
         if integer:
             lp.integrality_ = [highspy.HighsVarType.kInteger] * n_vars
+        self._local_highs: highspy.Highs | None = None
+        self._local_parts: dict[tuple, tuple] = {}
+        self._region_atoms: dict[str, np.ndarray] = {}
+        self._nearest: highspy.Highs | None = None
         self.highs = _new_highs()
         self.highs.passModel(lp)
         self.highs.setOptionValue("mip_rel_gap", 0.0)
@@ -73,7 +81,6 @@ class Audit:
         self.moved = np.zeros(n_cells, dtype=bool)  # some witness gives the count another value
         self._n, self._objective = n_vars, False
         self.witnesses: list[np.ndarray] = []
-        self._outside_of: dict[str, np.ndarray] = {}
         self.solves = 0
         self.set_masked(masked)
 
@@ -90,8 +97,12 @@ class Audit:
         for key in changed:
             i = self.index[key]
             low, high = self._label(masked.get(key), self.values[i])
-            self.highs.changeRowBounds(i, low, high)
+            self._bound(i, low, high)
         self.masked = dict(masked)
+
+    def _bound(self, i: int, low: float, high: float) -> None:
+        self.highs.changeRowBounds(i, low, high)
+        self.row_lower[i], self.row_upper[i] = low, high
 
     def _solution(self) -> np.ndarray:
         x = np.asarray(self.highs.getSolution().col_value)
@@ -125,16 +136,22 @@ class Audit:
         if self._objective:
             highs.changeColsCost(self._n, np.arange(self._n, dtype=np.int32), np.zeros(self._n))
             self._objective = False
-        outside = self._outside(i) if self.integer else None
-        if outside is not None and outside.size:
-            # First within the count's region, every other atom held at its true value: a solution there
-            # is a solution of the whole (far smaller for the solver); only a failure asks the whole.
-            columns, truth = outside.astype(np.int32), self.unit.truth[outside].astype(float)
-            highs.changeColsBounds(columns.size, columns, truth, truth)
-            status, x = self._solve_with(i, bound, (low, high))
-            highs.changeColsBounds(columns.size, columns, np.zeros(columns.size), np.full(columns.size, _INF))
+        region = self._region_of(i) if self.integer else None
+        if region is not None:
+            # First within the count's region, every other atom held at its true value (a small problem of
+            # its own: a solution there is a solution of the whole); then within the regions that the
+            # least movement of the linear relaxation moves (a shown national figure moves only if
+            # another region's part does); only when neither answers, the whole model.
+            x = self._local((region,), i, bound)
             if x is not None:
                 return True, x
+            near = self._nearest_regions(i, bound)
+            if near is None:  # not even in the linear relaxation
+                return False, None
+            if len(near) < len(self._regions()):
+                x = self._local(near, i, bound)
+                if x is not None:
+                    return True, x
         status, x = self._solve_with(i, bound, (low, high))
         if status == highspy.HighsModelStatus.kInfeasible:
             return False, None
@@ -146,24 +163,98 @@ class Audit:
         self, i: int, bound: tuple[float, float], restore: tuple[float, float]
     ) -> tuple[highspy.HighsModelStatus, np.ndarray | None]:
         """Solve with count i held within `bound`, then give it back its range: (status, the solution)."""
-        self.highs.changeRowBounds(i, *bound)
+        self._bound(i, *bound)
         status = self._run()
         x = self._solution() if status == highspy.HighsModelStatus.kOptimal else None  # read before any change
-        self.highs.changeRowBounds(i, *restore)
+        self._bound(i, *restore)
         return status, x
 
-    def _outside(self, i: int) -> np.ndarray | None:
-        """Atoms outside the one region count i lies in (None when it spans several)."""
+    def _region_of(self, i: int) -> str | None:
+        """The one region count i lies in (None when it spans several, or the unit has no regions)."""
         regions = self.unit.regions
         if regions.size == 0:
             return None
         mine = {r for r in regions[self.counts.indices[self.counts.indptr[i] : self.counts.indptr[i + 1]]] if r}
-        if len(mine) != 1:
+        return next(iter(mine)) if len(mine) == 1 else None
+
+    def _nearest_regions(self, i: int, bound: tuple[float, float]) -> tuple[str, ...] | None:
+        """The regions whose atoms the least movement from the truth (in sum of people moved, whole
+        numbers or not) that takes count i within `bound` moves; None if there is none."""
+        n_rows, n = self._matrix.shape
+        if self._nearest is None:
+            lp = highspy.HighsLp()
+            both = sparse.hstack([self._matrix, -self._matrix]).tocsc()  # x = truth + up - down
+            lp.num_col_, lp.num_row_ = 2 * n, n_rows
+            lp.col_cost_ = np.ones(2 * n)
+            lp.col_lower_ = np.zeros(2 * n)
+            lp.col_upper_ = np.concatenate([np.full(n, _INF), self.unit.truth.astype(float)])
+            lp.row_lower_, lp.row_upper_ = np.zeros(n_rows), np.zeros(n_rows)
+            lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+            lp.a_matrix_.start_ = both.indptr.astype(np.int32)
+            lp.a_matrix_.index_ = both.indices.astype(np.int32)
+            lp.a_matrix_.value_ = both.data.astype(float)
+            self._nearest = _new_highs()
+            self._nearest.passModel(lp)
+        low, high = self.row_lower - self._base, self.row_upper - self._base
+        low[i], high[i] = bound[0] - self._base[i], bound[1] - self._base[i]
+        self._nearest.changeRowsBounds(n_rows, np.arange(n_rows, dtype=np.int32), low, high)  # type: ignore[attr-defined]
+        self.solves += 1
+        self._nearest.run()
+        if self._nearest.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
-        region = next(iter(mine))
-        if region not in self._outside_of:
-            self._outside_of[region] = np.flatnonzero((regions != region) & (regions != None))  # noqa: E711
-        return self._outside_of[region]
+        x = np.asarray(self._nearest.getSolution().col_value)
+        moved = (x[:n] + x[n:]) > _MOVE
+        return tuple(sorted({r for r in self.unit.regions[moved].tolist() if r}))
+
+    def _regions(self) -> list[str]:
+        if not self._region_atoms:
+            regions = self.unit.regions
+            for region in sorted({r for r in regions.tolist() if r}):
+                self._region_atoms[region] = np.flatnonzero(regions == region)
+            self._region_atoms["*"] = np.flatnonzero(regions == None)  # noqa: E711  # atoms of several regions
+        return [r for r in self._region_atoms if r != "*"]
+
+    def _local(self, regions: tuple[str, ...], i: int, bound: tuple[float, float]) -> np.ndarray | None:
+        """A whole-number solution with count i within `bound` in which only the atoms of `regions` (and
+        those of no one region) differ from the truth, or None: the problem restricted to those atoms,
+        every row touching them bounded by its current range less what the held atoms give it."""
+        self._regions()
+        if regions not in self._local_parts:
+            free = np.sort(np.concatenate([self._region_atoms[r] for r in (*regions, "*")]))
+            part = self._matrix[:, free]
+            rows = np.unique(part.indices)
+            part = part[rows].tocsc()
+            held = self._base[rows] - part @ self.unit.truth[free].astype(float)
+            self._local_parts[regions] = (free, rows, part, held)
+        free, rows, part, held = self._local_parts[regions]
+        low, high = self.row_lower[rows].copy(), self.row_upper[rows].copy()
+        at = np.searchsorted(rows, i)
+        if at == rows.size or rows[at] != i:
+            return None
+        low[at], high[at] = bound
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = free.size, rows.size
+        lp.col_cost_ = np.zeros(free.size)
+        lp.col_lower_ = np.zeros(free.size)
+        lp.col_upper_ = np.full(free.size, _INF)
+        lp.row_lower_ = low - held
+        lp.row_upper_ = high - held
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = part.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = part.indices.astype(np.int32)
+        lp.a_matrix_.value_ = part.data.astype(float)
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * free.size
+        if self._local_highs is None:
+            self._local_highs = _new_highs()
+        highs = self._local_highs
+        highs.passModel(lp)
+        self.solves += 1
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        x = self.unit.truth.astype(float)
+        x[free] = np.round(np.asarray(highs.getSolution().col_value))
+        return x
 
     def _run(self) -> highspy.HighsModelStatus:
         """Solve; once more from scratch when a warm start leaves no status (seen with the dual simplex)."""
@@ -219,10 +310,10 @@ class Audit:
         if on:
             rows = [self.index[key] for key, reason in self.masked.items() if reason != SMALL_COUNT]
             for i in rows:
-                self.highs.changeRowBounds(i, float(self.k), float(max(10 * self.values[i], 10 * self.k)))
+                self._bound(i, float(self.k), float(max(10 * self.values[i], 10 * self.k)))
             return rows
         for i in rows or []:
-            self.highs.changeRowBounds(i, float(self.k), _INF)
+            self._bound(i, float(self.k), _INF)
         return []
 
 
