@@ -372,20 +372,22 @@ class Elastic:
     def __init__(self, audit: Audit, locked: set[Key], regions: tuple[str, ...] | None = None) -> None:
         self.audit = audit
         unit = audit.unit
-        counts, extra = audit.counts, audit.extra
-        truth = unit.truth.astype(float)
+        n_counts = audit.counts.shape[0]
         if regions is None:
-            columns = np.arange(counts.shape[1])
-            self.rows = np.arange(counts.shape[0])
-            extra_rows = np.arange(extra.shape[0])
+            columns = np.arange(audit.counts.shape[1])
+            counts, extra = audit.counts, audit.extra
+            self.rows, extra_rows = np.arange(n_counts), np.arange(audit.extra.shape[0])
             held, extra_held = np.zeros(self.rows.size), np.zeros(extra_rows.size)
         else:
             columns = audit._atoms_of(regions)
-            counts, extra = counts.tocsc()[:, columns], extra.tocsc()[:, columns]
-            self.rows, extra_rows = np.unique(counts.indices), np.unique(extra.indices)
-            counts, extra = counts[self.rows], extra[extra_rows]
-            held = audit.values[self.rows] - counts @ truth[columns]
-            extra_held = audit.extra[extra_rows] @ truth - extra @ truth[columns]
+            part = audit._matrix[:, columns]  # every row, these atoms
+            touched = np.unique(part.indices)
+            self.rows, extra_rows = touched[touched < n_counts], touched[touched >= n_counts] - n_counts
+            part = part.tocsr()
+            counts, extra = part[self.rows], part[extra_rows + n_counts]
+            truth = audit.unit.truth[columns].astype(float)
+            held = audit._base[self.rows] - counts @ truth
+            extra_held = audit._base[extra_rows + n_counts] - extra @ truth
         self.held = held
         self.local = {int(i): j for j, i in enumerate(self.rows)}
         n_cells, n_vars = self.rows.size, columns.size
@@ -399,7 +401,12 @@ class Elastic:
         costs = np.asarray(unit.costs, dtype=float)[self.rows]
         lp.col_cost_ = np.concatenate([np.zeros(n_vars), costs, costs])
         lp.col_lower_ = np.zeros(lp.num_col_)
-        lp.col_upper_ = np.full(lp.num_col_, _INF)
+        # every count shown to begin with (`_sync` follows the masking): a slack up freely, down to k at
+        # most (once masked, « secret » says at least k); none for frozen counts
+        values = audit.values[self.rows]
+        up = np.where(self.frozen, 0.0, _INF)
+        down = np.where(self.frozen, 0.0, np.maximum(values - audit.k, 0.0))
+        lp.col_upper_ = np.concatenate([np.full(n_vars, _INF), up, down])
         extra_lo = np.array([lo for _, _, lo, _ in unit.extra], dtype=float)[extra_rows] - extra_held
         extra_hi = np.array([hi for _, _, _, hi in unit.extra], dtype=float)[extra_rows] - extra_held
         extra_lo, extra_hi = (
@@ -415,27 +422,24 @@ class Elastic:
         self.highs = _new_highs()
         self.highs.passModel(lp)
         self.state: dict[Key, str] = {}
-        self._sync({})
 
     def _sync(self, masked: dict[Key, str]) -> None:
         """Masked and frozen counts have no slack; masked ones keep their label's range."""
         audit, index = self.audit, self.audit.index
-        changed = {key for key in set(masked) | set(self.state) if masked.get(key) != self.state.get(key)}
-        if not self.state:
-            changed |= {audit.unit.keys[i] for i in self.rows}
-        for key in changed:
-            i = index[key]
-            j = self.local.get(i)
-            if j is None:
-                continue
-            low, high = audit._label(masked.get(key), audit.values[i])
-            self.highs.changeRowBounds(j, low - self.held[j], high - self.held[j])
-            free = key not in masked and not self.frozen[j]
-            # up freely; down to k at most (once masked, « secret » says at least k)
-            down = max(audit.values[i] - audit.k, 0.0)
-            self.highs.changeColBounds(self.n_vars + j, 0.0, _INF if free else 0.0)
-            self.highs.changeColBounds(self.n_vars + self.n_cells + j, 0.0, down if free else 0.0)
+        changed = [key for key in set(masked) | set(self.state) if masked.get(key) != self.state.get(key)]
+        rows = [(self.local[index[key]], index[key], key) for key in changed if index[key] in self.local]
         self.state = dict(masked)
+        if not rows:
+            return
+        j = np.array([r[0] for r in rows], dtype=np.int32)
+        labels = np.array([audit._label(masked.get(key), audit.values[i]) for _, i, key in rows], dtype=float)
+        free = np.array([key not in masked for _, _, key in rows]) & ~self.frozen[j]
+        values = audit.values[[i for _, i, _ in rows]]
+        zeros = np.zeros(j.size)
+        self.highs.changeRowsBounds(j.size, j, labels[:, 0] - self.held[j], labels[:, 1] - self.held[j])  # type: ignore[attr-defined]
+        self.highs.changeColsBounds(j.size, self.n_vars + j, zeros, np.where(free, _INF, 0.0))
+        down = np.where(free, np.maximum(values - audit.k, 0.0), 0.0)
+        self.highs.changeColsBounds(j.size, self.n_vars + self.n_cells + j, zeros, down)
 
     def complements(self, target: Key, masked: dict[Key, str]) -> list[Key]:
         """Shown counts whose masking lets `target` move up or down (the cheaper way), [] if none does."""
