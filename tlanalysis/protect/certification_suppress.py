@@ -253,41 +253,44 @@ class Audit:
     def _local(self, regions: tuple[str, ...], i: int, bound: tuple[float, float]) -> np.ndarray | None:
         """A whole-number solution with count i within `bound` in which only the atoms of `regions` (and
         those of no one region) differ from the truth, or None: the problem restricted to those atoms,
-        every row touching them bounded by its current range less what the held atoms give it."""
+        every row touching them bounded by its current range less what the held atoms give it. (In a
+        linear audit, a solution of the relaxation.) Each part's linear model is kept, only its bounds
+        change from one question to the next."""
         if regions not in self._local_parts:
             free = self._atoms_of(regions)
             part = self._matrix[:, free]
             rows = np.unique(part.indices)
             part = part[rows].tocsc()
             held = self._base[rows] - part @ self.unit.truth[free].astype(float)
-            self._local_parts[regions] = (free, rows, part, held)
-        free, rows, part, held = self._local_parts[regions]
-        low, high = self.row_lower[rows].copy(), self.row_upper[rows].copy()
+            self._local_parts[regions] = (free, rows, part, held, None)
+        free, rows, part, held, linear = self._local_parts[regions]
         at = np.searchsorted(rows, i)
         if at == rows.size or rows[at] != i:
             return None
-        low[at], high[at] = bound
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = free.size, rows.size
-        lp.col_cost_ = np.zeros(free.size)
-        lp.col_lower_ = np.zeros(free.size)
-        lp.col_upper_ = np.full(free.size, _INF)
-        lp.row_lower_ = low - held
-        lp.row_upper_ = high - held
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = part.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = part.indices.astype(np.int32)
-        lp.a_matrix_.value_ = part.data.astype(float)
-        if self._local_highs is None:
-            self._local_highs = _new_highs()
-        highs = self._local_highs
+        low, high = self.row_lower[rows] - held, self.row_upper[rows] - held
+        low[at], high[at] = bound[0] - held[at], bound[1] - held[at]
+        if linear is None:
+            linear = _new_highs()
+            linear.passModel(_lp(part, low, high))
+            self._local_parts[regions] = (free, rows, part, held, linear)
+        else:
+            linear.changeRowsBounds(rows.size, np.arange(rows.size, dtype=np.int32), low, high)
         for integer in (False, True):  # the linear relaxation first: its vertex is often whole already
             if integer:
-                lp.integrality_ = [highspy.HighsVarType.kInteger] * free.size
-            highs.passModel(lp)
+                if self._local_highs is None:
+                    self._local_highs = _new_highs()
+                highs = self._local_highs
+                highs.passModel(_lp(part, low, high, integer=True))
+            else:
+                highs = linear
             self.solves += 1
             highs.run()
-            if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            status = highs.getModelStatus()
+            if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible):
+                highs.clearSolver()  # a warm start that left no status: once more from scratch
+                highs.run()
+                status = highs.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
                 return None
             x = self.unit.truth.astype(float)
             x[free] = np.asarray(highs.getSolution().col_value)
@@ -466,6 +469,24 @@ class Elastic:
                     best = (cost, [audit.unit.keys[self.rows[m]] for m in np.flatnonzero(moved)])
         self.highs.changeRowBounds(j, low - self.held[j], high - self.held[j])
         return best if best else (np.inf, [])
+
+
+def _lp(matrix: sparse.csc_matrix, low: np.ndarray, high: np.ndarray, integer: bool = False) -> highspy.HighsLp:
+    """A feasibility model over columns ≥ 0 (whole numbers if `integer`) with rows between low and high."""
+    n_rows, n_cols = matrix.shape
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_cols, n_rows
+    lp.col_cost_ = np.zeros(n_cols)
+    lp.col_lower_ = np.zeros(n_cols)
+    lp.col_upper_ = np.full(n_cols, _INF)
+    lp.row_lower_, lp.row_upper_ = low, high
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(float)
+    if integer:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n_cols
+    return lp
 
 
 def _same_counts(unit: Unit) -> dict[Key, list[Key]]:
