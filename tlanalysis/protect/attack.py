@@ -53,6 +53,8 @@ TOLERANCE = 1e-6
 _INTERIOR_SLACK = 1e-6
 #: ...and a figure is free when it lies this far from the vertex (no published range is that narrow).
 _INTERIOR_GAP = 1e-3
+#: More masked figures than this left at the vertex by the first interior point: ask for one without presolve.
+_SETTLED_ONE_BY_ONE = 8
 _INF = highspy.kHighsInf
 #: Every block not listed in a regional cohort table, as an unknown block of its own.
 ELSEWHERE = "*"
@@ -486,12 +488,17 @@ class _Block:
             return None
         return self.matrix @ np.asarray(self.highs.getSolution().col_value)
 
-    def _interior(self) -> np.ndarray | None:
-        """The rows' values at an interior point of the feasible set, None when it is not accurate enough."""
+    def _interior(self, presolve: bool = True) -> np.ndarray | None:
+        """The rows' values at an interior point of the feasible set, None when it is not accurate enough.
+        With `presolve`, faster, but the columns presolve removes come back at a vertex."""
         highs = self.highs
         n_atoms = self.matrix.shape[1]
         highs.changeColsCost(n_atoms, np.arange(n_atoms, dtype=np.int32), np.zeros(n_atoms))
-        for option, value in (("solver", "ipm"), ("run_crossover", "off"), ("presolve", "off")):
+        for option, value in (
+            ("solver", "ipm"),
+            ("run_crossover", "off"),
+            ("presolve", "choose" if presolve else "off"),
+        ):
             highs.setOptionValue(option, value)
         highs.clearSolver()
         highs.run()
@@ -526,6 +533,8 @@ class _Block:
         # An interior point (IPM, no crossover): every figure a reader cannot pin lies strictly inside its range
         # there, so it differs from the vertex found first; the few that do not are settled one by one.
         moved(self._interior(), _INTERIOR_GAP)
+        if int((~free[:n]).sum()) > _SETTLED_ONE_BY_ONE:  # many left at a vertex by presolve (certification rows)
+            moved(self._interior(presolve=False), _INTERIOR_GAP)
         stale = 0
         while not free[:n].all() and stale < 2:  # random objectives over the masked figures not yet free
             weights = np.zeros(free.size)
