@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import atomic
-from ..compute.certification import DEFAULT_TARGET_JOBS, check_target_jobs
+from ..compute.target_jobs import DEFAULT_TARGET_JOBS, check_target_jobs
 from ..config import DEFAULT_MIN_COUNT
 from ..errors import TLAnalysisError, UsageError
 from ..report import kinds as report_kinds
@@ -176,6 +176,24 @@ class BuildOptions:
             data_dir,
             self.kind_parameters(),
         )
+
+    def published_choices(self) -> dict[str, object]:
+        """The options that change what a build publishes (part of a no-op build's stamp, `unchanged`); not the
+        folders, the mapping and the earlier sites (stamped by content), nor how reports run (jobs, executor,
+        timeout)."""
+        return {
+            "years": sorted(self.years),
+            "regions": list(self.regions),
+            "kinds": None if self.kinds is None else [str(getattr(k, "name", k)) for k in self.kinds],
+            "notebook": None if self.notebook is None else str(self.notebook),
+            "formats": sorted(self.formats),
+            "min_count": self.min_count,
+            "drop_personal_columns": self.drop_personal_columns,
+            "target_jobs": list(self.target_jobs),
+            "standalone": self.standalone,
+            "audit": self.audit,
+            "new_series": self.new_series,
+        }
 
     def kind_parameters(self) -> dict[str, object]:
         """The notebook parameters the build gives to the kinds that name them (`ReportKind.parameters`)."""
@@ -448,8 +466,7 @@ def run_build(options: BuildOptions, echo=print) -> Summary:
 
 def _build(options: BuildOptions, echo) -> Summary:
     from ..state import state_root
-    from ..validate import store as data_store
-    from ..validate.dataset import check_data_dir
+    from ..validate.folder import check_data_dir
 
     started = time.monotonic()
     kinds = options.report_kinds()
@@ -465,6 +482,13 @@ def _build(options: BuildOptions, echo) -> Summary:
 
     def warn(message: str) -> None:
         echo(f"warning: {message}")
+
+    if not options.force:
+        noop = _unchanged_build(options, kinds, data_dir, root, started, echo)
+        if noop is not None:
+            return noop
+
+    from ..validate import store as data_store
 
     # invalid data: DataError (exit 1) before anything is written to the output folder; valid data is
     # kept in the private state folder (Parquet, sealed), which a no-op build reads instead of validating
@@ -575,12 +599,67 @@ def _build(options: BuildOptions, echo) -> Summary:
         _print_summary(summary, echo)
         if options.audit:
             summary.audit = _audit(state, dataset, data_dir, echo)
+        if not summary.failed and (summary.audit is None or summary.audit.ok):
+            _record_stamp(state, options, kinds, data_dir, summary, history.notes)
 
     if summary.failed:
         raise ReportsFailed(f"{len(summary.failed)} of {len(reports)} reports failed (see above)")
     if summary.audit is not None and not summary.audit.ok:
         raise AuditFailed("the output folder is not publishable as it is (see the audit above)")
     return summary
+
+
+def _unchanged_build(
+    options: BuildOptions, kinds: tuple[ReportKind, ...], data_dir: Path, root: Path, started: float, echo
+) -> Summary | None:
+    """The summary of a no-op build, when its inputs and its site are as a clean build left them
+    (`unchanged`: decided from file hashes and stats, with neither the data nor the protection loaded);
+    None otherwise (the ordinary build decides report by report)."""
+    from .unchanged import build_stamp, recorded, site_listing
+
+    out_dir = Path(options.out_dir)
+    if not out_dir.is_dir():
+        return None
+    out_dir = out_dir.resolve()
+    state = BuildState(out_dir, root)
+    if not state.folder.is_dir():
+        return None
+    with _locked(state, out_dir):
+        state = BuildState.load(out_dir, root)
+        if not state.stamps:
+            return None
+        listing = site_listing(out_dir)
+        stamp = build_stamp(
+            options.published_choices(), kinds, data_dir, out_dir, options.mapping, options.previous, listing
+        )
+        found = recorded(state.stamps, stamp)
+        if found is None:
+            return None
+    for note in found.notes:
+        echo(note)
+    summary = Summary(out_dir, out_dir / "index.html", found.planned, up_to_date=list(found.planned))
+    summary.seconds = time.monotonic() - started
+    _print_summary(summary, echo)
+    if options.audit:
+        echo(f"audit: {len(listing)} files of {out_dir.name}/ unchanged since the last audit, which found nothing")
+    return summary
+
+
+def _record_stamp(
+    state: BuildState,
+    options: BuildOptions,
+    kinds: tuple[ReportKind, ...],
+    data_dir: Path,
+    summary: Summary,
+    notes: list[str],
+) -> None:
+    """Record the stamp of this clean build (`unchanged`): the same build asked again is a no-op decided
+    without loading the data. Taken last, once every file of the site is written."""
+    from .unchanged import Unchanged, build_stamp, record
+
+    stamp = build_stamp(options.published_choices(), kinds, data_dir, state.out_dir, options.mapping, options.previous)
+    state.stamps = record(state.stamps, stamp, Unchanged(list(summary.planned), list(notes)))
+    state.save()
 
 
 def _audit(state: BuildState, dataset, data_dir: Path, echo):

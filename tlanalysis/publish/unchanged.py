@@ -1,0 +1,144 @@
+"""The no-op build: a build asked again of inputs and a site that are exactly as the last clean build left
+them does nothing, and knows it without reading the data.
+
+Deciding report by report (`cache`) needs the plan, and the plan needs the data's years and regions: the
+validated data (pandas, Parquet) and the stored protection would be loaded only to find that nothing is to
+be done. So a clean build (no report failed, the audit found nothing) also records a **stamp** of
+everything it was built from and everything it left, in the site's build state (sealed):
+
+* the content of the data folder (every file's bytes, as the reports' fingerprints hash it), the mapping
+  file and each kind's notebook (path and content);
+* the options that change what is published: years, regions, kinds, formats, `--min-count`,
+  `--drop-personal-columns`, `--target-job`, `--standalone`, the audit, `--new-series`, and the earlier
+  sites given with `--previous` (their folders and the content of their release ledgers);
+* the library (version and content hash of its sources and reference data), the versions of Python and of
+  the packages whose output a report carries (pandas, pyarrow, numpy, plotly, nbconvert, papermill, scipy,
+  highspy);
+* every file of the output folder: path, size and modification time (the pages, notebooks, products, the
+  ledger, the index, the assets; a file added, removed, edited or touched changes the stamp).
+
+A later build with `force` unset computes the same stamp first (hashing files: no pandas, no plotly, no
+scipy) and, when it is one of the stamps recorded, reports every planned report up to date, prints what
+the last build said of the releases it honours and that the audit has nothing new to read, and stops. Anything
+else (a stamp not recorded, a state that cannot be read) is the ordinary build, which decides report by
+report and records a new stamp when it ends clean. The stamp is a shortcut to the answer the ordinary
+build would give, never another answer: whatever it does not cover makes it differ.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..provenance import VERSION, file_sha256, folder_hash, json_sha256, library_hash, package_version
+
+if TYPE_CHECKING:
+    from ..report.kinds import ReportKind
+
+#: Version of the stamp's layout (a new one makes every stamp recorded before unknown).
+STAMP_FORMAT = 1
+#: The packages whose versions a report's output depends on.
+TOOLS = ("pandas", "pyarrow", "numpy", "plotly", "nbconvert", "papermill", "scipy", "highspy")
+#: Stamps kept per site (the same site built clean with a few selections, e.g. one year then every year).
+KEPT = 8
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """What a no-op build says: the reports it would plan, and the lines the last build printed about the
+    releases it honours."""
+
+    planned: list[str]
+    notes: list[str]
+
+    def as_dict(self) -> dict:
+        return {"planned": self.planned, "notes": self.notes}
+
+    @classmethod
+    def from_dict(cls, entry: object) -> Unchanged | None:
+        if not isinstance(entry, dict):
+            return None
+        planned, notes = entry.get("planned"), entry.get("notes")
+        if not isinstance(planned, list) or not isinstance(notes, list):
+            return None
+        return cls([str(p) for p in planned], [str(n) for n in notes])
+
+
+def _hash_or_none(path: Path) -> str | None:
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
+def site_listing(out_dir: Path) -> list[tuple[str, int, int]]:
+    """Every file of the output folder (hidden ones included, links not followed): path, size, mtime."""
+    listing = []
+    for folder, dirs, files in os.walk(out_dir):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            try:
+                stat = path.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            listing.append((path.relative_to(out_dir).as_posix(), stat.st_size, stat.st_mtime_ns))
+    return listing
+
+
+def build_stamp(
+    choices: Mapping[str, object],
+    kinds: Sequence[ReportKind],
+    data_dir: Path,
+    out_dir: Path,
+    mapping: Path | None = None,
+    previous: Sequence[Path] = (),
+    listing: list[tuple[str, int, int]] | None = None,
+) -> str:
+    """The stamp of a build (see the module doc): `choices` are its options that change what is published
+    (`BuildOptions.published_choices`), `kinds` its kinds of report (with their notebooks), the folders
+    resolved; `listing` is `site_listing(out_dir)` when the caller has it."""
+    from ..protect.ledger import FILE_NAME
+
+    earlier = []
+    for site in previous:
+        site = Path(site).resolve()
+        ledger = site / FILE_NAME if site.is_dir() else site
+        earlier.append([str(site), _hash_or_none(ledger)])
+    return json_sha256(
+        {
+            "format": STAMP_FORMAT,
+            "data_dir": str(data_dir),
+            "data": folder_hash(data_dir),
+            "mapping": [str(mapping), _hash_or_none(mapping)] if mapping is not None else None,
+            "notebooks": {kind.name: [str(kind.notebook), file_sha256(kind.notebook)] for kind in kinds},
+            "choices": dict(choices),
+            "previous": earlier,
+            "library": [VERSION, library_hash()],
+            "python": sys.version,
+            "tools": {name: package_version(name) for name in TOOLS},
+            "site": site_listing(out_dir) if listing is None else listing,
+        }
+    )
+
+
+def recorded(stamps: object, stamp: str) -> Unchanged | None:
+    """What the build state recorded for `stamp` (None: not recorded, or not readable)."""
+    if not isinstance(stamps, dict):
+        return None
+    return Unchanged.from_dict(stamps.get(stamp))
+
+
+def record(stamps: object, stamp: str, unchanged: Unchanged) -> dict:
+    """The stamps to keep once a clean build ends with `stamp`: the newest `KEPT` (those that name files the
+    site no longer has never match again)."""
+    kept = {k: v for k, v in stamps.items() if k != stamp} if isinstance(stamps, dict) else {}
+    kept[stamp] = unchanged.as_dict()
+    return dict(list(kept.items())[-KEPT:])
+
+
+__all__ = ["KEPT", "STAMP_FORMAT", "Unchanged", "build_stamp", "record", "recorded", "site_listing"]
