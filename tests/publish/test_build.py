@@ -177,7 +177,9 @@ def test_noop_rebuild_executes_nothing(fixture_site):
     assert snapshot(fixture_site) == before
 
 
-def test_noop_path_does_not_import_papermill_nbconvert_plotly_or_the_solvers(fixture_site):
+def test_noop_path_does_not_import_pandas_papermill_nbconvert_plotly_or_the_solvers(fixture_site):
+    """A no-op build decides from the stamp of its inputs and site (`publish.unchanged`): not even pandas
+    (the validated data, the plan) is imported."""
     code = (
         "import sys\n"
         "from tlanalysis.cli import main\n"
@@ -186,7 +188,8 @@ def test_noop_path_does_not_import_papermill_nbconvert_plotly_or_the_solvers(fix
         " '--kind', 'annual', '--year', '2021'])\n"
         "except SystemExit as exc:\n"
         "    assert exc.code == 0, exc.code\n"
-        "heavy = ('papermill', 'nbconvert', 'nbclient', 'plotly', 'jupyter_client', 'scipy', 'highspy')\n"
+        "heavy = ('pandas', 'numpy', 'pyarrow', 'papermill', 'nbconvert', 'nbclient', 'plotly', 'jupyter_client',"
+        " 'scipy', 'highspy')\n"
         "heavy = [m for m in heavy if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
@@ -297,6 +300,10 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path, executor):
     assert state["2021/53-bretagne"]["attempts"] == 1, "a cell error is not retried"
     if executor == "kernel":
         assert state["2021/04-la-reunion"]["attempts"] == 2, "a dead kernel is retried once"
+
+    if executor == "fork":  # a build with a failure is no no-op: the same build again tries them again
+        again = build(out, *selection, notebook=FAILING_NOTEBOOK, expect=1)
+        assert "0 built, 1 up to date, 2 failed" in again.stdout
 
     # fixed: the failed reports are built again (a failure is never "up to date"), failed notebooks go
     fixed = build(out, *selection)
