@@ -14,7 +14,7 @@ import pytest
 from tlanalysis.config import SAMPLE_DATA_DIR
 from tlanalysis.protect.ledger import FILE_NAME
 from tlanalysis.publish.runner import BuildOptions
-from tlanalysis.publish.unchanged import KEPT, Unchanged, build_stamp, record, recorded
+from tlanalysis.publish.unchanged import KEPT, Unchanged, build_stamp, inputs_digest, record, recorded, site_listing
 from tlanalysis.report.kinds import registered
 
 from support.paths import FIXTURES
@@ -50,9 +50,8 @@ def stamp_of(folders: dict[str, Path], **changes) -> str:
         **changes,
     )
     kinds = tuple(replace(k, notebook=folders["notebook"]) if k.name == "annual" else k for k in registered())
-    return build_stamp(
-        options.published_choices(), kinds, folders["data"], folders["out"], options.mapping, options.previous
-    )
+    inputs = inputs_digest(options.published_choices(), kinds, folders["data"], options.mapping, options.previous)
+    return build_stamp(inputs, site_listing(folders["out"]))
 
 
 def append(path: Path, text: str = "\n") -> None:

@@ -483,8 +483,12 @@ def _build(options: BuildOptions, echo) -> Summary:
     def warn(message: str) -> None:
         echo(f"warning: {message}")
 
+    from .unchanged import inputs_digest
+
+    # what the build is made from, hashed before anything is read (see `unchanged`)
+    made_from = inputs_digest(options.published_choices(), kinds, data_dir, options.mapping, options.previous)
     if not options.force:
-        noop = _unchanged_build(options, kinds, data_dir, root, started, echo)
+        noop = _unchanged_build(options, made_from, root, started, echo)
         if noop is not None:
             return noop
 
@@ -600,7 +604,7 @@ def _build(options: BuildOptions, echo) -> Summary:
         if options.audit:
             summary.audit = _audit(state, dataset, data_dir, echo)
         if not summary.failed and (summary.audit is None or summary.audit.ok):
-            _record_stamp(state, options, kinds, data_dir, summary, history.notes)
+            _record_stamp(state, made_from, summary, history.notes)
 
     if summary.failed:
         raise ReportsFailed(f"{len(summary.failed)} of {len(reports)} reports failed (see above)")
@@ -609,12 +613,10 @@ def _build(options: BuildOptions, echo) -> Summary:
     return summary
 
 
-def _unchanged_build(
-    options: BuildOptions, kinds: tuple[ReportKind, ...], data_dir: Path, root: Path, started: float, echo
-) -> Summary | None:
-    """The summary of a no-op build, when its inputs and its site are as a clean build left them
-    (`unchanged`: decided from file hashes and stats, with neither the data nor the protection loaded);
-    None otherwise (the ordinary build decides report by report)."""
+def _unchanged_build(options: BuildOptions, inputs: str, root: Path, started: float, echo) -> Summary | None:
+    """The summary of a no-op build, when its inputs (`inputs`, their digest) and its site are as a clean build
+    left them (`unchanged`: decided from file hashes and stats, with neither the data nor the protection
+    loaded); None otherwise (the ordinary build decides report by report)."""
     from .unchanged import build_stamp, recorded, site_listing
 
     out_dir = Path(options.out_dir)
@@ -629,10 +631,7 @@ def _unchanged_build(
         if not state.stamps:
             return None
         listing = site_listing(out_dir)
-        stamp = build_stamp(
-            options.published_choices(), kinds, data_dir, out_dir, options.mapping, options.previous, listing
-        )
-        found = recorded(state.stamps, stamp)
+        found = recorded(state.stamps, build_stamp(inputs, listing))
         if found is None:
             return None
     for note in found.notes:
@@ -645,19 +644,13 @@ def _unchanged_build(
     return summary
 
 
-def _record_stamp(
-    state: BuildState,
-    options: BuildOptions,
-    kinds: tuple[ReportKind, ...],
-    data_dir: Path,
-    summary: Summary,
-    notes: list[str],
-) -> None:
-    """Record the stamp of this clean build (`unchanged`): the same build asked again is a no-op decided
-    without loading the data. Taken last, once every file of the site is written."""
-    from .unchanged import Unchanged, build_stamp, record
+def _record_stamp(state: BuildState, inputs: str, summary: Summary, notes: list[str]) -> None:
+    """Record the stamp of this clean build (`unchanged`): its inputs as hashed when it started, and the files
+    of its site now that every one is written. The same build asked again is a no-op decided without
+    loading the data."""
+    from .unchanged import Unchanged, build_stamp, record, site_listing
 
-    stamp = build_stamp(options.published_choices(), kinds, data_dir, state.out_dir, options.mapping, options.previous)
+    stamp = build_stamp(inputs, site_listing(state.out_dir))
     state.stamps = record(state.stamps, stamp, Unchanged(list(summary.planned), list(notes)))
     state.save()
 

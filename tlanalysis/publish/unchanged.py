@@ -90,18 +90,17 @@ def site_listing(out_dir: Path) -> list[tuple[str, int, int]]:
     return listing
 
 
-def build_stamp(
+def inputs_digest(
     choices: Mapping[str, object],
     kinds: Sequence[ReportKind],
     data_dir: Path,
-    out_dir: Path,
     mapping: Path | None = None,
     previous: Sequence[Path] = (),
-    listing: list[tuple[str, int, int]] | None = None,
 ) -> str:
-    """The stamp of a build (see the module doc): `choices` are its options that change what is published
-    (`BuildOptions.published_choices`), `kinds` its kinds of report (with their notebooks), the folders
-    resolved; `listing` is `site_listing(out_dir)` when the caller has it."""
+    """The hash of what a build is made from (see the module doc): `choices` are its options that change
+    what is published (`BuildOptions.published_choices`), `kinds` its kinds of report (with their
+    notebooks), the folders resolved. Taken before anything is read: a file that changes while the build
+    runs makes the next build's digest differ (it builds again), never the other way round."""
     from ..protect.ledger import FILE_NAME
 
     earlier = []
@@ -121,9 +120,14 @@ def build_stamp(
             "library": [VERSION, library_hash()],
             "python": sys.version,
             "tools": {name: package_version(name) for name in TOOLS},
-            "site": site_listing(out_dir) if listing is None else listing,
         }
     )
+
+
+def build_stamp(inputs: str, listing: list[tuple[str, int, int]]) -> str:
+    """The stamp of a build: the digest of its inputs (`inputs_digest`) and the files of its site
+    (`site_listing`)."""
+    return json_sha256({"inputs": inputs, "site": listing})
 
 
 def recorded(stamps: object, stamp: str) -> Unchanged | None:
@@ -141,4 +145,4 @@ def record(stamps: object, stamp: str, unchanged: Unchanged) -> dict:
     return dict(list(kept.items())[-KEPT:])
 
 
-__all__ = ["KEPT", "STAMP_FORMAT", "Unchanged", "build_stamp", "record", "recorded", "site_listing"]
+__all__ = ["KEPT", "STAMP_FORMAT", "Unchanged", "build_stamp", "inputs_digest", "record", "recorded", "site_listing"]
