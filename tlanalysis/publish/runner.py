@@ -604,7 +604,7 @@ def _build(options: BuildOptions, echo) -> Summary:
         if options.audit:
             summary.audit = _audit(state, dataset, data_dir, echo)
         if not summary.failed and (summary.audit is None or summary.audit.ok):
-            _record_stamp(state, made_from, summary, history.notes)
+            _record_stamp(state, made_from, summary, history.notes_again(options.new_series))
 
     if summary.failed:
         raise ReportsFailed(f"{len(summary.failed)} of {len(reports)} reports failed (see above)")
