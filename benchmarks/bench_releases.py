@@ -15,7 +15,9 @@ On the national generator (18 regions, survey years 2015-2024, k = 5, holders un
    protection alone and under it, and the ledger's own work (the published cells of the 320 reports,
    writing and reading `releases.json`).
 
-Usage: python benchmarks/bench_releases.py [--quick]   (--quick: 2 repeats, part 2 skipped)
+Usage: python benchmarks/bench_releases.py [--quick] [--ledger-time]
+(--quick: 2 repeats, part 2 skipped; --ledger-time: part 3 only, it measures CPU seconds so a busy machine
+changes it little)
 """
 
 from __future__ import annotations
@@ -216,7 +218,7 @@ def ledger_time(dataset, repeats: int) -> dict:
         all_reports = sorted({(int(y), s) for y, s in under._reports})
         regions = [(y, FRANCE if s == "FR" else find_region(s)) for y, s in all_reports]
         cells = timed("ledger: published cells of every report", under.report_cells, all_reports)
-        timed("ledger: certification cells", cert.published_cells, regions)
+        timed("ledger: certification cells", cert.report_cells, regions)
         annual = {k: published_value(v) for k, v in cells.items()}
         two = type(one)(**{**one.__dict__, "date": "2024-12-31", "annual": annual, "id": ""})
         timed("ledger: write releases.json (two releases)", Ledger([one, two]).write, folder / "releases.json")
@@ -251,6 +253,12 @@ def main(argv: list[str] | None = None) -> None:
 
     with threadpool_limits(limits=1, user_api="blas"):
         dataset = _national()
+        if "--ledger-time" in argv:
+            print("3. time the ledger adds to a national build", flush=True)
+            timing = ledger_time(dataset, 2 if quick else REPEATS)
+            RESULTS.mkdir(exist_ok=True)
+            (RESULTS / "releases-time.json").write_text(json.dumps(timing, indent=1, default=str))
+            return
         print("1. ten releases against one-shot", flush=True)
         ten = ten_releases(dataset)
         last, once = ten["last"], ten["one_shot"]

@@ -65,7 +65,9 @@ COHORTS = {
         "NA-2021-2": 24,
         "NA-2022-1": 27,
     },
-    "76": {"OCC-2018-1": 12, "OCC-2020-1": 15, "OCC-2022-1": 14},
+    # two larger early Occitanie cohorts: with them the national report can show its holders' figures
+    # (with Nouvelle-Aquitaine alone, France minus NA would give Occitanie's small counts away)
+    "76": {"OCC-2016-1": 40, "OCC-2018-1": 45, "OCC-2020-1": 15, "OCC-2022-1": 14},
     "53": {"BRE-2019-1": 9, "BRE-2021-1": 11},
     "04": {"REU-2020-1": 4, "REU-2022-1": 7},
 }
@@ -266,6 +268,13 @@ for Nouvelle-Aquitaine they reproduce exactly the figures of a published page:
 - Parcours / trajectories (150 titulaires) : 36 % demandeurs d'emploi aujourd'hui en poste,
   10 % étudiants aujourd'hui en poste, 50 % actifs ayant créé leur entreprise, 4 % actifs ayant
   changé de poste.
+
+Titulaires / holders : Nouvelle-Aquitaine (promotions 2015–2022), Occitanie (2016–2022),
+Bretagne (2019–2021), La Réunion (2020–2022). Avec les deux grandes promotions d'Occitanie de
+2016 et 2018, le rapport national 2019 publie la situation et les parcours de ses titulaires sans
+que la Nouvelle-Aquitaine soustraite du total ne trahisse de petits effectifs. / With Occitanie's two
+large cohorts of 2016 and 2018, the 2019 national report shows its holders' situations and
+trajectories without France minus Nouvelle-Aquitaine giving small counts away.
 
 Chaque année, au moins 3 tiers-lieux et aucun ne dépasse 85 % des emplois (règle de secret
 statistique). / Every year has at least 3 places and none holds more than 85 % of the jobs

@@ -51,7 +51,7 @@ def test_an_option_of_several_commands_says_one_thing():
 def test_every_command_that_reads_data_takes_the_same_data_options():
     options = _options()
     readers = {command for command, _ in options["--data"]}
-    assert readers == {"validate", "indicators", "check", "certification", "build", "audit"}
+    assert readers == {"validate", "indicators", "check", "certification", "build", "audit", "placeholders"}
     for name in ("--mapping", "--drop-personal-columns"):
         assert {command for command, _ in options[name]} == readers, name
 

@@ -196,12 +196,21 @@ def test_national_report_uses_protected_figures():
     contracts = plain_spaces(html.unescape(report.contracts_table_html(ctx)))
     assert '<td>Alternance (apprentissage, professionnalisation)</td><td class="num">secret</td>' in contracts
     cohorts = plain_spaces(html.unescape(report.cohorts_table_html(ctx)))
+    # Occitanie's cohort of 2018: small situations « < 5 », one complement « secret »
     assert (
         '<td><span class="tl-nowrap">OCC-2018-1</span></td><td>2018</td>'
-        + '<td class="num">< 5</td>' * 6
-        + '<td class="num">12</td>'
+        + '<td class="num">17</td><td class="num">13</td>'
+        + '<td class="num">< 5</td>' * 3
+        + '<td class="num">secret</td><td class="num">45</td>'
         in cohorts
     )
+    # the national report shows its holders' situations (Occitanie's large cohorts keep NA's small ones safe)
+    situations = plain_spaces(html.unescape(report.situations_table_html(ctx)))
+    assert '<td>En poste de facilitateur·rice</td><td class="num">141</td><td class="num">49,5 %</td>' in situations
+    # and its key figures: the holders' situations and trajectories (issue 19: « secret » for 7 of 8 before)
+    cards = plain_spaces(html.unescape(report.key_figures_html(ctx)))
+    for value in ("285", "49,5 %", "26 %", "14 %", "38,8 %", "10,4 %", "43,3 %", "7,5 %"):
+        assert f'<span class="tl-value">{value}</span>' in cards, value
 
 
 def test_reconciliation_appendix(na_2019):

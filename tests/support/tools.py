@@ -56,7 +56,9 @@ TOOLS: dict[str, Tool] = {
         _all_on_path("pdftotext", "pdfinfo"),
     ),
     "libreoffice": Tool(
-        "LibreOffice Calc (the workbook opens there)", "apt-get install libreoffice-calc-nogui", _libreoffice
+        "LibreOffice Calc and Impress (the workbook and the deck open there)",
+        "apt-get install libreoffice-calc-nogui libreoffice-impress-nogui",
+        _libreoffice,
     ),
 }
 

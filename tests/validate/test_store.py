@@ -131,6 +131,7 @@ def test_a_pickle_planted_in_the_state_never_runs(data, root, stored, tmp_path):
 def test_kernels_take_the_data_by_its_key(data, root, stored, monkeypatch):
     digest, _ = stored
     monkeypatch.setenv("TLANALYSIS_STATE_DIR", str(root))
+    monkeypatch.chdir(data.parent)  # kernels run beside the data folder: its texts are read from there
     direct = report.ReportContext.from_parameters(validate_parameters(2019, "75", data, render="report"))
     params_module._DATASETS.clear()
     from_state = validate_parameters(2019, "75", "data", render="report", state_key=digest)

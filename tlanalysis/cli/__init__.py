@@ -15,7 +15,15 @@ from ..errors import DataError, TLAnalysisError
 from .audit import audit as _audit_command
 from .build import build as _build_command
 from .build import diff as _diff_command
-from .options import data_options, json_option, region_option, target_jobs_option, year_option
+from .options import (
+    data_options,
+    json_option,
+    kind_option,
+    min_count_option,
+    region_option,
+    target_jobs_option,
+    year_option,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -206,6 +214,50 @@ def _describe_certification(f: dict, example: bool) -> str:
     if not f["promotions"] and not f["assessments"]["cohorts"]:
         lines.append("  no certification data (certification_year in holders, or an assessments file)")
     return "\n".join(lines)
+
+
+@cli.command()
+@year_option()
+@region_option()
+@data_options
+@kind_option()
+@min_count_option
+@json_option("the placeholders and their values")
+def placeholders(
+    year: int,
+    region: str,
+    data_dir: Path,
+    mapping: Path | None,
+    drop_personal_columns: bool,
+    kind: str,
+    min_count: int,
+    as_json: bool,
+) -> None:
+    """The {{ placeholders }} a network's text may quote in a report, with their values as the report shows
+    them (after disclosure control: a masked figure is its label); checks the report's text file, if any
+    (textes/<year>/<region>.md in the data folder)."""
+    from ..report.kinds import kind_named
+    from ..report.params import validate_parameters
+
+    report_kind = kind_named(kind)
+    params = validate_parameters(
+        year, region, data_dir, "report", min_count, drop_personal_columns, str(mapping) if mapping else None
+    )
+    context = report_kind.make_context(params)
+    values = context.placeholders()  # type: ignore[attr-defined]
+    text = context.text_file()  # type: ignore[attr-defined]
+    if text is not None:
+        context.text_parts()  # type: ignore[attr-defined]  # raises TextError, naming file, line, closest name
+    if as_json:
+        listing = {name: {"value": p.text(), "meaning": p.meaning} for name, p in values.items()}
+        click.echo(
+            json.dumps({"placeholders": listing, "text": text.name if text else None}, ensure_ascii=False, indent=2)
+        )
+        return
+    width = max((len(name) for name in values), default=0) + 6
+    for name, placeholder in values.items():
+        click.echo(f"{'{{ ' + name + ' }}':<{width}}  {placeholder.text():>10}  {placeholder.meaning}")
+    click.echo(f"text: {text} (every placeholder known)" if text else "text: none for this report")
 
 
 cli.add_command(_build_command)

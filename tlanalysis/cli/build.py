@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from ..config import DEFAULT_MIN_COUNT
-from ..report.kinds import registered
 from .options import (
     data_option,
     json_option,
+    kind_option,
     mapping_option,
+    min_count_option,
     personal_columns_option,
     previous_option,
     region_option,
@@ -57,30 +57,28 @@ from .options import (
     "the bundled one; the other kinds of report (certification) keep theirs and are built as usual.  "
     "[default: the bundled annual report]",
 )
-@click.option(
-    "--kind",
-    "kinds",
-    multiple=True,
-    metavar="KIND",
-    help=f"Kind of report to build (repeatable): {', '.join(k.name for k in registered())}. Default: every kind.",
-)
+@kind_option(repeatable=True)
 @click.option(
     "--formats",
     default="html",
     show_default=True,
     metavar="LIST",
     help="Comma-separated products: html, pdf (A4, page numbers), png and svg (every chart), "
-    "xlsx (key figures workbook). A JSON of the key figures is always written.",
+    "xlsx (key figures workbook), pptx and odp (an editable deck in the network's brand: native charts with "
+    "their data; odp needs LibreOffice Impress). A JSON of the key figures is always written.",
 )
-@click.option(
-    "--min-count",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MIN_COUNT,
-    show_default=True,
-    help="Smallest number of holders a published figure may rest on (statistical disclosure).",
-)
+@min_count_option
 @personal_columns_option
 @target_jobs_option
+@click.option(
+    "--brand",
+    "brand_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="The network's brand.yml (name, logo, colours, fonts) for every page, the index, PDF, workbook and "
+    "deck. Default: the data folder's _brand.yml, if any; without one, the house look.",
+)
 @click.option(
     "--diff",
     "diff_with",
@@ -137,6 +135,7 @@ def build(
     min_count: int,
     drop_personal_columns: bool,
     target_jobs: str,
+    brand_file: Path | None,
     diff_with: Path | None,
     state_dir: Path | None,
     no_audit: bool,
@@ -201,6 +200,7 @@ def build(
         formats=parse_formats(formats),
         mapping=mapping.resolve() if mapping is not None else None,
         target_jobs=checked_jobs,
+        brand_file=brand_file,
         state_dir=state_dir,
         audit=not no_audit,
         previous=tuple(previous),

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..config import SAMPLE_DATA_DIR
+from ..config import DEFAULT_MIN_COUNT, SAMPLE_DATA_DIR
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,6 +87,29 @@ def region_option(*, repeatable: bool = False, default: str | None = None) -> Ca
     )
 
 
+#: The disclosure threshold k.
+min_count_option = click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MIN_COUNT,
+    show_default=True,
+    help="Smallest number of holders a published figure may rest on (statistical disclosure).",
+)
+
+
+def kind_option(*, repeatable: bool = False) -> Callable[[F], F]:
+    """--kind: one kind of report (default: the annual report), or several (`repeatable`, default: every
+    kind)."""
+    from ..report.kinds import DEFAULT, registered
+
+    help_text = f"Kind of report: {', '.join(k.name for k in registered())}."
+    if repeatable:
+        return click.option(
+            "--kind", "kinds", multiple=True, metavar="KIND", help=f"{help_text} Repeatable; default: every kind."
+        )
+    return click.option("--kind", "kind", default=DEFAULT.name, show_default=True, metavar="KIND", help=help_text)
+
+
 #: What « le métier visé » means in the certification's figures.
 target_jobs_option = click.option(
     "--target-job",
@@ -103,7 +126,9 @@ __all__ = [
     "data_option",
     "data_options",
     "json_option",
+    "kind_option",
     "mapping_option",
+    "min_count_option",
     "personal_columns_option",
     "previous_option",
     "region_option",

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..compute.certification import blocs
+from ..report.brand import HOUSE
 from ..report.formatting import MISSING, fmt_date, fmt_int
 from ..report.wording import (
     CERTIFICATION,
@@ -258,6 +259,7 @@ def write_certification_workbook(ctx, path: Path) -> Path:
         data_date=ctx.dataset.data_date,
         title=f"Certification — {ctx.region.name} — {ctx.year}",
         subject=f"Certification {CERTIFICATION} : certifiés, insertion, résultats du jury",
+        brand=getattr(ctx, "brand", HOUSE),
     )
     return write_bytes_atomic(Path(path), data)
 

@@ -45,6 +45,7 @@ from typing import Any
 
 from ..compute.indicators import TRAJECTORIES, jobs_by, jobs_of_year, share
 from ..protect.masked import SECRET, is_masked
+from ..report.brand import HOUSE, Brand, mixed
 from ..report.formatting import MISSING, fmt_date, fmt_int, fmt_year_span
 from ..report.wording import (
     ANNUAL_HEADINGS,
@@ -63,6 +64,7 @@ from ..report.wording import (
     JOBS_CHANGE,
     KEY_FIGURES_SHEET,
     KEY_SITUATIONS,
+    NETWORK,
     PERIOD,
     PRODUCED_WITH,
     REGION_CODE,
@@ -516,7 +518,9 @@ def sources_sheet(ctx, data_date: dt.date) -> Sheet:
         see_section(ANNUAL_HEADINGS["methods"], of_report=True),
     ]
     report = ["Rapport", annual_title(ctx.place, ctx.year), ctx.slug]
-    rows = provenance_rows(ctx.dataset, data_date, [report], [rule])
+    brand = getattr(ctx, "brand", HOUSE)
+    first = [[NETWORK, brand.name, ""], report] if brand.name else [report]
+    rows = provenance_rows(ctx.dataset, data_date, first, [rule])
     published = context_rows(ctx)
     rows.append([])
     if published.empty:
@@ -602,13 +606,16 @@ def _set_text(cell, text: str) -> None:
         cell.quotePrefix = True
 
 
-def _write_sheet(wb, sheet: Sheet) -> None:
-    """One sheet: headers, rows (every text written as text, `_set_text`), notes, widths."""
+def _write_sheet(wb, sheet: Sheet, brand: Brand = HOUSE) -> None:
+    """One sheet: headers, rows (every text written as text, `_set_text`), notes, widths; headers in the
+    network's colour with a brand."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     ws = wb.create_sheet(sheet.name)
     bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="E4F2F4")
+    # the house's pale teal, or a pale tint of the network's colour (dark text stays readable on it)
+    fill = "E4F2F4" if brand.is_house else mixed(brand.primary, "#ffffff", 0.88)[1:].upper()
+    header_fill = PatternFill("solid", fgColor=fill)
     rule = Side(style="thin", color="9AA5B1")
     note_font = Font(italic=True, color="52606D")
     for c, header in enumerate(sheet.headers, start=1):
@@ -681,9 +688,16 @@ def _normalized_zip(data: bytes, when: dt.datetime) -> bytes:
 
 
 def workbook_bytes(
-    sheets: list[Sheet], *, data_date: dt.date | dt.datetime, title: str, subject: str = "", description: str = ""
+    sheets: list[Sheet],
+    *,
+    data_date: dt.date | dt.datetime,
+    title: str,
+    subject: str = "",
+    description: str = "",
+    brand: Brand = HOUSE,
 ) -> bytes:
-    """The XLSX file of `sheets`, dated `data_date` (document properties and zip entries)."""
+    """The XLSX file of `sheets`, dated `data_date` (document properties and zip entries); with a brand,
+    in the network's colour and titled with its name."""
     try:
         from openpyxl import Workbook
         from openpyxl.writer.excel import ExcelWriter
@@ -693,9 +707,11 @@ def workbook_bytes(
     wb = Workbook()
     wb.remove(wb.worksheets[0])
     for sheet in sheets:
-        _write_sheet(wb, sheet)
+        _write_sheet(wb, sheet, brand)
     props = wb.properties
     props.creator = props.lastModifiedBy = "tlanalysis"
+    if brand.name:
+        title = f"{brand.name} — {title}"
     props.title, props.subject, props.description = title, subject, description
     props.language = "fr-FR"
     props.created = props.modified = when
@@ -734,6 +750,7 @@ def key_figures_workbook(
         subject=f"Emploi dans les tiers-lieux et devenir des titulaires de la certification {CERTIFICATION}",
         description=(EXAMPLE_NOTE if ctx.dataset.is_example else "")
         + f" Rapport {ctx.slug}, données du {fmt_date(date.date())}.",
+        brand=getattr(ctx, "brand", HOUSE),
     )
     return write_bytes_atomic(Path(path), data)
 

@@ -143,6 +143,8 @@ MAGIC = {
     ".ico": (b"\x00\x00\x01\x00",),
     ".pdf": (b"%PDF-",),
     ".xlsx": (b"PK\x03\x04",),
+    ".pptx": (b"PK\x03\x04",),
+    ".odp": (b"PK\x03\x04",),
 }
 _EXECUTABLE_MAGIC = (
     (b"\x7fELF", "an ELF executable"),
@@ -288,6 +290,8 @@ def _file_findings(path: Path, relative: str, site: Path, patterns: scan.Pattern
                 texts, problems = scan.pdf_texts(path)
             elif suffix == ".xlsx":
                 texts, problems = scan.xlsx_texts(path)
+            elif suffix in (".pptx", ".odp"):
+                texts, problems = scan.deck_texts(path)
             elif suffix == ".png":
                 texts = scan.png_texts(data)
         except Exception as exc:  # a damaged file: say so rather than stop the audit

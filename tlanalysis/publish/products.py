@@ -5,7 +5,9 @@
 * `--formats pdf`: `<slug>.pdf`, the page printed by headless Chromium (A4, page numbers);
 * `--formats png,svg`: `charts/<slug>-<chart>.png|svg`, every chart drawn by `Plotly.toImage` in a page
   of the worker's browser where plotly.js is loaded once (`image_backend`; kaleido on request);
-* `--formats xlsx`: `<slug>.xlsx`, the key figures for grant forms, one sheet per table and « Sources ».
+* `--formats xlsx`: `<slug>.xlsx`, the key figures for grant forms, one sheet per table and « Sources »;
+* `--formats pptx,odp`: `<slug>.pptx|odp`, the report as an editable deck in the network's brand
+  (`export.deck`: native charts with their data, the text, sources); ODP converted by LibreOffice Impress.
 
 Every product comes from the report's kind (`tlanalysis.report.kinds`): the JSON is its context's
 `document()` (a certification report's records the target jobs its insertion rates in « le métier visé »
@@ -14,7 +16,7 @@ maps included), the workbook is the one its kind names (none: no XLSX).
 
 Figures come from the library, exactly as the notebook shows them. One browser is started per worker,
 only when a format needs it, and kept for every report (a forked report makes its JSON and XLSX
-itself and hands the PDF and images to its worker as `BrowserWork`). Every file is written atomically.
+itself and hands the PDF, images and deck to its worker as `BrowserWork`). Every file is written atomically.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ if TYPE_CHECKING:
     from ..export.pdf import PdfPrinter
     from ..report.kinds import ReportKind
 
-FORMATS = ("html", "pdf", "png", "svg", "xlsx")
+FORMATS = ("html", "pdf", "png", "svg", "xlsx", "pptx", "odp")
+#: The formats that draw charts with Chromium (kaleido) or print with it.
+BROWSER_FORMATS = ("pdf", "png", "svg", "pptx", "odp")
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -55,6 +59,9 @@ def product_paths(html: Path, formats: tuple[str, ...], workbook: bool = True) -
         paths["pdf"] = stem.with_suffix(".pdf")
     if "xlsx" in formats and workbook:
         paths["xlsx"] = stem.with_suffix(".xlsx")
+    for deck in ("pptx", "odp"):
+        if deck in formats:
+            paths[deck] = stem.with_suffix(f".{deck}")
     return paths
 
 
@@ -66,7 +73,7 @@ def write_document(path: Path, document: dict) -> Path:
 
 @dataclass
 class BrowserWork:
-    """The products of one report that need a browser (PDF, chart images), as plain data: a forked report
+    """The products of one report that need a browser (PDF, chart images, deck), as plain data: a forked report
     hands them to its worker, whose browser is already open (`ProductMaker.render`)."""
 
     html: str
@@ -78,9 +85,14 @@ class BrowserWork:
     charts_dir: str = ""
     slug: str = ""
     image_formats: tuple = ()
+    #: The deck's files by format (pptx, odp), and what rebuilds the report's context to draw it: its kind's
+    #: name and papermill parameters (the deck's image slides need the browser).
+    decks: dict = field(default_factory=dict)
+    kind: str = ""
+    parameters: dict = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.pdf or (self.charts and self.image_formats))
+        return bool(self.pdf or (self.charts and self.image_formats) or self.decks)
 
 
 def image_backend() -> str:
@@ -94,8 +106,10 @@ class ProductMaker:
     """One per worker process: keeps one browser open across reports (one page for PDFs, one page with
     plotly.js loaded for chart images)."""
 
-    def __init__(self, formats: tuple[str, ...]):
+    def __init__(self, formats: tuple[str, ...], cwd: Path | None = None):
         self.formats = formats
+        #: The folder the report kernels run in: the notebooks' relative `data_dir` is read from there.
+        self.cwd = cwd
         self._printer: PdfPrinter | None = None
         self._images: ChartImageExporter | PageChartImages | None = None
 
@@ -104,6 +118,24 @@ class ProductMaker:
             if tool is not None:
                 tool.close()
         self._printer = self._images = None
+
+    def _deck(self, ctx, paths: dict[str, Path]) -> list[Path]:
+        """The report's deck (`export.deck`): PPTX, and ODP converted from it by LibreOffice Impress."""
+        from ..export.deck import convert_deck, write_deck
+
+        exporter = self.images()
+        written = []
+        pptx = paths.get("pptx") or paths["odp"].with_name(f".{paths['odp'].stem}.deck.pptx")
+        write_deck(ctx, pptx, exporter.render)
+        if "pptx" in paths:
+            written.append(pptx)
+        if "odp" in paths:
+            try:
+                written.append(convert_deck(pptx, paths["odp"], "odp"))
+            finally:
+                if "pptx" not in paths:
+                    pptx.unlink(missing_ok=True)
+        return written
 
     def make(self, kind: ReportKind, parameters: dict, html: Path, title: str) -> list[Path]:
         """Make every product of one report of `kind` from its papermill parameters; returns the files
@@ -117,6 +149,9 @@ class ProductMaker:
         from ..report.kinds import resolve
         from ..report.params import validate_parameters
 
+        data_dir = parameters.get("data_dir")
+        if self.cwd is not None and data_dir and not Path(str(data_dir)).is_absolute():
+            parameters = {**parameters, "data_dir": str(self.cwd / str(data_dir))}
         ctx = kind.make_context(validate_parameters(**parameters))
         paths = product_paths(html, self.formats, kind.workbook is not None)
         written = [write_document(paths["json"], ctx.document())]
@@ -129,10 +164,13 @@ class ProductMaker:
         if images:
             work.charts = [(fig.to_json(), name) for fig, name in ctx.charts()]  # type: ignore[attr-defined]
             work.charts_dir, work.slug, work.image_formats = str(html.parent / "charts"), ctx.slug, images
+        decks = {f: str(paths[f]) for f in ("pptx", "odp") if f in paths}
+        if decks:
+            work.decks, work.kind, work.parameters = decks, kind.name, parameters
         return [Path(p) for p in written], work
 
     def render(self, work: BrowserWork) -> list[Path]:
-        """The PDF and chart images of `work`, with this process's browser (started on first use)."""
+        """The PDF, chart images and deck of `work`, with this process's browser (started on first use)."""
         written: list[Path] = []
         if work.pdf:
             written.append(
@@ -146,6 +184,12 @@ class ProductMaker:
                 work.slug,
                 work.image_formats,
             )
+        if work.decks:
+            from ..report.kinds import kind_named
+            from ..report.params import validate_parameters
+
+            ctx = kind_named(work.kind).make_context(validate_parameters(**work.parameters))
+            written += self._deck(ctx, {f: Path(p) for f, p in work.decks.items()})
         return written
 
     def printer(self) -> PdfPrinter:

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -38,6 +39,7 @@ from ..report import kinds as report_kinds
 from ..report.kinds import ReportKind
 from .cache import BuildState, Inputs
 from .plan import Report, plan_reports
+from .products import BROWSER_FORMATS
 from .site import GENERATOR_TAG
 
 if TYPE_CHECKING:
@@ -133,6 +135,8 @@ class BuildOptions:
     #: What « le métier visé » means in the certification reports (`--target-job`): passed to each of
     #: them and to their protection, computed once (`ensure_protection`).
     target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS
+    #: A brand.yml outside the data folder (`--brand`); None: the data folder's `_brand.yml`, if any.
+    brand_file: Path | None = None
     #: The private state folder (`--state-dir`); None: $TLANALYSIS_STATE_DIR or the user's cache folder.
     state_dir: Path | None = None
     #: Audit the output folder at the end (`--no-audit` to skip).
@@ -166,7 +170,7 @@ class BuildOptions:
     def parameters(self, report: Report, data_dir: Path, state_key: str) -> dict:
         """The papermill parameters of `report` in this build (`report_parameters` with its options):
         one place for the fingerprints, the up-to-date check of the index, and the workers' tasks."""
-        return report_parameters(
+        parameters = report_parameters(
             report,
             data_dir.name,
             state_key,
@@ -176,6 +180,21 @@ class BuildOptions:
             data_dir,
             self.kind_parameters(),
         )
+        if self.brand_file is not None:
+            # the brand the build checked and kept in its state folder, by its key: no path in a notebook
+            parameters["brand_key"] = _brand_key(self.brand_file)
+        return parameters
+
+    def fingerprinted(self, report: Report, data_dir: Path, state_key: str) -> dict:
+        """What a report's fingerprint covers besides the build's inputs: its papermill parameters and
+        its own text in the data folder (`report.texts`), so that a changed text rebuilds its report only."""
+        from ..report.texts import text_fingerprint
+
+        parameters = self.parameters(report, data_dir, state_key)
+        text = text_fingerprint(data_dir, report.year, report.region_code, report.region_name, report.kind.slug_prefix)
+        brand = _brand_fingerprint(data_dir, self.brand_file)
+        extra = {"text_sha256": text, "brand_sha256": brand}
+        return {**parameters, **{k: v for k, v in extra.items() if v is not None}}
 
     def published_choices(self) -> dict[str, object]:
         """The options that change what a build publishes (part of a no-op build's stamp, `unchanged`); not the
@@ -442,6 +461,33 @@ def _relative(path: Path, base: Path) -> str:
         return str(path)
 
 
+def _brand_fingerprint(data_dir: Path, explicit: Path | None) -> str | None:
+    """The content hash of the build's brand file and logo (None for the house look): a changed brand
+    rebuilds every report, wherever its file is."""
+    from ..report.brand import brand_file
+
+    path = brand_file(data_dir, explicit)
+    if path is None:
+        return None
+    stat = path.stat()
+    return _brand_digest(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _brand_digest(path: str, mtime_ns: int, size: int) -> str:
+    from ..report.brand import load_brand
+
+    return load_brand(Path(path)).fingerprint
+
+
+def _brand_key(path: Path) -> str:
+    """The state key of the brand file given with --brand (`report.brand.brand_key`)."""
+    from ..state import key_digest
+
+    stat = Path(path).stat()
+    return key_digest({"brand": _brand_digest(str(path), stat.st_mtime_ns, stat.st_size)})
+
+
 def run_build(options: BuildOptions, echo=print) -> Summary:
     """Build the reports asked for; returns the summary or raises ReportsFailed / AuditFailed /
     WriteFailed / BuildInterrupted / UsageError / DataError. SIGTERM is handled like Ctrl-C for the
@@ -499,18 +545,35 @@ def _build(options: BuildOptions, echo) -> Summary:
     dataset, state_key = data_store.load_or_validate(
         data_dir, options.drop_personal_columns, options.mapping, root, warn
     )
-    if any(f in options.formats for f in ("pdf", "png", "svg")):
+    # the brand: an unusable file is a usage error before anything is written; adjusted colours are said once
+    from ..report.brand import find_brand
+
+    if options.brand_file is not None:
+        options = replace(options, brand_file=Path(options.brand_file).resolve())
+    brand = find_brand(data_dir, options.brand_file)
+    for warning in brand.warnings:
+        warn(warning)
+    if options.brand_file is not None:  # handed to the reports through the state folder (`brand_key`)
+        from ..report.brand import store_brand
+
+        store_brand(brand, root)
+    if any(f in options.formats for f in BROWSER_FORMATS):
         from ..export import ExportError, find_chromium
 
         try:
             find_chromium()
         except ExportError as exc:
             raise UsageError(f"--formats {','.join(options.formats)} needs Chromium: {exc}") from None
+    if "odp" in options.formats:
+        from ..export.deck import find_soffice
+
+        if find_soffice() is None:
+            raise UsageError("--formats odp needs LibreOffice Impress (apt-get install libreoffice-impress-nogui)")
     reports = plan_reports(dataset, options.years, options.regions, kinds)
     out_dir = _prepare_out_dir(Path(options.out_dir))
 
     def parameters_of(report: Report) -> dict:
-        return options.parameters(report, data_dir, state_key)
+        return options.fingerprinted(report, data_dir, state_key)
 
     with _locked(BuildState(out_dir, root), out_dir):
         removed = remove_private_files(out_dir)
@@ -548,7 +611,7 @@ def _build(options: BuildOptions, echo) -> Summary:
 
         def finish() -> None:
             current = _current_keys(state, kinds, inputs, dataset, parameters_of)
-            _write_index(state, current, dataset.is_example, data_dir.name, kinds)
+            _write_index(state, current, dataset.is_example, data_dir.name, kinds, data_dir, brand)
             history.record(out_dir, dataset, options.min_count, options.target_jobs, _site_reports(state, current))
             if state.refreshed:  # a copied site: its files' new times, recorded
                 state.save()
@@ -676,11 +739,15 @@ def _audit(state: BuildState, dataset, data_dir: Path, echo):
     return report
 
 
-def _write_index(state: BuildState, current: set[str], example: bool, label: str, kinds) -> None:
-    """The index page, unless it was written from the same reports, data and library and is intact: a no-op
-    build then leaves it be (rendering it loads the French number formats and every report's figures)."""
+def _write_index(state: BuildState, current: set[str], example: bool, label: str, kinds, data_dir: Path, brand) -> None:
+    """The index page, unless it was written from the same reports, data, brand, foreword and library and is
+    intact: a no-op build then leaves it be (rendering it loads the French number formats and every
+    report's figures)."""
     from ..provenance import file_sha256, json_sha256, library_hash
+    from ..report.texts import foreword_path
     from .site import ASSETS, write_index
+
+    foreword = foreword_path(data_dir)
 
     path = state.out_dir / "index.html"
     inputs = {
@@ -691,6 +758,8 @@ def _write_index(state: BuildState, current: set[str], example: bool, label: str
         "kinds": [kind.name for kind in kinds],
         "assets": sorted(p.name for p in (state.out_dir / ASSETS).glob("*")),
         "library": library_hash(),
+        "brand": brand.fingerprint,
+        "foreword": file_sha256(foreword) if foreword is not None else None,
     }
 
     def stamp() -> str | None:
@@ -698,7 +767,7 @@ def _write_index(state: BuildState, current: set[str], example: bool, label: str
 
     if state.indexed is not None and state.indexed == stamp():
         return
-    write_index(state, current, example, label, kinds)
+    write_index(state, current, example, label, kinds, data_dir=data_dir, brand=brand)
     state.indexed = stamp()
     state.save()
 

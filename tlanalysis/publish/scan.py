@@ -13,6 +13,7 @@ are not text, and digits in them are not phone numbers.
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 import zipfile
@@ -151,7 +152,7 @@ def json_texts(data: bytes) -> list[str]:
     return ["\n".join(_BASE64.sub(" ", s) for s in _strings(document, _BINARY_OUTPUTS))]
 
 
-def xlsx_texts(path: Path) -> tuple[list[str], list[str]]:
+def xlsx_texts(path: Path | io.BytesIO) -> tuple[list[str], list[str]]:
     """(texts, problems) of a workbook: every cell, shared string and property as text; formulas,
     macros and links to other files are problems (a published workbook holds data only)."""
     texts: list[str] = []
@@ -169,6 +170,33 @@ def xlsx_texts(path: Path) -> tuple[list[str], list[str]]:
             xml = archive.read(name).decode("utf-8", errors="replace")
             if lower.startswith("xl/worksheets/") and re.search(r"<f[ .\u00a0\u202f]", xml):
                 problems.append(f"formulas in {name}")
+            texts.append(html.unescape(re.sub(r"<[^>]+>", "\n", xml)))
+            texts.append(" ".join(re.findall(r'(?:Target|r:id|href)="([^"]*)"', xml)))
+    return texts, problems
+
+
+def deck_texts(path: Path | io.BytesIO) -> tuple[list[str], list[str]]:
+    """(texts, problems) of a deck (PPTX, ODP: zips of XML): every text, property and link; a chart's
+    data workbook embedded in it read like a workbook; macros, scripts and binary parts are problems."""
+    texts: list[str] = []
+    problems: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            lower = name.lower()
+            if lower.endswith(".bin") or lower.startswith(("basic/", "scripts/")) or "vbaproject" in lower:
+                problems.append(f"macros or binary part {name}")
+                continue
+            if lower.endswith(".xlsx"):  # a native chart's data
+                inner_texts, inner_problems = xlsx_texts(io.BytesIO(archive.read(name)))
+                texts += inner_texts
+                problems += [f"{name}: {problem}" for problem in inner_problems]
+                continue
+            if not lower.endswith((".xml", ".rels")):
+                continue
+            xml = archive.read(name).decode("utf-8", errors="replace")
+            # an ODF script or event listener (the empty <office:scripts/> every ODP has is not one)
+            if re.search(r"<(?:script:[\w-]+|office:script\b|office:event-listeners\b)", xml):
+                problems.append(f"a script in {name}")
             texts.append(html.unescape(re.sub(r"<[^>]+>", "\n", xml)))
             texts.append(" ".join(re.findall(r'(?:Target|r:id|href)="([^"]*)"', xml)))
     return texts, problems

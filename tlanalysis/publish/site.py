@@ -18,6 +18,7 @@ from .. import atomic
 from ..config import DEFAULT_MIN_COUNT, NATIONAL
 from ..protect.compare import change_since, previous_year
 from ..protect.masked import from_json, is_masked
+from ..report.brand import HOUSE, Brand
 from ..report.kinds import DEFAULT, ReportKind, registered
 from .cache import BuildState, file_stamp
 
@@ -68,6 +69,7 @@ td.stale { background: #fffbea; }
 td.none { color: #9aa5b1; }
 td .formats { display: block; font-size: .8rem; }
 td .formats a { margin: 0 .15rem; }
+.tl-text { border-left: 4px solid #00798c; padding: .1rem 1rem; margin: 1rem 0; max-width: 45rem; }
 """
 
 #: The region filter and the map's links: small, inline, no library (the page works from file://).
@@ -101,7 +103,7 @@ SCRIPT = """
 """
 
 #: The formats of a report besides its page, as the index names them.
-_FORMATS = (("pdf", "PDF"), ("xlsx", "XLSX"), ("json", "JSON"))
+_FORMATS = (("pdf", "PDF"), ("xlsx", "XLSX"), ("pptx", "PPTX"), ("odp", "ODP"), ("json", "JSON"))
 
 
 @dataclass(frozen=True)
@@ -332,8 +334,46 @@ def _kinds_listed(state: BuildState, kinds: Iterable[ReportKind]) -> list[tuple[
     ]
 
 
+def _styled(brand: Brand) -> str:
+    """The index's style sheet in the network's colours and fonts (`report.brand`)."""
+    if brand.is_house:
+        return STYLE
+    return (
+        STYLE.replace("#00798c", brand.primary)
+        + f"body {{ font-family: {brand.font}; }}\n"
+        + f"h1, h2 {{ font-family: {brand.heading_font}; color: {brand.primary}; }}\n"
+        + ".tl-brand { display: flex; align-items: center; gap: .8rem; }\n"
+        + ".tl-brand .tl-logo { max-height: 3.5rem; max-width: 12rem; }\n.tl-brand-name { font-weight: 600; }\n"
+    )
+
+
+def _foreword_html(data_dir: Path | None, out_dir: Path, built: list[_Built]) -> str:
+    """The network's foreword (`textes/avant-propos.md` of the data folder), its placeholders filled from
+    the latest national report's published figures (its JSON, masked figures as their labels); an index
+    without a national report has no foreword."""
+    from ..report import texts
+    from ..report.wording import FOREWORD
+
+    path = texts.foreword_path(data_dir) if data_dir is not None else None
+    if path is None:
+        return ""
+    national = sorted((b for b in built if b.code is None), key=lambda b: b.year)
+    document = national[-1].document(out_dir) if national else None
+    if document is None:  # its figures are the national report's: without one, no foreword
+        return ""
+    values = texts.placeholders(DEFAULT.name, _masked(document.get("figures"), _min_count(document)) or {})
+    body = texts.render_text(path, values, f"{texts.TEXTS_DIR}/{texts.FOREWORD}")
+    return texts.text_block(body, FOREWORD) + "\n"
+
+
 def render_index(
-    state: BuildState, current: set[str], example_data: bool, data_label: str, kinds: Iterable[ReportKind] = ()
+    state: BuildState,
+    current: set[str],
+    example_data: bool,
+    data_label: str,
+    kinds: Iterable[ReportKind] = (),
+    data_dir: Path | None = None,
+    brand: Brand = HOUSE,
 ) -> str:
     """The landing page. `current` holds the keys whose fingerprint matches the present inputs; `kinds`:
     those of the build (the registered ones are known anyway).
@@ -342,6 +382,7 @@ def render_index(
     regions (each opens its latest report), then a region × year table per kind of report with every
     format built, and a filter by region. Figures come from the reports' JSON files, written by the
     build after disclosure control: never a raw count."""
+    from ..report.html import brand_html
     from ..report.wording import ANNUAL_HEADINGS, EXAMPLE_INDEX
 
     cells, built, rows = _built_reports(state, current, DEFAULT.name)
@@ -356,6 +397,7 @@ def render_index(
     example = f'<p class="example">{html.escape(EXAMPLE_INDEX, quote=False)}</p>' if example_data else ""
     table = "\n".join(tables) if tables else "<p>Aucun rapport n'a encore été construit.</p>"
     key_figures = _key_figures_html(state.out_dir, built)
+    foreword = _foreword_html(data_dir, state.out_dir, built)
     plotly = sorted((state.out_dir / ASSETS).glob("plotly-*.min.js"))
     inputs = _map_inputs(state.out_dir, built)
     map_part, script_tag = "", ""
@@ -373,15 +415,15 @@ def render_index(
 {GENERATOR_TAG}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Rapports annuels des tiers-lieux</title>
-<style>{STYLE}</style>
+<style>{_styled(brand)}</style>
 {script_tag}</head>
 <body>
 <main>
-<h1>Rapports annuels des tiers-lieux</h1>
+{brand_html(brand)}<h1>Rapports annuels des tiers-lieux</h1>
 <p class="note">{listed} rapport{"s" if listed != 1 else ""} par région et par année d'enquête
 (« {_e(NATIONAL)} » : ensemble des régions). Données : {_e(data_label)}.</p>
 {example}
-{key_figures}{map_part}{table}
+{foreword}{key_figures}{map_part}{table}
 </main>
 <script>{SCRIPT}</script>
 </body>
@@ -390,8 +432,15 @@ def render_index(
 
 
 def write_index(
-    state: BuildState, current: set[str], example_data: bool, data_label: str, kinds: Iterable[ReportKind] = ()
+    state: BuildState,
+    current: set[str],
+    example_data: bool,
+    data_label: str,
+    kinds: Iterable[ReportKind] = (),
+    data_dir: Path | None = None,
+    brand: Brand = HOUSE,
 ) -> Path:
     path = state.out_dir / "index.html"
-    atomic.write_text_if_changed(path, render_index(state, current, example_data, data_label, kinds))
+    markup = render_index(state, current, example_data, data_label, kinds, data_dir, brand)
+    atomic.write_text_if_changed(path, markup)
     return path

@@ -107,7 +107,7 @@ class _Worker:
             self.pool.prestart()  # the first kernel starts while papermill and nbconvert are imported
         execute.init()
         self.exporter = Exporter(standalone, assets_dir)
-        self.products = ProductMaker(tuple(formats))
+        self.products = ProductMaker(tuple(formats), self.cwd)
         if forked:
             self._warm_common()
 

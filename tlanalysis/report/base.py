@@ -22,14 +22,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from ..config import SAMPLE_DATA_DIR
 from ..protect import store as protection_store
 from ..reference import Region
 from ..validate.dataset import Dataset
-from . import charts, wording
-from .html import Chart, Html
+from . import charts, texts, wording
+from .brand import Brand
+from .html import Card, Chart, Html, section
 from .kinds import ReportKind, resolve
 from .params import ReportParameters
 
@@ -80,6 +82,11 @@ class BaseReportContext:
         return self.region.is_national
 
     @property
+    def brand(self) -> Brand:
+        """The network's brand (name, logo, colours, fonts), or the house look."""
+        return self.params.brand
+
+    @property
     def is_example(self) -> bool:
         """Built from the bundled fictitious data: everything that shows the report must say so."""
         return self.dataset.is_example
@@ -98,6 +105,21 @@ class BaseReportContext:
     def territory(self) -> str:
         """The territory as a label: « France entière » or the region's name."""
         return wording.territory_name(self.region)
+
+    @property
+    def title(self) -> str:
+        """The report's title, as its page's heading (each kind words it)."""
+        return self.kind.report_title(self.region.name, self.year)
+
+    @property
+    def kind_label(self) -> str:
+        """What the report is, above its title: « Rapport annuel des tiers-lieux »."""
+        return self.kind.index_title or self.kind.name
+
+    def key_cards(self) -> list[Card]:
+        """The report's key figures as its page's cards show them (the deck's key-figures slide): its
+        kind's `cards` function, none without one."""
+        return resolve(self.kind.cards)(self) if self.kind.cards else []
 
     def chart_id(self, name: str) -> str:
         return charts.chart_id(self.slug, name)
@@ -125,7 +147,17 @@ class BaseReportContext:
         return resolve(self.kind.sections)
 
     def section_parts(self, name: str) -> list[Html | Chart]:
-        return self.sections()[name](self)
+        """A section's parts, its charts in the network's colours (`report.brand`)."""
+        parts = self.sections()[name](self)
+        colours = self.brand.chart_colours()
+        if not colours:
+            return parts
+        return [Chart(self._branded(p.figure, colours), p.chart_id) if isinstance(p, Chart) else p for p in parts]
+
+    def _branded(self, figure: Any, colours: dict[str, str]) -> Any:
+        branded = charts.recoloured(figure, colours)
+        branded.update_layout(font_family=self.brand.font)
+        return branded
 
     def charts(self) -> list[tuple[object, str]]:
         """(figure, chart id) of every chart of the report, in reading order (for image exports)."""
@@ -135,6 +167,26 @@ class BaseReportContext:
             for part in self.section_parts(name)
             if isinstance(part, Chart)
         ]
+
+    # -- the network's text (report.texts)
+
+    def placeholders(self) -> dict[str, texts.Placeholder]:
+        """The figures a text may quote, by name: the report's own published figures (`key_figures`)."""
+        return texts.placeholders(self.kind.name, self.key_figures())
+
+    def text_file(self) -> Path | None:
+        """The network's text for this report in the data folder (`textes/<year>/<region>.md`), if any."""
+        code = None if self.is_national else self.region.code
+        return texts.text_path(self.params.data_dir, self.year, code, self.region.name, self.kind.slug_prefix)
+
+    def text_parts(self) -> list[Html]:
+        """The network's text with its figures, as a part of a section ([] without a text file)."""
+        path = self.text_file()
+        if path is None:
+            return []
+        shown_as = f"{texts.TEXTS_DIR}/{self.year}/{path.name}"
+        body = texts.render_text(path, self.placeholders(), shown_as)
+        return [section(texts.text_block(body, wording.NETWORK_TEXT))]
 
     # -- the key-figures document
 

@@ -54,6 +54,14 @@ class CertificationContext(BaseReportContext):
     protection: CertificationProtection
     kind: ClassVar[ReportKind] = CERTIFICATION
 
+    @property
+    def title(self) -> str:
+        return certification_title(self.place, self.year)
+
+    @property
+    def kind_label(self) -> str:
+        return f"{CERTIFICATION_FOLLOW_UP} ({CERTIFICATION_CODE})"
+
     @classmethod
     def from_parameters(cls, params: ReportParameters) -> CertificationContext:
         """The build's protection (read from the private state folder, checked), else computed here beside
@@ -99,8 +107,8 @@ def title_html(ctx: CertificationContext) -> Html:
     years = ctx.protection.years(ctx.year, ctx.region)
     return title_header_html(
         ctx,
-        f"{CERTIFICATION_FOLLOW_UP} ({CERTIFICATION_CODE})",
-        certification_title(ctx.place, ctx.year),
+        ctx.kind_label,
+        ctx.title,
         "Les certifiés par année d'obtention et leur insertion à 6 mois et à 2 ans, au sens de France "
         "Compétences ; les résultats du jury par promotion (taux de réussite, validation des blocs et des "
         f"compétences) ; pour les années de certification et les promotions antérieures à {ctx.year}.",
@@ -341,7 +349,7 @@ def methods_html(ctx: CertificationContext) -> Html:
 
 #: The sections of the certification report, in the notebook's order.
 SECTIONS: dict[str, Callable[[CertificationContext], list[Html | Chart]]] = {
-    "title": lambda ctx: [title_html(ctx)],
+    "title": lambda ctx: [title_html(ctx), *ctx.text_parts()],
     "promotions": promotions_parts,
     "cohorts": cohorts_parts,
     "competencies": competencies_parts,

@@ -21,6 +21,7 @@ from ..protect import store as protection_store
 from ..protect.annual import Protection
 from ..protect.masked import Masked, is_masked
 from ..reference import Region, regions
+from . import wording
 from .base import BaseReportContext, protection_of
 from .kinds import ANNUAL, ReportKind
 from .params import ReportParameters
@@ -36,6 +37,14 @@ class ReportContext(BaseReportContext):
 
     figures: dict
     kind: ClassVar[ReportKind] = ANNUAL
+
+    @property
+    def title(self) -> str:
+        return wording.annual_title(self.place, self.year)
+
+    @property
+    def kind_label(self) -> str:
+        return wording.ANNUAL_KICKER
 
     @classmethod
     def from_parameters(cls, params: ReportParameters) -> ReportContext:

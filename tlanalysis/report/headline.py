@@ -13,11 +13,12 @@ from ..reference.published import published_for
 from .base import BaseReportContext
 from .context import ReportContext
 from .formatting import MISSING, fmt_date, fmt_int, fmt_pct, fmt_pct_more_than
-from .html import Card, Html, cards_html, esc, h3, notes_html, p, report_css, section
+from .html import Card, Html, brand_html, cards_html, esc, h3, notes_html, p, report_css, section
 from .masking import cohorts_phrase, legend, shown
 from .published_figures import headline_context, headline_label, published_value, source_text
 from .wording import (
     ANNUAL_HEADINGS,
+    ANNUAL_KICKER,
     CERTIFICATION,
     DATA_DATE,
     DATA_FILES,
@@ -34,7 +35,6 @@ from .wording import (
     TERRITORY,
     TRAJECTORIES_TABLE,
     TRAJECTORY_CARDS,
-    annual_title,
     jobs_counted,
     jobs_out_of,
     jobs_with_contract,
@@ -54,8 +54,9 @@ def title_header_html(
     """The block every report opens with: kicker, title and lead, the example-data banner, then the
     report's own facts (`facts`: label, value) and its data — folder, date, files with a content hash."""
     parts: list[object] = [
-        report_css(),
+        report_css(ctx.brand),
         Html('<header class="tl-title">'),
+        brand_html(ctx.brand),
         p(kicker, "tl-kicker"),
         Html(f"<h1>{esc(heading)}</h1>"),
         p(lead, "tl-lead"),
@@ -86,8 +87,8 @@ def title_block_html(ctx: ReportContext) -> Html:
         territory = f"{ctx.region.name} (région {ctx.region.code})"
     return title_header_html(
         ctx,
-        "Rapport annuel des tiers-lieux",
-        annual_title(ctx.place, ctx.year),
+        ANNUAL_KICKER,
+        ctx.title,
         f"Les emplois recensés par l'enquête {ctx.year} dans les tiers-lieux {ctx.place}, et le devenir des "
         f"titulaires de la certification {CERTIFICATION}.",
         [(TERRITORY, territory), (SURVEY_YEAR, ctx.year)],
@@ -130,6 +131,26 @@ def _job_cards(ctx: ReportContext) -> list[Card]:
         _card(fmt_int, contracts.get("CDD", 0), jobs_with_contract("CDD"), None, EMPLOYMENT_NOTE),
         _card(share_format, jobs["facilitation_share"], FACILITATION_SHARE, detail, EMPLOYMENT_NOTE),
     ]
+
+
+def key_figure_cards(ctx: ReportContext) -> list[Card]:
+    """The report's key figures as the page's cards show them, in one list (for the deck): jobs, then the
+    holders' situations and trajectories when they are shown."""
+    cards = _job_cards(ctx)
+    hold = ctx.holder_figures
+    n = hold["n"]
+    if n == 0:
+        return cards
+    cards.append(_card(fmt_int, n, HOLDERS_FOLLOWED, cohorts_phrase(hold)))
+    if is_masked(n):
+        return cards
+    shares = hold["situation_shares"]
+    cards += [_card(fmt_pct, shares[situation], phrase) for situation, phrase in KEY_SITUATIONS.items()]
+    tn = hold["trajectory_n"]
+    if tn and not is_masked(tn):
+        tshares = hold["trajectory_shares"]
+        cards += [_card(fmt_pct, tshares[group], phrase) for group, phrase in TRAJECTORY_CARDS.items()]
+    return cards
 
 
 def key_figures_html(ctx: ReportContext) -> Html:
@@ -200,4 +221,11 @@ def _trajectory_parts(ctx: ReportContext) -> list[object]:
     return parts
 
 
-__all__ = ["example_banner_html", "key_figures_html", "title_block_html", "title_header_html", "withheld_note"]
+__all__ = [
+    "example_banner_html",
+    "key_figure_cards",
+    "key_figures_html",
+    "title_block_html",
+    "title_header_html",
+    "withheld_note",
+]

@@ -10,8 +10,12 @@ placed as markup.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from .brand import HOUSE, HOUSE_PALETTE, Brand
+from .wording import LOGO, SCROLLABLE_TABLE
 
 
 class Html(str):
@@ -56,9 +60,18 @@ def table_html(
     return Html("".join(parts))
 
 
-def scroll(markup: Html) -> Html:
-    """A wide table that scrolls on its own instead of widening the page."""
-    return Html(f'<div class="tl-scroll">{esc(markup)}</div>')
+_CAPTION = re.compile(r"<caption>(.*?)</caption>", re.DOTALL)
+
+
+def scroll(markup: Html, label: str | None = None) -> Html:
+    """A wide table that scrolls on its own instead of widening the page.
+
+    Keyboard users scroll it too (WCAG 2.1.1): the region takes the focus (`tabindex="0"`) and is named
+    for screen readers by `label`, by default its table's caption."""
+    if label is None:
+        found = _CAPTION.search(markup)
+        label = html.unescape(re.sub(r"<[^>]+>", "", found.group(1))) if found else SCROLLABLE_TABLE
+    return Html(f'<div class="tl-scroll" role="region" tabindex="0" aria-label="{esc(label)}">{esc(markup)}</div>')
 
 
 def section(*parts: object) -> Html:
@@ -128,9 +141,35 @@ def notes_html(sources: dict[str, str]) -> Html:
     return Html(f'<ol class="tl-sources">{items}</ol>')
 
 
-def report_css() -> Html:
-    """The one style sheet of the report, scoped to `.tl-report` so it leaves the page around it alone."""
-    return Html("""<style>
+def report_css(brand: Brand = HOUSE) -> Html:
+    """The one style sheet of the report, scoped to `.tl-report` so it leaves the page around it alone;
+    in the network's colours and fonts with a brand (`report.brand`), which also styles the page's own
+    headings."""
+    css = _REPORT_CSS.replace(HOUSE_PALETTE[0], brand.primary).replace(_HOUSE_FONT_CSS, brand.font)
+    if brand.is_house:
+        return Html(css)
+    page = (
+        f"<style>body,.jp-RenderedMarkdown{{font-family:{brand.font}}}"
+        f".jp-RenderedMarkdown h1,.jp-RenderedMarkdown h2,.jp-RenderedMarkdown h3,.tl-report h1,.tl-report h2,"
+        f".tl-report h3{{font-family:{brand.heading_font};color:{brand.primary}}}</style>"
+    )
+    return Html(css + page)
+
+
+def brand_html(brand: Brand) -> Html:
+    """The network's logo and name, above a report's title (nothing for the house look)."""
+    if brand.is_house:
+        return Html("")
+    name = f'<span class="tl-brand-name">{esc(brand.name)}</span>' if brand.name else ""
+    # the logo beside the network's name says nothing more: decorative (empty alt); alone, it is named
+    alt = "" if brand.name else LOGO
+    logo = f'<img class="tl-logo" src="{brand.logo_uri}" alt="{esc(alt)}">' if brand.logo_uri else ""
+    return Html(f'<div class="tl-brand">{logo}{name}</div>')
+
+
+_HOUSE_FONT_CSS = 'system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif'
+
+_REPORT_CSS = Html("""<style>
 .tl-report{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1f2933;
 line-height:1.5;max-width:60rem}
 .tl-report h1{font-size:1.9rem;margin:.2rem 0 .4rem;line-height:1.2}
@@ -147,6 +186,7 @@ font-size:.92rem}
 .tl-report dl.tl-defs dt{font-weight:600;margin-top:.5rem}
 .tl-report dl.tl-defs dd{margin:0 0 0 1.2rem}
 .tl-report .tl-scroll{overflow-x:auto}
+.tl-report .tl-scroll:focus-visible{outline:3px solid #00798c;outline-offset:2px}
 .tl-report dl.tl-meta dd{margin:0}
 .tl-report .tl-cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.8rem;
 margin:.4rem 0 1rem}
@@ -173,7 +213,12 @@ text-align:left;vertical-align:top}
 .tl-report .tl-ok{color:#00695c}
 .tl-report .tl-gap{color:#a23b00;font-weight:600}
 .tl-report ol.tl-competencies{margin:.2rem 0 .8rem;padding-left:0;list-style:none}
+.tl-report .tl-text{border-left:4px solid #00798c;padding:.1rem 1rem;margin:1rem 0;max-width:45rem}
+.tl-report .tl-text h2{font-size:1.3rem;margin:.6rem 0 .3rem}
 .tl-report .tl-code{font-variant-numeric:tabular-nums;color:#52606d;margin-right:.4rem}
+.tl-report .tl-brand{display:flex;align-items:center;gap:.8rem;margin:0 0 .6rem}
+.tl-report .tl-brand .tl-logo{max-height:3.5rem;max-width:12rem}
+.tl-report .tl-brand-name{font-weight:600;font-size:1.05rem}
 </style>""")
 
 
@@ -181,6 +226,7 @@ __all__ = [
     "Card",
     "Chart",
     "Html",
+    "brand_html",
     "bullets",
     "card_html",
     "cards_html",

@@ -15,7 +15,8 @@ A `ReportKind` says once what makes one kind of report:
   build passes them to its notebook, so its fingerprint depends on them, and its JSON records them;
 * how the index lists it (a table with its own heading) and the build's progress lines name it;
 * its products: the key-figures JSON (`context.document()`), the charts that go to PNG/SVG (every
-  chart of its sections), the PDF of its page, and the XLSX workbook (`workbook`).
+  chart of its sections), the PDF of its page, the XLSX workbook (`workbook`), and the deck (PPTX/ODP:
+  title, its key figures as `cards` give them, every chart, the network's text, sources).
 
 The build (`tlanalysis.publish`: plan, products, runner, index) takes all of it from the kind and names
 none. The registry holds the annual and the certification report (in that order: the index lists them
@@ -100,6 +101,9 @@ class ReportKind:
     label: str = ""
     #: "module:function" writing its XLSX workbook, `(context, path) -> path`; None: no workbook.
     workbook: str | None = None
+    #: "module:function" giving its key figures as cards, `(context) -> list[Card]`, for the deck's
+    #: key-figures slide (the deck, `--formats pptx,odp`, is a product of every kind); None: no such slide.
+    cards: str | None = None
 
     def make_context(self, params: ReportParameters) -> KindContext:
         """The context of one report, from the notebook's checked parameters."""
@@ -128,6 +132,7 @@ ANNUAL = ReportKind(
     title="Tiers-lieux — {region} {year}",
     index_title="Tous les rapports",
     workbook="tlanalysis.export.workbook:key_figures_workbook",
+    cards="tlanalysis.report.headline:key_figure_cards",
 )
 
 CERTIFICATION = ReportKind(

@@ -24,7 +24,7 @@ from .regions import regions_parts
 #: Every section of the annual report, in the notebook's order: name -> its parts.
 SECTIONS: dict[str, Callable[[ReportContext], list[Html | Chart]]] = {
     "title": lambda ctx: [title_block_html(ctx)],
-    "key_figures": lambda ctx: [key_figures_html(ctx)],
+    "key_figures": lambda ctx: [key_figures_html(ctx), *ctx.text_parts()],
     "employment": employment_parts,
     "regions": regions_parts,
     "holders": holders_parts,

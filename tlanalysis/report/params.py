@@ -19,6 +19,7 @@ from ..errors import ParameterError, UsageError
 from ..reference import Region, find_region
 from ..validate.dataset import Dataset, load_dataset
 from ..validate.selection import check_selection
+from .brand import HOUSE, Brand, find_brand
 from .charts import RENDERS
 
 
@@ -37,6 +38,9 @@ class ReportParameters:
     state_root: Path | None = None
     #: What « le métier visé » means in the certification report (situation codes, checked).
     target_jobs: tuple[str, ...] = DEFAULT_TARGET_JOBS
+    #: The network's brand (`report.brand`): the given brand file, the data folder's `_brand.yml`, or the
+    #: house look.
+    brand: Brand = HOUSE
 
     @property
     def is_national(self) -> bool:
@@ -182,6 +186,34 @@ def _target_jobs(value: object) -> tuple[str, ...]:
         raise ParameterError(f"target_jobs: {exc}") from None
 
 
+def _stored_brand(key: object) -> Brand:
+    """The brand a build kept in the private state folder (`brand_key`)."""
+    from ..state import StateRejected, state_root
+    from .brand import stored_brand
+
+    if not isinstance(key, str):
+        raise ParameterError(f"brand_key={key!r} must be the text a build writes")
+    try:
+        return stored_brand(key, state_root())
+    except StateRejected as exc:
+        raise ParameterError(
+            f"the brand of this report (brand_key {key[:12]}…) is not in the state folder of this machine ({exc}); "
+            "pass -p brand_file FILE instead, and leave brand_key empty"
+        ) from None
+
+
+def _brand_path(value: object, folder: Path) -> Path | None:
+    """The brand file: as given (absolute, or relative to the current folder), else relative to the data
+    folder's parent, where the build writes it from (kernels run there; its other processes do not)."""
+    if not value:
+        return None
+    path = Path(str(value))
+    if path.is_absolute() or path.is_file():
+        return path
+    beside = Path(folder).parent / path
+    return beside if beside.is_file() else path
+
+
 def validate_parameters(
     year: object,
     region: object,
@@ -192,6 +224,8 @@ def validate_parameters(
     mapping: object = None,
     target_jobs: object = DEFAULT_TARGET_JOBS,
     state_key: object = None,
+    brand_file: object = None,
+    brand_key: object = None,
 ) -> ReportParameters:
     """Check the notebook's parameters, load the data and check it holds (year, region).
 
@@ -212,6 +246,10 @@ def validate_parameters(
       folder (`tlanalysis.state`; no path of the machine in a published notebook): the data and the
       protections are read from there, checked against their content hashes and sources; without it
       (or where the state is not), data_dir is read and the protection computed here.
+    - brand_file: a brand.yml file (the network's name, logo, colours, fonts); None or "" means the data
+      folder's own `_brand.yml` if there is one, else the house look;
+    - brand_key: set by `tlanalysis build --brand FILE`: the brand it checked, kept in the private state
+      folder under this key (no path of the machine in a published notebook).
 
     Raises ParameterError (or DataError for invalid data files) with a message meant for the user.
     """
@@ -229,7 +267,10 @@ def validate_parameters(
     root: Path | None = None
     if key is not None:
         dataset, root = _from_state(key, data_dir, drop_personal_columns, _mapping_file(mapping))
-        folder = dataset.data_dir
+        # the folder this report was asked for (its texts, its _brand.yml): the stored data may have been
+        # validated from a copy of the same files elsewhere
+        given = Path(data_dir) if isinstance(data_dir, str | Path) and str(data_dir).strip() else None
+        folder = given.resolve() if given is not None and given.is_dir() else dataset.data_dir
     else:
         folder = _data_dir(data_dir)
         dataset = _load_cached(folder, drop_personal_columns, _mapping_file(mapping))
@@ -239,4 +280,7 @@ def validate_parameters(
         raise
     except UsageError as exc:
         raise ParameterError(str(exc)) from None
-    return ReportParameters(year_value, selected, folder, dataset, str(render), min_count_value, root, jobs)
+    if brand_file is not None and not isinstance(brand_file, str | Path):
+        raise ParameterError(f"brand_file={brand_file!r} must be the path of a brand.yml file")
+    brand = _stored_brand(brand_key) if brand_key else find_brand(folder, _brand_path(brand_file, folder))
+    return ReportParameters(year_value, selected, folder, dataset, str(render), min_count_value, root, jobs, brand)

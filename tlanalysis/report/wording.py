@@ -458,6 +458,44 @@ WITHHELD_LABEL = f"Non diffusé ({STATISTICAL_SECRET})"
 MAP_LEGEND = f"En gris : non diffusé ({STATISTICAL_SECRET}) ; en blanc : pas de donnée"
 
 
+# --- accessibility ---------------------------------------------------------------------------------
+
+#: What a chart is, by plotly trace type: the first words of its description for screen readers.
+CHART_KINDS = {
+    "bar": "Diagramme en barres",
+    "pie": "Diagramme en anneau",
+    "scatter": "Courbe",
+    "sankey": "Diagramme de flux",
+    "choropleth": "Carte",
+    "heatmap": "Tableau de couleurs",
+}
+#: The network's own text in a report (its accessible name; the text brings its own headings).
+NETWORK_TEXT = "Le mot du réseau"
+#: The network a report is published by (its brand's name), as a row label.
+NETWORK = "Réseau"
+#: The network's logo, when no name is written beside it.
+LOGO = "Logo du réseau"
+#: The network's foreword on the index.
+FOREWORD = "Avant-propos"
+#: A chart of a kind not listed above, or a chart without a title.
+CHART = "Graphique"
+#: The name of a table that scrolls on its own (keyboard users focus it to scroll), when it has no caption.
+SCROLLABLE_TABLE = "Tableau à défilement horizontal"
+
+
+def heatmap_range(rows: int, columns: int, low: str, high: str) -> str:
+    """« 18 lignes × 6 colonnes, de 71 % à 100 % »: a table of colours in a few words."""
+    return f"{fmt_int(rows)} lignes × {fmt_int(columns)} colonnes, de {low} à {high}"
+
+
+def chart_description(kind: str, items: list[str], more: bool) -> str:
+    """« Diagramme en barres : CDI : 195 emplois (72,5 %) ; CDD : 74 emplois. Valeurs détaillées dans le
+    tableau. »: a chart said in one sentence, from the values it draws (`more`: some were left out; how
+    many is not said, a number no table shows)."""
+    listed = " ; ".join(items) + (" ; etc" if more else "")
+    return f"{kind} : {listed}. Valeurs détaillées dans le tableau." if items else f"{kind}."
+
+
 def small_count_key(min_count: int, unit: str) -> str:
     """« « < 5 » : moins de 5 titulaires »: what a small count's label means."""
     k = fmt_int(min_count)
@@ -530,6 +568,15 @@ def computed_from(source: _Source | None, table: str) -> str:
     return f"Calculé à partir de {data_file(source)}" if source is not None else f"Calculé à partir de la table {table}"
 
 
+#: Above the annual report's title (its kind).
+ANNUAL_KICKER = "Rapport annuel des tiers-lieux"
+#: The deck's last slide: where the rest is.
+SOURCES_AND_METHODS = "Sources et méthodes"
+FULL_REPORT = (
+    "Méthodes, définitions et tableaux complets : le rapport (page HTML ou PDF) dont ces diapositives sont tirées."
+)
+
+
 def annual_title(place: str, year: int) -> str:
     """The annual report's title: « Emploi et certification en Nouvelle-Aquitaine — 2019 »."""
     return f"Emploi et certification {place} — {year}"
@@ -542,6 +589,7 @@ def certification_title(place: str, year: int) -> str:
 
 __all__ = [
     "ANNUAL_HEADINGS",
+    "ANNUAL_KICKER",
     "AXIS_HOLDERS",
     "AXIS_JOBS",
     "CATEGORIES",
@@ -555,6 +603,8 @@ __all__ = [
     "CERTIFIED",
     "CERTIFIED_COUNT",
     "CHANGE",
+    "CHART",
+    "CHART_KINDS",
     "CHART_NOTE",
     "COHORT",
     "COHORTS_TABLE",
@@ -576,6 +626,8 @@ __all__ = [
     "FACILITATION_JOBS",
     "FACILITATION_SHARE",
     "FOLLOW_UPS",
+    "FOREWORD",
+    "FULL_REPORT",
     "HOLDERS",
     "HOLDERS_FOLLOWED",
     "HOLDERS_WITH_KNOWN_PATH",
@@ -585,8 +637,11 @@ __all__ = [
     "JOBS_MAP",
     "KEY_FIGURES_SHEET",
     "KEY_SITUATIONS",
+    "LOGO",
     "MAP_LEGEND",
     "NATIONAL_NAME",
+    "NETWORK",
+    "NETWORK_TEXT",
     "NEUTRALISED",
     "NOT_PUBLISHED",
     "OF_NATIONAL_TOTAL",
@@ -602,12 +657,14 @@ __all__ = [
     "ROLES_TABLE",
     "ROUTE_COUNTS",
     "ROUTE_SHORT",
+    "SCROLLABLE_TABLE",
     "SECRET_KEY",
     "SHARE",
     "SITUATION",
     "SITUATIONS_TABLE",
     "SITUATION_SHORT",
     "SOURCE",
+    "SOURCES_AND_METHODS",
     "SOURCES_SHEET",
     "STATISTICAL_SECRET",
     "SURVEY_YEAR",
@@ -629,6 +686,7 @@ __all__ = [
     "bloc_validated",
     "category_labels",
     "certification_title",
+    "chart_description",
     "cohort_headers",
     "cohort_results_table",
     "column_label",
@@ -638,6 +696,7 @@ __all__ = [
     "data_files",
     "data_folder",
     "employed_and_target_jobs",
+    "heatmap_range",
     "holders_share",
     "in_percent",
     "in_territory",

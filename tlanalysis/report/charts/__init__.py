@@ -38,7 +38,7 @@ from .builders import (
 )
 from .display import HTML_CONFIG, RENDERS, chart_html, chart_id, check_chart_id, show
 from .maps import MapView, regions_map, regions_maps
-from .style import PALETTE, SITUATION_COLOURS, STATUS_COLOURS, TEMPLATE_NAME, use_house_style
+from .style import PALETTE, SITUATION_COLOURS, STATUS_COLOURS, TEMPLATE_NAME, recoloured, use_house_style
 
 __all__ = [
     "HTML_CONFIG",
@@ -55,6 +55,7 @@ __all__ = [
     "check_chart_id",
     "contracts_bar",
     "jobs_trend_line",
+    "recoloured",
     "regions_bar",
     "regions_map",
     "regions_maps",

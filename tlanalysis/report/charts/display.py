@@ -7,6 +7,9 @@ import re
 
 import plotly.graph_objects as go
 
+from ..html import esc
+from .describe import chart_title, describe
+
 #: What the display modebar / responsiveness should be in reports.
 HTML_CONFIG = {"displayModeBar": False, "responsive": True}
 
@@ -50,9 +53,37 @@ def chart_html(fig: go.Figure, chart_id: str) -> str:
     markup = fig.to_html(
         include_plotlyjs=False, full_html=False, div_id=check_chart_id(chart_id), config=dict(HTML_CONFIG)
     )
+    markup = accessible(markup, fig, chart_id)
     if any(trace.type in _GEO_TRACES for trace in fig.data):
         markup = GEO_OFFLINE_SCRIPT + markup
     return markup
+
+
+#: Under a chart, its description (the page's style sheet is scoped to the report's own blocks).
+_CAPTION_STYLE = "font-size:.9rem;color:#52606d;margin:.3rem 0 1rem;max-width:60rem"
+
+
+def accessible(markup: str, fig: go.Figure, chart_id: str) -> str:
+    """The chart's markup as a figure with an accessible name and a description.
+
+    The plot's div is an image to assistive technologies (`role="img"`: plotly's SVG is not meant to
+    be read) named by the chart's title, and described by a caption under it that says what the chart
+    draws, value by value (`describe`), before the data table that follows it in the report."""
+    opening = f'<div id="{chart_id}" class="plotly-graph-div"'
+    if opening not in markup:
+        raise ValueError(f"plotly's markup changed: {opening!r} not found")
+    # not "chart-…": ids starting so are the charts' own
+    described = f"description-{chart_id}"
+    markup = markup.replace(
+        opening,
+        f'{opening} role="img" aria-label="{esc(chart_title(fig))}" aria-describedby="{described}"',
+        1,
+    )
+    return (
+        f'<figure class="tl-figure" style="margin:0">{markup}'
+        f'<figcaption id="{described}" class="tl-chart-description" style="{_CAPTION_STYLE}">'
+        f"{esc(describe(fig))}</figcaption></figure>"
+    )
 
 
 def show(fig: go.Figure, chart_id: str, render: str = "interactive") -> None:

@@ -4,6 +4,7 @@ helpers every builder shares (labels with shares, safe text, the withheld remain
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -132,3 +133,37 @@ def safe_text(value: object) -> str:
 def rgba(hex_colour: str, alpha: float) -> str:
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+def _rgba_key(text: str) -> tuple[str, str] | None:
+    """« rgba(0,121,140,0.5) » → ("#00798c", "0.5")."""
+    match = re.match(r"^rgba\((\d+),(\d+),(\d+),([\d.]+)\)$", text.replace(" ", ""))
+    if not match:
+        return None
+    r, g, b, alpha = match.groups()
+    return f"#{int(r):02x}{int(g):02x}{int(b):02x}", alpha
+
+
+def recoloured(fig: go.Figure, colours: Mapping[str, str]) -> go.Figure:
+    """The figure with its house colours replaced (`colours`: house #rrggbb → brand #rrggbb), wherever
+    they are: markers, lines, Sankey links (rgba), colour scales. Nothing else changes."""
+    if not colours:
+        return fig
+    mapping = {k.lower(): v for k, v in colours.items()}
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, str):
+            lowered = value.lower()
+            if lowered in mapping:
+                return mapping[lowered]
+            found = _rgba_key(lowered)
+            if found is not None and found[0] in mapping:
+                return rgba(mapping[found[0]], float(found[1]))
+            return value
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [swap(v) for v in value]
+        return value
+
+    return go.Figure(swap(fig.to_dict()))
