@@ -25,6 +25,8 @@ def folders(tmp_path: Path) -> dict[str, Path]:
     data = tmp_path / "data"
     shutil.copytree(SAMPLE_DATA_DIR, data)
     (data / "tlanalysis.toml").write_text("# mapping\n", encoding="utf-8")
+    (data / "textes" / "2021").mkdir(parents=True)
+    (data / "textes" / "2021" / "75.md").write_text("Un texte.\n", encoding="utf-8")
     out = tmp_path / "site"
     (out / "2021").mkdir(parents=True)
     (out / "2021" / "france.html").write_text("<html>page</html>", encoding="utf-8")
@@ -69,6 +71,8 @@ CHANGES = {
     "a data file added": lambda f: (f["data"] / "notes.csv").write_text("a\n1\n", encoding="utf-8"),
     "the folder's mapping file": lambda f: append(f["data"] / "tlanalysis.toml", "# edited\n"),
     "the --mapping file": lambda f: append(f["mapping"], "# edited\n"),
+    "a report's text": lambda f: append(f["data"] / "textes" / "2021" / "75.md", "Encore.\n"),
+    "a text added": lambda f: (f["data"] / "textes" / "avant-propos.md").write_text("Avant.\n", encoding="utf-8"),
     "the notebook": lambda f: append(f["notebook"], " "),
     "the earlier site's ledger": lambda f: append(f["earlier"] / FILE_NAME, " "),
     "a page edited": lambda f: append(f["out"] / "2021" / "france.html", "<!-- -->"),
@@ -100,6 +104,7 @@ OPTIONS = {
     "audit": False,
     "new_series": True,
     "notebook": Path("other.ipynb"),
+    "brand_file": Path("brand.yml"),
 }
 
 
@@ -121,3 +126,21 @@ def test_stamps_kept_and_found():
     assert recorded(stamps, "s0") is None
     assert recorded({"s": {"planned": "not a list"}}, "s") is None
     assert recorded(None, "s") is None
+
+
+def test_the_brand_is_checked_by_its_bytes_and_its_logos(tmp_path):
+    from tlanalysis.report.brand import fingerprint_of
+
+    brand, logo = tmp_path / "_brand.yml", tmp_path / "logo.png"
+    brand.write_text("meta:\n  name: Réseau\nlogo: logo.png\n", encoding="utf-8")
+    logo.write_bytes(b"\x89PNG one")
+    made = Unchanged([], [], (str(brand), str(logo), fingerprint_of(brand.read_bytes(), logo.read_bytes())))
+    assert made.same_brand(brand)
+    assert Unchanged.from_dict(made.as_dict()) == made
+    assert not made.same_brand(None) and not made.same_brand(tmp_path / "other.yml")
+    logo.write_bytes(b"\x89PNG two")
+    assert not made.same_brand(brand)
+    logo.unlink()
+    assert not made.same_brand(brand)
+    house = Unchanged([], [])
+    assert house.same_brand(None) and not house.same_brand(brand)

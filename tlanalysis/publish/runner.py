@@ -212,6 +212,7 @@ class BuildOptions:
             "standalone": self.standalone,
             "audit": self.audit,
             "new_series": self.new_series,
+            "brand_file": None if self.brand_file is None else str(Path(self.brand_file).resolve()),
         }
 
     def kind_parameters(self) -> dict[str, object]:
@@ -534,7 +535,7 @@ def _build(options: BuildOptions, echo) -> Summary:
     # what the build is made from, hashed before anything is read (see `unchanged`)
     made_from = inputs_digest(options.published_choices(), kinds, data_dir, options.mapping, options.previous)
     if not options.force:
-        noop = _unchanged_build(options, made_from, root, started, echo)
+        noop = _unchanged_build(options, made_from, data_dir, root, started, echo)
         if noop is not None:
             return noop
 
@@ -667,7 +668,7 @@ def _build(options: BuildOptions, echo) -> Summary:
         if options.audit:
             summary.audit = _audit(state, dataset, data_dir, echo)
         if not summary.failed and (summary.audit is None or summary.audit.ok):
-            _record_stamp(state, made_from, summary, history.notes_again(options.new_series))
+            _record_stamp(state, made_from, summary, history.notes_again(options.new_series), brand)
 
     if summary.failed:
         raise ReportsFailed(f"{len(summary.failed)} of {len(reports)} reports failed (see above)")
@@ -676,10 +677,13 @@ def _build(options: BuildOptions, echo) -> Summary:
     return summary
 
 
-def _unchanged_build(options: BuildOptions, inputs: str, root: Path, started: float, echo) -> Summary | None:
-    """The summary of a no-op build, when its inputs (`inputs`, their digest) and its site are as a clean build
-    left them (`unchanged`: decided from file hashes and stats, with neither the data nor the protection
-    loaded); None otherwise (the ordinary build decides report by report)."""
+def _unchanged_build(
+    options: BuildOptions, inputs: str, data_dir: Path, root: Path, started: float, echo
+) -> Summary | None:
+    """The summary of a no-op build, when its inputs (`inputs`, their digest; the brand) and its site are as a
+    clean build left them (`unchanged`: decided from file hashes and stats, with neither the data nor the
+    protection loaded); None otherwise (the ordinary build decides report by report)."""
+    from ..report.brand import brand_file
     from .unchanged import build_stamp, recorded, site_listing
 
     out_dir = Path(options.out_dir)
@@ -695,7 +699,8 @@ def _unchanged_build(options: BuildOptions, inputs: str, root: Path, started: fl
             return None
         listing = site_listing(out_dir)
         found = recorded(state.stamps, build_stamp(inputs, listing))
-        if found is None:
+        explicit = Path(options.brand_file).resolve() if options.brand_file is not None else None
+        if found is None or not found.same_brand(brand_file(data_dir, explicit)):
             return None
     for note in found.notes:
         echo(note)
@@ -707,14 +712,17 @@ def _unchanged_build(options: BuildOptions, inputs: str, root: Path, started: fl
     return summary
 
 
-def _record_stamp(state: BuildState, inputs: str, summary: Summary, notes: list[str]) -> None:
+def _record_stamp(state: BuildState, inputs: str, summary: Summary, notes: list[str], brand) -> None:
     """Record the stamp of this clean build (`unchanged`): its inputs as hashed when it started, and the files
     of its site now that every one is written. The same build asked again is a no-op decided without
     loading the data."""
     from .unchanged import Unchanged, build_stamp, record, site_listing
 
     stamp = build_stamp(inputs, site_listing(state.out_dir))
-    state.stamps = record(state.stamps, stamp, Unchanged(list(summary.planned), list(notes)))
+    used = None  # the brand as the build read it (its fingerprint was taken then)
+    if not brand.is_house and brand.source is not None:
+        used = (str(brand.source), str(brand.logo_source) if brand.logo_source else None, brand.fingerprint)
+    state.stamps = record(state.stamps, stamp, Unchanged(list(summary.planned), list(notes), used))
     state.save()
 
 

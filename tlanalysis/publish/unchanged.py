@@ -6,8 +6,10 @@ validated data (pandas, Parquet) and the stored protection would be loaded only 
 be done. So a clean build (no report failed, the audit found nothing) also records a **stamp** of
 everything it was built from and everything it left, in the site's build state (sealed):
 
-* the content of the data folder (every file's bytes, as the reports' fingerprints hash it), the mapping
-  file and each kind's notebook (path and content);
+* the content of the data folder (every file's bytes, as the reports' fingerprints hash it) and of its
+  texts (`textes/`, every file under it), the mapping file and each kind's notebook (path and content);
+  the brand (`--brand` or the data folder's `_brand.yml`, and its logo) is recorded with the stamp and
+  checked by its bytes;
 * the options that change what is published: years, regions, kinds, formats, `--min-count`,
   `--drop-personal-columns`, `--target-job`, `--standalone`, the audit, `--new-series`, and the earlier
   sites given with `--previous` (their folders and the content of their release ledgers);
@@ -27,6 +29,7 @@ build would give, never another answer: whatever it does not cover makes it diff
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -34,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..config import TEXTS_DIR
 from ..provenance import VERSION, file_sha256, folder_hash, json_sha256, library_hash, package_version
 
 if TYPE_CHECKING:
@@ -49,23 +53,44 @@ KEPT = 8
 
 @dataclass(frozen=True)
 class Unchanged:
-    """What a no-op build says: the reports it would plan, and the lines the last build printed about the
-    releases it honours."""
+    """What a no-op build says (the reports it would plan, the lines the last build would print about the
+    releases it honours) and the brand it was built with: its file, its logo's file and its fingerprint
+    (`report.brand`), None for the house look."""
 
     planned: list[str]
     notes: list[str]
+    brand: tuple[str, str | None, str] | None = None
 
     def as_dict(self) -> dict:
-        return {"planned": self.planned, "notes": self.notes}
+        return {"planned": self.planned, "notes": self.notes, "brand": list(self.brand) if self.brand else None}
 
     @classmethod
     def from_dict(cls, entry: object) -> Unchanged | None:
         if not isinstance(entry, dict):
             return None
-        planned, notes = entry.get("planned"), entry.get("notes")
+        planned, notes, brand = entry.get("planned"), entry.get("notes"), entry.get("brand")
         if not isinstance(planned, list) or not isinstance(notes, list):
             return None
-        return cls([str(p) for p in planned], [str(n) for n in notes])
+        if brand is not None:
+            if not (isinstance(brand, list) and len(brand) == 3 and all(isinstance(b, str | None) for b in brand)):
+                return None
+            brand = (str(brand[0]), brand[1], str(brand[2]))
+        return cls([str(p) for p in planned], [str(n) for n in notes], brand)
+
+    def same_brand(self, current: Path | None) -> bool:
+        """Whether the brand file a build would use now (`report.brand.brand_file`, None: the house look) is
+        the one recorded, with the same bytes and the same logo's bytes (checked without parsing it)."""
+        from ..report.brand import fingerprint_of
+
+        if self.brand is None or current is None:
+            return self.brand is None and current is None
+        source, logo, fingerprint = self.brand
+        if str(current) != source:
+            return False
+        try:
+            return fingerprint_of(Path(source).read_bytes(), Path(logo).read_bytes() if logo else None) == fingerprint
+        except OSError:
+            return False
 
 
 def _hash_or_none(path: Path) -> str | None:
@@ -88,6 +113,17 @@ def site_listing(out_dir: Path) -> list[tuple[str, int, int]]:
                 continue
             listing.append((path.relative_to(out_dir).as_posix(), stat.st_size, stat.st_mtime_ns))
     return listing
+
+
+def _tree_hash(folder: Path) -> str | None:
+    """Names and bytes of every file under `folder` (the network's texts), None when there is none."""
+    if not folder.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def inputs_digest(
@@ -113,6 +149,7 @@ def inputs_digest(
             "format": STAMP_FORMAT,
             "data_dir": str(data_dir),
             "data": folder_hash(data_dir),
+            "texts": _tree_hash(data_dir / TEXTS_DIR),
             "mapping": [str(mapping), _hash_or_none(mapping)] if mapping is not None else None,
             "notebooks": {kind.name: [str(kind.notebook), file_sha256(kind.notebook)] for kind in kinds},
             "choices": dict(choices),
