@@ -9,7 +9,9 @@ times in CPU seconds of one process on one core (a loaded machine inflates them 
 * `alone`: the same without the annual counts (what it was before they were modelled);
 * `baseline`: the same certification protection (with the annual counts) by a git revision (default
   `main`), run from an export of that revision, in the same run, side by side; `baseline_over_certification`
-  is the ratio; `per_region`: the current CPU seconds per region (about constant when it grows linearly).
+  is the ratio; `per_region`: the current CPU seconds per region (about constant when it grows linearly);
+  `masked_over_baseline`: the counts masked (primary and secondary) by the current code over the baseline's
+  (the information lost, which a faster search must not let grow).
 
 Each measurement runs in a fresh subprocess, current and baseline alternating, so that neither warms
 the other's caches. Usage: python benchmarks/bench_certification.py [--quick] [--audit] [--baseline REV]
@@ -114,23 +116,28 @@ def main(argv: list[str] | None = None) -> dict:
             row.update(_measure(folder, "baseline", baseline, False))
             row["baseline_over_certification"] = round(row["baseline_cpu_s"] / max(row["certification_cpu_s"], 1e-3), 2)
             row["certification_over_alone"] = round(row["certification_cpu_s"] / max(row["alone_cpu_s"], 1e-3), 2)
+            masked = {name: row[name]["small_count"] + row[name]["secondary"] for name in ("certification", "baseline")}
+            row["masked_over_baseline"] = round(masked["certification"] / max(masked["baseline"], 1), 3)
             regions = int(name.split()[1]) if name.startswith("national") else None
             row["per_region"] = round(row["certification_cpu_s"] / regions, 2) if regions else None
             row["wall_s"] = round(time.monotonic() - started, 1)
             print(json.dumps(row), flush=True)
             results["runs"].append(row)
     print()
+    audit = " audit s (pinned) |" if args.audit else ""
     print(
         "| data | annual s | certification s (current) | baseline s | baseline / current | s per region | solves "
-        "| masked |"
+        f"| masked, baseline | masked, current | masked current / baseline |{audit}"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.audit else ""))
     for row in results["runs"]:
-        cert = row["certification"]
+        cert, base = row["certification"], row["baseline"]
+        audited = f" {row['audit_cpu_s']} ({row['audit_pinned']}) |" if args.audit else ""
         print(
             f"| {row['data']} | {row['annual_cpu_s']} | {row['certification_cpu_s']} | {row['baseline_cpu_s']} | "
             f"{row['baseline_over_certification']}× | {row['per_region'] or '—'} | {cert['solves']} | "
-            f"{cert['small_count']} + {cert['secondary']} |"
+            f"{base['small_count']} + {base['secondary']} | {cert['small_count']} + {cert['secondary']} | "
+            f"{row['masked_over_baseline']} |{audited}"
         )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "certification.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
