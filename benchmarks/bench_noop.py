@@ -8,7 +8,10 @@ command again three times, timed as a user runs it (a subprocess, interpreter st
 * `imports_s`: the time of every top-level import of one more no-op run under `python -X importtime`
   (the slowest listed), with `modules` imported and whether `scipy` / `highspy` were among them;
 * `baseline_over_current`: the ratio of the medians (wall and CPU), measured in the same run, versions
-  alternating, so that a busy machine weighs on both alike.
+  alternating, so that a busy machine weighs on both alike;
+* `profile`: one more no-op run under cProfile, the slowest of tlanalysis' own functions (cumulative);
+* `import papermill` (once per run, not per data folder): papermill loads every engine's entry point when
+  it is imported, tlanalysis' among them: seconds, modules, and whether pandas came with it.
 
 The baseline (default `main`) runs from a `git archive` of that revision (its package, notebooks and
 reference data), with the same interpreter and environment.
@@ -64,11 +67,15 @@ class Version:
 
     def command(self, data: Path, label: str, *python: str) -> list[str]:
         out = self.work / f"{self.name}-{label}"
+        if python[:2] == ("-m", "cProfile"):  # cProfile runs a script, not -c
+            script = self.work / "entry.py"
+            script.write_text(ENTRY + "\n", encoding="utf-8")
+            entry = [*python, str(script)]
+        else:
+            entry = [*python, "-c", ENTRY]
         return [
             sys.executable,
-            *python,
-            "-c",
-            ENTRY,
+            *entry,
             "build",
             "--data",
             str(data),
@@ -94,6 +101,46 @@ class Version:
             raise SystemExit(f"{self.name} build of {label} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         return wall, cpu, done.stderr
+
+
+def papermill_import(version: Version) -> tuple[float, float, dict]:
+    """(wall s, CPU s, what was imported) of `import papermill` in a fresh interpreter: papermill loads its
+    engines' entry points (tlanalysis-inprocess among them) whenever it is imported."""
+    code = (
+        "import json, sys; import papermill; "
+        "print(json.dumps({'modules': len(sys.modules), 'tlanalysis': [m for m in sys.modules if m.startswith("
+        "'tlanalysis')], 'pandas': 'pandas' in sys.modules}))"
+    )
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=version.path, env=version.env(), capture_output=True, text=True
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{version.name}: import papermill failed:\n{done.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def profile(version: Version, data: Path, label: str, top: int = 8) -> list[str]:
+    """Where one more no-op run's time goes in process (cProfile, cumulative seconds): the slowest calls of
+    tlanalysis' own functions, the imports included."""
+    import pstats
+
+    with tempfile.NamedTemporaryFile(suffix=".prof", delete=False) as handle:
+        path = handle.name
+    try:
+        version.run(data, label, "-m", "cProfile", "-o", path)
+        stats = pstats.Stats(path)
+        rows = []
+        for (filename, _line, function), (_, _, _, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+            if "/tlanalysis/" in filename and "/site-packages/" not in filename:
+                rows.append((cumulative, f"{Path(filename).parent.name}/{Path(filename).name}:{function}"))
+        return [f"{name} {seconds:.3f}" for seconds, name in sorted(rows, reverse=True)[:top]]
+    finally:
+        os.unlink(path)
 
 
 def imports(stderr: str) -> dict:
@@ -154,10 +201,25 @@ def main(argv: list[str] | None = None) -> dict:
                 row[f"{version.name}_noop_cpu_s"] = round(statistics.median(cpus), 3)
                 _, _, stderr = version.run(data, label, "-X", "importtime")
                 row[f"{version.name}_imports"] = imports(stderr)
+                row[f"{version.name}_profile"] = profile(version, data, label)
             row["baseline_over_current_wall"] = round(row["baseline_noop_s"] / row["current_noop_s"], 2)
             row["baseline_over_current_cpu"] = round(row["baseline_noop_cpu_s"] / row["current_noop_cpu_s"], 2)
             print(json.dumps(row), flush=True)
             results["runs"].append(row)
+        marks: dict[str, list[tuple[float, float, dict]]] = {v.name: [] for v in versions}
+        for _ in range(args.runs):
+            for version in versions:
+                marks[version.name].append(papermill_import(version))
+        row = {"data": "import papermill"}
+        for version in versions:
+            walls, cpus, seen = zip(*marks[version.name], strict=True)
+            row[f"{version.name}_s"] = round(statistics.median(walls), 3)
+            row[f"{version.name}_cpu_s"] = round(statistics.median(cpus), 3)
+            row[f"{version.name}_modules"] = seen[-1]["modules"]
+            row[f"{version.name}_pandas"] = seen[-1]["pandas"]
+            row[f"{version.name}_tlanalysis_modules"] = len(seen[-1]["tlanalysis"])
+        print(json.dumps(row), flush=True)
+        results["papermill_import"] = row
     print()
     print("| data | version | no-op wall s | no-op CPU s | imports s | modules | heavy imported |")
     print("|---|---|---:|---:|---:|---:|---|")
@@ -172,6 +234,18 @@ def main(argv: list[str] | None = None) -> dict:
             f"| {row['data']} | baseline / current | {row['baseline_over_current_wall']}× | "
             f"{row['baseline_over_current_cpu']}× | | | |"
         )
+    row = results["papermill_import"]
+    print()
+    print("| `import papermill` | wall s | CPU s | modules | tlanalysis modules | pandas imported |")
+    print("|---|---:|---:|---:|---:|---|")
+    for name in ("baseline", "current"):
+        print(
+            f"| {name} | {row[f'{name}_s']} | {row[f'{name}_cpu_s']} | {row[f'{name}_modules']} | "
+            f"{row[f'{name}_tlanalysis_modules']} | {'yes' if row[f'{name}_pandas'] else 'no'} |"
+        )
+    for run in results["runs"]:
+        for name in ("baseline", "current"):
+            print(f"{run['data']}, {name}, in process (cProfile, cumulative s): {'; '.join(run[f'{name}_profile'])}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "noop.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return results

@@ -17,23 +17,47 @@ Beside them: `config` (paths), `errors`, `schema` (the input contract), `provena
 content hashes), `atomic` (complete files only), `textmatch`, `sample` (the example data).
 """
 
+from typing import TYPE_CHECKING
+
 from . import _compat
-from .compute.indicators import key_figures
 from .errors import DataError, Problem, TLAnalysisError, UsageError
 from .provenance import VERSION as __version__
-from .reference import FRANCE, Region, resolve_region
-from .validate.dataset import Dataset, load_dataset
+
+if TYPE_CHECKING:  # imported on first use (below): `import tlanalysis.cli` must not import pandas
+    from .compute.indicators import key_figures
+    from .reference import FRANCE, Region, resolve_region
+    from .validate.dataset import Dataset, load_dataset
 
 _compat.install()  # the module paths of 0.1 (tlanalysis.charts, tlanalysis.indicators, ...) still import
 
+#: Names of the public API imported on first use (PEP 562): they import pandas, which a no-op build, the
+#: command line's help and papermill's engine entry point do without.
+_LAZY = {
+    "key_figures": "tlanalysis.compute.indicators",
+    "FRANCE": "tlanalysis.reference",
+    "Region": "tlanalysis.reference",
+    "resolve_region": "tlanalysis.reference",
+    "Dataset": "tlanalysis.validate.dataset",
+    "load_dataset": "tlanalysis.validate.dataset",
+}
+
 
 def __getattr__(name: str) -> object:
-    """`tl.indicators`, `tl.charts`…: the modules of 0.1 as attributes, through their aliases."""
-    if f"{__name__}.{name}" in _compat.MOVED:
-        import importlib
+    """`tl.load_dataset`, `tl.key_figures`…: imported on first use; `tl.indicators`, `tl.charts`…: the modules
+    of 0.1 as attributes, through their aliases."""
+    import importlib
 
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # once: later lookups do not come here
+        return value
+    if f"{__name__}.{name}" in _compat.MOVED:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = [

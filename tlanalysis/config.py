@@ -33,3 +33,6 @@ NATIONAL = "France"
 
 #: Default minimum count for showing a figure built on holders (INSEE rule for people counts).
 DEFAULT_MIN_COUNT = 5
+
+#: The folder of the network's texts inside a data folder (`report.texts`): a build's no-op stamp hashes it too.
+TEXTS_DIR = "textes"

@@ -177,7 +177,9 @@ def test_noop_rebuild_executes_nothing(fixture_site):
     assert snapshot(fixture_site) == before
 
 
-def test_noop_path_does_not_import_papermill_nbconvert_plotly_or_the_solvers(fixture_site):
+def test_noop_path_does_not_import_pandas_papermill_nbconvert_plotly_or_the_solvers(fixture_site):
+    """A no-op build decides from the stamp of its inputs and site (`publish.unchanged`): not even pandas
+    (the validated data, the plan) is imported."""
     code = (
         "import sys\n"
         "from tlanalysis.cli import main\n"
@@ -186,7 +188,8 @@ def test_noop_path_does_not_import_papermill_nbconvert_plotly_or_the_solvers(fix
         " '--kind', 'annual', '--year', '2021'])\n"
         "except SystemExit as exc:\n"
         "    assert exc.code == 0, exc.code\n"
-        "heavy = ('papermill', 'nbconvert', 'nbclient', 'plotly', 'jupyter_client', 'scipy', 'highspy')\n"
+        "heavy = ('pandas', 'numpy', 'pyarrow', 'papermill', 'nbconvert', 'nbclient', 'plotly', 'jupyter_client',"
+        " 'scipy', 'highspy')\n"
         "heavy = [m for m in heavy if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
@@ -259,6 +262,32 @@ def test_changes_rebuild_what_they_affect(tmp_path):
     assert snapshot(out) == before
 
 
+def test_data_changed_while_a_build_runs_is_built_again(tmp_path):
+    """The no-op stamp hashes the inputs before the build reads them: a data file edited while the reports
+    run makes the next build build again, never a no-op."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE_DATA_DIR, data)
+    out = tmp_path / "reports"
+    code = (
+        "from pathlib import Path\n"
+        "from tlanalysis.publish.runner import BuildOptions, run_build\n"
+        f"data, out, notebook = Path({str(data)!r}), Path({str(out)!r}), Path({str(FIXTURE_NOTEBOOK)!r})\n"
+        "def echo(line):\n"
+        "    print(line, flush=True)\n"
+        "    if line.startswith('building'):  # the data is validated, the reports are about to run\n"
+        "        with open(data / 'employment.csv', 'a', encoding='utf-8') as handle:\n"
+        "            handle.write('2021,75,Tiers-lieu de test,CDI,facilitation,100\\n')\n"
+        "run_build(BuildOptions(data_dir=data, out_dir=out, years=(2021,), regions=('75',), notebook=notebook,\n"
+        "                       kinds=('annual',), jobs=1), echo=echo)\n"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "1 built, 0 up to date" in first.stdout
+    again = build(out, "--year", 2021, "--region", "75", data=data, jobs=1)
+    assert "1 built, 0 up to date" in again.stdout
+    assert "0 built, 1 up to date" in build(out, "--year", 2021, "--region", "75", data=data, jobs=1).stdout
+
+
 @pytest.mark.parametrize("executor", ["fork", "kernel"])
 def test_a_failing_report_does_not_stop_the_others(tmp_path, executor):
     out = tmp_path / "reports"
@@ -297,6 +326,10 @@ def test_a_failing_report_does_not_stop_the_others(tmp_path, executor):
     assert state["2021/53-bretagne"]["attempts"] == 1, "a cell error is not retried"
     if executor == "kernel":
         assert state["2021/04-la-reunion"]["attempts"] == 2, "a dead kernel is retried once"
+
+    if executor == "fork":  # a build with a failure is no no-op: the same build again tries them again
+        again = build(out, *selection, notebook=FAILING_NOTEBOOK, expect=1)
+        assert "0 built, 1 up to date, 2 failed" in again.stdout
 
     # fixed: the failed reports are built again (a failure is never "up to date"), failed notebooks go
     fixed = build(out, *selection)

@@ -174,7 +174,7 @@ def build(
     0 all built, 1 invalid data, a report failed, the audit found something or a file could not be
     written (a full disk: the earlier site is kept), 2 usage error, 130/143 interrupted.
     """
-    from ..compute.certification import check_target_jobs
+    from ..compute.target_jobs import check_target_jobs
     from ..errors import UsageError
     from ..publish.products import parse_formats
     from ..publish.runner import BuildOptions, run_build

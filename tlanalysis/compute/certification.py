@@ -36,13 +36,12 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ..errors import UsageError
 from ..reference import FRANCE, Region, certification
 from ..schema import EMPLOYED_SITUATIONS, HOLDERS, NEUTRALISED_SITUATIONS, NO_ANSWER
 from .indicators import in_region, share
+from .target_jobs import DEFAULT_TARGET_JOBS, check_target_jobs
 
 ROUTES = tuple(HOLDERS.column("access_route").allowed_values)
-DEFAULT_TARGET_JOBS = ("facilitation",)
 #: The follow-ups: JSON suffix -> holders column.
 FOLLOW_UPS = {"6m": "situation_6m", "2y": "situation_2y"}
 
@@ -56,21 +55,6 @@ def competency_blocs() -> dict[str, str]:
 
 def blocs() -> list[str]:
     return sorted(set(competency_blocs().values()), key=int)
-
-
-def check_target_jobs(target_jobs: Iterable[str]) -> tuple[str, ...]:
-    """The target jobs asked for, each one of the employment situations; else a UsageError.
-
-    In the order of `EMPLOYED_SITUATIONS` whatever the order asked: the target jobs are a set, and
-    the protection a build computes once is found again by them (`protect.certification.remember`)."""
-    asked = {str(j).strip() for j in target_jobs if str(j).strip()}
-    unknown = sorted(asked - set(EMPLOYED_SITUATIONS))
-    if not asked or unknown:
-        raise UsageError(
-            f"unknown target job {', '.join(unknown) or '(none)'}; expected one or more of "
-            + ", ".join(EMPLOYED_SITUATIONS)
-        )
-    return tuple(j for j in EMPLOYED_SITUATIONS if j in asked)
 
 
 # --- insertion --------------------------------------------------------------------------------

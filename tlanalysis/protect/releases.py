@@ -155,6 +155,19 @@ class ReleaseConflict(UsageError):
     """The new release cannot be protected under the earlier ones it must honour."""
 
 
+def _notes(ledger: Ledger, new_series: bool) -> list[str]:
+    """What a build says of the releases it honours (`History.open`)."""
+    if new_series:
+        if not ledger.releases:
+            return []
+        return [
+            f"new series {ledger.series + 1}: the {len(ledger.releases)} earlier release(s) are not honoured; "
+            "whoever saved them can still read them beside this one"
+        ]
+    honoured = ledger.current()
+    return [f"honouring {len(honoured)} earlier release(s) of series {max(ledger.series, 1)}"] if honoured else []
+
+
 class History:
     """The earlier releases a build honours (its output folder's ledger and the `--previous` sites), and
     the ledger its own release is added to."""
@@ -183,15 +196,9 @@ class History:
         ledger = Ledger.read(out_dir)
         if previous:
             ledger.merge(read_sites(previous))
-        notes = []
         if new_series:
             series = ledger.series + 1
             honoured: list[Release] = []
-            if ledger.releases:
-                notes.append(
-                    f"new series {series}: the {len(ledger.releases)} earlier release(s) are not honoured; "
-                    "whoever saved them can still read them beside this one"
-                )
         else:
             series = max(ledger.series, 1)
             honoured = ledger.current()
@@ -208,9 +215,12 @@ class History:
                         f"{','.join(release.target_jobs)}, this build asks {','.join(target_jobs)}: keep "
                         "--target-job, or start a new series with --new-series (earlier sites stay readable)"
                     )
-            if honoured:
-                notes.append(f"honouring {len(honoured)} earlier release(s) of series {series}")
-        return cls(ledger, honoured, series, notes)
+        return cls(ledger, honoured, series, _notes(ledger, new_series))
+
+    def notes_again(self, new_series: bool = False) -> list[str]:
+        """What `open` would say of the releases as they now stand (after `record`): what the same build
+        asked again says (a no-op build, `publish.unchanged`, says it without reading the ledger)."""
+        return _notes(self.ledger, new_series)
 
     def earlier(self, part: str) -> EarlierFigures | None:
         """The figures of the honoured releases for one part (annual, certification), None when there are none."""

@@ -4,6 +4,7 @@ Modules, by job:
 
 * `plan`     which reports to build (usage errors for unknown regions / years);
 * `cache`    fingerprints and the build-state file (incremental builds);
+* `unchanged` the stamp of a clean build: the same build again is a no-op decided without the data;
 * `execute`  papermill execution on pre-started kernels (worker side, kernel mode);
 * `engine`   papermill engine running the cells in-process through IPython (entry point
              `papermill.engine`: tlanalysis-inprocess);

@@ -93,6 +93,8 @@ class BuildState:
         self.audited: str | None = None
         #: A stamp of what the index page was last written from, and of the page (a no-op build keeps it).
         self.indexed: str | None = None
+        #: Stamps of the clean builds of this site (`unchanged`): what a no-op build recognises.
+        self.stamps: dict[str, dict] = {}
         #: Entries whose stamps `outputs_intact` refreshed (files copied with new times): saved with the state.
         self.refreshed = False
 
@@ -135,6 +137,8 @@ class BuildState:
             state.audited = audited if isinstance(audited, str) else None
             indexed = content.get("indexed")
             state.indexed = indexed if isinstance(indexed, str) else None
+            stamps = content.get("stamps")
+            state.stamps = stamps if isinstance(stamps, dict) else {}
         return state
 
     def _adopted(self) -> dict[str, dict]:
@@ -174,6 +178,7 @@ class BuildState:
                 "data_key": self.data_key,
                 "audited": self.audited,
                 "indexed": self.indexed,
+                "stamps": self.stamps,
                 "reports": dict(sorted(self.reports.items())),
             },
             ensure_ascii=False,

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import atomic
-from ..compute.certification import DEFAULT_TARGET_JOBS, check_target_jobs
+from ..compute.target_jobs import DEFAULT_TARGET_JOBS, check_target_jobs
 from ..config import DEFAULT_MIN_COUNT
 from ..errors import TLAnalysisError, UsageError
 from ..report import kinds as report_kinds
@@ -195,6 +195,25 @@ class BuildOptions:
         brand = _brand_fingerprint(data_dir, self.brand_file)
         extra = {"text_sha256": text, "brand_sha256": brand}
         return {**parameters, **{k: v for k, v in extra.items() if v is not None}}
+
+    def published_choices(self) -> dict[str, object]:
+        """The options that change what a build publishes (part of a no-op build's stamp, `unchanged`); not the
+        folders, the mapping and the earlier sites (stamped by content), nor how reports run (jobs, executor,
+        timeout)."""
+        return {
+            "years": sorted(self.years),
+            "regions": list(self.regions),
+            "kinds": None if self.kinds is None else [str(getattr(k, "name", k)) for k in self.kinds],
+            "notebook": None if self.notebook is None else str(self.notebook),
+            "formats": sorted(self.formats),
+            "min_count": self.min_count,
+            "drop_personal_columns": self.drop_personal_columns,
+            "target_jobs": list(self.target_jobs),
+            "standalone": self.standalone,
+            "audit": self.audit,
+            "new_series": self.new_series,
+            "brand_file": None if self.brand_file is None else str(Path(self.brand_file).resolve()),
+        }
 
     def kind_parameters(self) -> dict[str, object]:
         """The notebook parameters the build gives to the kinds that name them (`ReportKind.parameters`)."""
@@ -494,8 +513,7 @@ def run_build(options: BuildOptions, echo=print) -> Summary:
 
 def _build(options: BuildOptions, echo) -> Summary:
     from ..state import state_root
-    from ..validate import store as data_store
-    from ..validate.dataset import check_data_dir
+    from ..validate.folder import check_data_dir
 
     started = time.monotonic()
     kinds = options.report_kinds()
@@ -511,6 +529,17 @@ def _build(options: BuildOptions, echo) -> Summary:
 
     def warn(message: str) -> None:
         echo(f"warning: {message}")
+
+    from .unchanged import inputs_digest
+
+    # what the build is made from, hashed before anything is read (see `unchanged`)
+    made_from = inputs_digest(options.published_choices(), kinds, data_dir, options.mapping, options.previous)
+    if not options.force:
+        noop = _unchanged_build(options, made_from, data_dir, root, started, echo)
+        if noop is not None:
+            return noop
+
+    from ..validate import store as data_store
 
     # invalid data: DataError (exit 1) before anything is written to the output folder; valid data is
     # kept in the private state folder (Parquet, sealed), which a no-op build reads instead of validating
@@ -638,12 +667,63 @@ def _build(options: BuildOptions, echo) -> Summary:
         _print_summary(summary, echo)
         if options.audit:
             summary.audit = _audit(state, dataset, data_dir, echo)
+        if not summary.failed and (summary.audit is None or summary.audit.ok):
+            _record_stamp(state, made_from, summary, history.notes_again(options.new_series), brand)
 
     if summary.failed:
         raise ReportsFailed(f"{len(summary.failed)} of {len(reports)} reports failed (see above)")
     if summary.audit is not None and not summary.audit.ok:
         raise AuditFailed("the output folder is not publishable as it is (see the audit above)")
     return summary
+
+
+def _unchanged_build(
+    options: BuildOptions, inputs: str, data_dir: Path, root: Path, started: float, echo
+) -> Summary | None:
+    """The summary of a no-op build, when its inputs (`inputs`, their digest; the brand) and its site are as a
+    clean build left them (`unchanged`: decided from file hashes and stats, with neither the data nor the
+    protection loaded); None otherwise (the ordinary build decides report by report)."""
+    from ..report.brand import brand_file
+    from .unchanged import build_stamp, recorded, site_listing
+
+    out_dir = Path(options.out_dir)
+    if not out_dir.is_dir():
+        return None
+    out_dir = out_dir.resolve()
+    state = BuildState(out_dir, root)
+    if not state.folder.is_dir():
+        return None
+    with _locked(state, out_dir):
+        state = BuildState.load(out_dir, root)
+        if not state.stamps:
+            return None
+        listing = site_listing(out_dir)
+        found = recorded(state.stamps, build_stamp(inputs, listing))
+        explicit = Path(options.brand_file).resolve() if options.brand_file is not None else None
+        if found is None or not found.same_brand(brand_file(data_dir, explicit)):
+            return None
+    for note in found.notes:
+        echo(note)
+    summary = Summary(out_dir, out_dir / "index.html", found.planned, up_to_date=list(found.planned))
+    summary.seconds = time.monotonic() - started
+    _print_summary(summary, echo)
+    if options.audit:
+        echo(f"audit: {len(listing)} files of {out_dir.name}/ unchanged since the last audit, which found nothing")
+    return summary
+
+
+def _record_stamp(state: BuildState, inputs: str, summary: Summary, notes: list[str], brand) -> None:
+    """Record the stamp of this clean build (`unchanged`): its inputs as hashed when it started, and the files
+    of its site now that every one is written. The same build asked again is a no-op decided without
+    loading the data."""
+    from .unchanged import Unchanged, build_stamp, record, site_listing
+
+    stamp = build_stamp(inputs, site_listing(state.out_dir))
+    used = None  # the brand as the build read it (its fingerprint was taken then)
+    if not brand.is_house and brand.source is not None:
+        used = (str(brand.source), str(brand.logo_source) if brand.logo_source else None, brand.fingerprint)
+    state.stamps = record(state.stamps, stamp, Unchanged(list(summary.planned), list(notes), used))
+    state.save()
 
 
 def _audit(state: BuildState, dataset, data_dir: Path, echo):

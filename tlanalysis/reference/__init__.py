@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..config import NATIONAL, REFERENCE_DIR
 from ..errors import UsageError
 from ..textmatch import match_key
+
+if TYPE_CHECKING:  # pandas is imported when a table is read: the no-op build names regions without it
+    import pandas as pd
 
 #: Former region codes and names people still type, with the region they became part of.
 _FORMER_REGIONS = {
@@ -48,6 +50,8 @@ FRANCE = Region(code=None, name=NATIONAL, iso="FR")  # type: ignore[arg-type]
 @lru_cache(maxsize=1)
 def regions() -> pd.DataFrame:
     """The 18 regions, codes as two-character strings ("04" is La Réunion, not 4)."""
+    import pandas as pd
+
     return pd.read_csv(REFERENCE_DIR / "regions.csv", dtype=str, keep_default_na=False)
 
 
@@ -122,4 +126,6 @@ def resolve_region(value: object) -> Region:
 @lru_cache(maxsize=1)
 def certification() -> pd.DataFrame:
     """Units and competencies of « Piloter un tiers-lieu » (RS5142), titles as published."""
+    import pandas as pd
+
     return pd.read_csv(REFERENCE_DIR / "certification.csv", dtype=str, keep_default_na=False)

@@ -134,6 +134,8 @@ class Brand:
     #: The brand file, None for the house look.
     source: Path | None = None
     fingerprint: str = field(default="house", compare=False)
+    #: The logo's file (not handed to the reports): with `source`, what `fingerprint_of` hashes.
+    logo_source: Path | None = field(default=None, compare=False)
 
     @property
     def is_house(self) -> bool:
@@ -295,9 +297,6 @@ def load_brand(path: Path) -> Brand:
     font = _font_stack(base_family) or HOUSE_FONT
     logo_path = _logo(parsed, path.parent, where)
     logo = logo_path.read_bytes() if logo_path is not None else None
-    digest = hashlib.sha256(path.read_bytes())
-    if logo is not None:
-        digest.update(logo)
     return Brand(
         name=str(name) if name else None,
         logo=logo,
@@ -308,8 +307,18 @@ def load_brand(path: Path) -> Brand:
         heading_font=_font_stack(heading_family) or font,
         warnings=tuple(warnings),
         source=path,
-        fingerprint=digest.hexdigest(),
+        fingerprint=fingerprint_of(path.read_bytes(), logo),
+        logo_source=logo_path,
     )
+
+
+def fingerprint_of(brand_bytes: bytes, logo: bytes | None) -> str:
+    """The fingerprint of a brand: its file's bytes and its logo's. A no-op build (`publish.unchanged`) checks
+    the brand it was built with by these, without parsing the file."""
+    digest = hashlib.sha256(brand_bytes)
+    if logo is not None:
+        digest.update(logo)
+    return digest.hexdigest()
 
 
 #: Where the build keeps the brand it hands to its reports, in its private state folder.
@@ -368,6 +377,7 @@ __all__ = [
     "contrast",
     "darkened",
     "find_brand",
+    "fingerprint_of",
     "load_brand",
     "luminance",
     "parse_colour",

@@ -33,14 +33,13 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from ..config import TEXTS_DIR  # the folder of the texts, inside the data folder
 from ..errors import TLAnalysisError
 from ..protect.masked import is_masked
 from .formatting import MISSING, fmt_int, fmt_pct
 from .html import Html, esc
 from .wording import contract_label, role_label, situation_label, trajectory_label
 
-#: The folder of the texts, inside the data folder.
-TEXTS_DIR = "textes"
 #: The index's foreword, inside `TEXTS_DIR`.
 FOREWORD = "avant-propos.md"
 

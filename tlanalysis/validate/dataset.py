@@ -19,6 +19,7 @@ from ..load.mapping import TableMapping, find_mapping, read_mapping
 from ..load.tables import RawTable, find_table_source, has_table_source, read_table
 from ..provenance import data_fingerprint, file_sha256
 from ..schema import ASSESSMENTS, EMPLOYMENT, HOLDERS
+from .folder import check_data_dir
 
 T = TypeVar("T")
 
@@ -111,13 +112,6 @@ def _is_example(data_dir: Path) -> bool:
         except (json.JSONDecodeError, AttributeError):
             return False
     return data_dir.resolve() == SAMPLE_DATA_DIR.resolve()
-
-
-def check_data_dir(data_dir: Path | str) -> Path:
-    path = Path(data_dir).expanduser()
-    if not path.is_dir():
-        raise UsageError(f"data folder not found: {path}")
-    return path
 
 
 def load_dataset(
