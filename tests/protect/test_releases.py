@@ -13,6 +13,7 @@ import json
 import shutil
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,7 +23,18 @@ from tlanalysis.protect.attack import pinned_cells, pinned_in
 from tlanalysis.protect.ledger import FILE_NAME, Ledger, LedgerError, Release, read_sites
 from tlanalysis.protect.releases import EarlierFigures, label_range
 
-from support.frames import dataset, employment_of, holder_rows, holders_of, job_rows, jobs_for, people
+from support.frames import (
+    assessments_of,
+    candidate_rows,
+    certification_rows,
+    dataset,
+    employment_of,
+    holder_rows,
+    holders_of,
+    job_rows,
+    jobs_for,
+    people,
+)
 from support.lp_attacker import ReleasesAttacker
 from support.published import AnnualView
 from support.releases import publish, surveys_until
@@ -86,6 +98,16 @@ def test_reconcile_tells_corrections_from_figures_that_stay():
     assert reconciled.gone == [("e",)]
 
 
+def test_a_certification_count_labelled_secret_holds_at_least_k_people():
+    """« secret » on a certification count says at least k people, as on a holder count (1 is « < 5 »): a count
+    that became 1 since is a correction, not a « secret » to carry (found by the certification attacker of the
+    releases: a route shown « secret » beside its year's « < 3 » certified)."""
+    key = ("promotion", 2019, "76", "route_candidat_libre")
+    earlier = EarlierFigures([(5, {key: "secret", ("jobs", 2019, "76", "total"): "secret"})])
+    reconciled = earlier.reconcile({key: 0, ("jobs", 2019, "76", "total"): 1}, [1, 1], [True, False])
+    assert reconciled.corrected == [key] and reconciled.carried == {1: (1.0, float("inf"))}
+
+
 # --- the issue's case: a cell masked in one build, shown in the next ------------------------------------
 
 
@@ -140,6 +162,64 @@ def test_the_attackers_see_a_release_that_undoes_another():
     assert attacker.consistent()  # shown and masked with unchanged data
 
 
+def _certification_release(date: str, cells: dict[str, int | str]) -> Release:
+    """A release of certification counts only (keys written "promotion/2018/75/certified"), built by hand."""
+    return Release(
+        date=date,
+        series=1,
+        data="same-data",
+        tlanalysis="test",
+        min_count=5,
+        target_jobs=("facilitation",),
+        reports=(("certification", 2020, "75"),),
+        certification={
+            tuple(int(p) if i == 1 and p.isdigit() else p for i, p in enumerate(k.split("/"))): v
+            for k, v in cells.items()
+        },
+    )
+
+
+def test_the_attacker_pins_certification_counts_two_releases_mask_differently():
+    """Two releases of the same data whose certification masks differ: each alone pins nothing, both together
+    give away the access route neither shows (20 − 10 − 8) and a cohort's partial successes (everyone
+    presented validated bloc 1 in the second, so the first's 12 presented − 9 certified are the partial)."""
+    first = {"promotion/2018/75/certified": 20, "promotion/2018/75/route_formation": "secret"}
+    first |= {"promotion/2018/75/route_vae": "< 5", "promotion/2018/75/route_candidat_libre": 8}
+    first |= {"cohort/NA-1/presented": 12, "cohort/NA-1/certified": 9, "cohort/NA-1/partial": "< 5"}
+    second = {**first, "promotion/2018/75/route_formation": 10, "promotion/2018/75/route_candidat_libre": "secret"}
+    second |= {"cohort/NA-1/certified": "secret", "cohort/NA-1/bloc_1": 12}
+    one, two = _certification_release("2025-01-01", first), _certification_release("2026-01-01", second)
+    assert pinned_in([one]) == [] and pinned_in([two]) == []
+    found = {cell.key: cell.value for cell in pinned_in([one, two])}
+    assert found[("promotion", 2018, "75", "route_vae")] == 2
+    assert found[("cohort", "NA-1", "partial")] == 3
+    # shown in one release, masked in the other: given away
+    assert found[("promotion", 2018, "75", "route_formation")] == 10 and found[("cohort", "NA-1", "certified")] == 9
+    # the second from other data, saying the row and the cohort changed (a correction): nothing is one count
+    corrected = (("promotion", 2018, "75", "route_vae"), ("cohort", "NA-1", "presented"))
+    other = replace(two, data="other-data", corrected=corrected, id="")
+    assert pinned_in([one, other]) == []
+
+
+@pytest.mark.xfail(strict=True, reason="a limit of the protection of one release, not of releases: see the docstring")
+def test_a_cohort_all_certified_the_same_year_by_one_route():
+    """Found by the attacker of the releases, in ONE release (k = 3): Bretagne's only cohort before 2017 has
+    3 holders, all certified in 2016 by training. The annual report shows the cohort's 3 holders; the
+    certification report masks Bretagne's 2016 certified (« secret », at least 3: so exactly 3) and its
+    training route (« secret »: 3), so its « < 3 » VAE and free-candidate routes are 0. The certification
+    protection sees it (its model is the same) but cannot mask an annual count, and its fallback (mask every
+    certification count) keeps the labels that pin them. Needs the annual protection to mask the cohort row
+    (or the certification report to leave the row out): not done here (issue 16's follow-up)."""
+    holders = [(2016, "76", "etudiant", "autre_coordination", False, False, "P2016-76-b")]
+    holders += [(2016, "53", "demandeur_emploi", "autre_coordination", False, True, "P2016-53-b")]
+    holders += [(2016, "53", "demandeur_emploi", "inconnu", False, True, "P2016-53-b")] * 2
+    certification = [(0, "formation", "facilitation", "poursuite_etudes")]
+    _, release = publish(
+        employment_of([(2018, "53", "CDI", "non_precise", 1, "D")]), holders_of(holders, certification), 3
+    )
+    assert pinned_in([release]) == []
+
+
 # --- random small data, two to four releases ---------------------------------------------------------------
 
 #: A change of the data between two releases: a job count, a holder's situation, a late answer, a row dropped.
@@ -170,10 +250,12 @@ def _corrected(jobs: list, holders: list, changes) -> tuple[list, list]:
     return jobs, holders
 
 
-def _releases(jobs, holders, n_releases: int, k: int, steps) -> list[tuple]:
+def _releases(jobs, holders, n_releases: int, k: int, steps, certification=None, candidates=()) -> list[tuple]:
     """Release i publishes the survey years up to its cut (each release one more, the last ones repeating
     the latest year), after the corrections of its step. A release the build would refuse (some count it
-    cannot protect under the earlier ones: `Protection.summary()["unresolved"]`, with k ≥ 3) ends the series."""
+    cannot protect under the earlier ones: `Protection.summary()["unresolved"]`, with k ≥ 3) ends the series.
+    `certification`, `candidates`: the holders' certification columns and jury results (`support.frames`),
+    whose reports each release publishes too."""
     years = sorted({row[0] for row in jobs})
     cuts = [years[min(i, len(years) - 1)] for i in range(n_releases)]
     out, earlier = [], []
@@ -181,8 +263,9 @@ def _releases(jobs, holders, n_releases: int, k: int, steps) -> list[tuple]:
         if i:
             jobs, holders = _corrected(jobs, holders, steps[i - 1])
         employment = employment_of([row for row in jobs if row[0] <= cut])
-        frame = holders_of(holders)
-        protection, release = publish(employment, frame, k, earlier)
+        frame = holders_of(holders, certification)
+        juries = _juries(holders, candidates)
+        protection, release = publish(employment, frame, k, earlier, assessments=juries)
         if earlier and k >= 3 and protection.summary()["unresolved"]:
             break
         earlier.append(release)
@@ -190,17 +273,41 @@ def _releases(jobs, holders, n_releases: int, k: int, steps) -> list[tuple]:
     return out
 
 
+def _juries(holders: list, candidates) -> pd.DataFrame | None:
+    """Jury results of candidates of the holders' cohorts (`support.frames.candidate_rows`), None without."""
+    rows = []
+    for number, (i, mode, bits) in enumerate(candidates if holders else ()):
+        cohort_year, region, *_, label = holders[i % len(holders)]
+        everything = 2**18 - 1
+        acquired = {"all": everything, "but_one": everything & ~(1 << bits % 18), "random": bits}.get(mode)
+        rows.append((number, label, cohort_year, region, acquired))
+    return assessments_of(rows) if rows else None
+
+
 def _audit(releases: list[tuple], k: int, reader: bool = True) -> None:
-    """The independent attacker pins nothing; nor does the package's, which reads the ledgers only (`reader`:
-    without corrections; after one, it takes a figure no release shows to have changed as unchanged, and
-    may then pin a count to a value it never had)."""
+    """The independent attacker pins nothing; nor does the package's, which reads the ledgers only, annual and
+    certification counts (`reader`: without corrections; after one, it takes a figure no release shows to have
+    changed as unchanged, and may then pin an annual count to a value it never had: the certification counts
+    are checked then when it pins no annual count). A certification count that one release pins alone is the
+    known limit of the protection of one release (`test_a_cohort_all_certified_the_same_year_by_one_route`),
+    not of releases: what the releases pin together must be pinned by one of them alone."""
     attacker = ReleasesAttacker(
         [(e, h, AnnualView(release, dataset(e, h))) for e, h, _, release in releases], labels=k >= 3
     )
     assert attacker.consistent() == []
     assert attacker.pinned(exact=False) == []
-    if k >= 3 and reader:
-        assert pinned_in([release for *_, release in releases]) == []
+    if k >= 3:
+        found = pinned_in([release for *_, release in releases])
+        alone = {(cell.release, cell.key) for *_, release in releases for cell in pinned_in([release])}
+        assert [key for _, key in alone if key[0] not in CERTIFICATION_KINDS] == []
+        together = [cell for cell in found if (cell.release, cell.key) not in alone]
+        if not reader and any(cell.key[0] not in CERTIFICATION_KINDS for cell in together):
+            return  # a false alarm of the reader after a correction: the certification counts tied to it follow
+        assert together == []
+
+
+#: The first key part of the certification reports' counts in a ledger.
+CERTIFICATION_KINDS = ("promotion", "cohort")
 
 
 def _holders(rows):
@@ -208,15 +315,34 @@ def _holders(rows):
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(job_rows, holder_rows, st.integers(2, 4), st.sampled_from([3, 5]))
-def test_releases_of_random_data_pin_nothing(jobs, holders, n_releases, k):
-    _audit(_releases(jobs, _holders(holders), n_releases, k, [[]] * 3), k)
+@given(
+    job_rows,
+    holder_rows,
+    st.integers(2, 4),
+    st.sampled_from([3, 5]),
+    certification_rows,
+    candidate_rows,
+    st.sampled_from([1, 4]),
+)
+def test_releases_of_random_data_pin_nothing(jobs, holders, n_releases, k, certification, candidates, scale):
+    """Annual and certification reports (years of certification, jury results) of each release (`scale`: each
+    holder that many times, so that certification counts are shown too)."""
+    holders = _holders(holders) * scale
+    _audit(_releases(jobs, holders, n_releases, k, [[]] * 3, certification, candidates), k)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(job_rows, holder_rows, st.integers(2, 4), st.sampled_from([3, 5]), st.lists(corrections, min_size=3, max_size=3))
-def test_releases_with_corrections_pin_nothing(jobs, holders, n_releases, k, steps):
-    _audit(_releases(jobs, _holders(holders), n_releases, k, steps), k, reader=False)
+@given(
+    job_rows,
+    holder_rows,
+    st.integers(2, 4),
+    st.sampled_from([3, 5]),
+    st.lists(corrections, min_size=3, max_size=3),
+    certification_rows,
+    candidate_rows,
+)
+def test_releases_with_corrections_pin_nothing(jobs, holders, n_releases, k, steps, certification, candidates):
+    _audit(_releases(jobs, _holders(holders), n_releases, k, steps, certification, candidates), k, reader=False)
 
 
 def test_a_trajectory_base_is_not_the_rest_of_a_region_shown_whole():

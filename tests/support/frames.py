@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tlanalysis.compute.indicators import CONTRACTS, ROLES, SITUATIONS
 from tlanalysis.load.tables import RawTable
 from tlanalysis.reference import find_region
-from tlanalysis.schema import EMPLOYMENT, HOLDERS
+from tlanalysis.schema import ASSESSMENTS, EMPLOYMENT, HOLDERS
 from tlanalysis.validate.dataset import Dataset
 from tlanalysis.validate.table import validate_table
 
@@ -38,22 +38,47 @@ def employment_of(rows) -> pd.DataFrame:
     return tidy(EMPLOYMENT, records)
 
 
-def holders_of(rows) -> pd.DataFrame:
-    """rows: (cohort_year, region, status, situation, created_business, changed_job[, cohort label])."""
+def holders_of(rows, certification=None) -> pd.DataFrame:
+    """rows: (cohort_year, region, status, situation, created_business, changed_job[, cohort label]);
+    `certification`: per row (years after the cohort's until certified or None, access route, situation at 6
+    months, at 2 years), taken in turn (the certification columns, `certification_rows`)."""
+    records = [
+        {
+            "holder_id": f"H{i}",
+            "cohort": row[6] if len(row) > 6 else f"P{row[0]}-{row[1]}",
+            "cohort_year": row[0],
+            "region": row[1],
+            "status_at_entry": row[2],
+            "situation": row[3],
+            "created_business": "oui" if row[4] else "non",
+            "changed_job": "oui" if row[5] else "non",
+        }
+        for i, row in enumerate(rows)
+    ]
+    for i, record in enumerate(records if certification else []):
+        after, route, at_6m, at_2y = certification[i % len(certification)]
+        record["certification_year"] = None if after is None else record["cohort_year"] + after
+        record.update(access_route=route, situation_6m=at_6m, situation_2y=at_2y)
+    return tidy(HOLDERS, records)
+
+
+def assessments_of(rows) -> pd.DataFrame:
+    """rows: (candidate, cohort, cohort_year, region, competencies acquired (a bit per competency) or None
+    when absent)."""
+    codes = ASSESSMENTS.column("competency").allowed_values
     return tidy(
-        HOLDERS,
+        ASSESSMENTS,
         [
             {
-                "holder_id": f"H{i}",
-                "cohort": row[6] if len(row) > 6 else f"P{row[0]}-{row[1]}",
-                "cohort_year": row[0],
-                "region": row[1],
-                "status_at_entry": row[2],
-                "situation": row[3],
-                "created_business": "oui" if row[4] else "non",
-                "changed_job": "oui" if row[5] else "non",
+                "candidate_id": f"C{candidate}",
+                "cohort": cohort,
+                "cohort_year": cohort_year,
+                "region": region,
+                "competency": code,
+                "result": "absent" if acquired is None else "acquis" if acquired >> i & 1 else "non_acquis",
             }
-            for i, row in enumerate(rows)
+            for candidate, cohort, cohort_year, region, acquired in rows
+            for i, code in enumerate(codes)
         ],
     )
 
@@ -108,6 +133,25 @@ holder_rows = st.lists(
     ),
     min_size=0,
     max_size=45,
+)
+
+FOLLOW_UP_SITUATIONS = HOLDERS.column("situation_6m").allowed_values
+#: The certification columns of a holder (`holders_of`): certified 0 to 2 years after the cohort's start or
+#: not (yet), access route, situations at 6 months and 2 years.
+certification_rows = st.lists(
+    st.tuples(
+        st.sampled_from([0, 1, 2, None]),
+        st.sampled_from(HOLDERS.column("access_route").allowed_values),
+        st.sampled_from(FOLLOW_UP_SITUATIONS),
+        st.sampled_from(FOLLOW_UP_SITUATIONS),
+    ),
+    min_size=1,
+    max_size=12,
+)
+#: Jury results: (which holder's cohort, competencies acquired: all, all but one of a bloc, random, absent).
+candidate_rows = st.lists(
+    st.tuples(st.integers(0, 60), st.sampled_from(["all", "but_one", "random", "absent"]), st.integers(0, 2**18 - 1)),
+    max_size=20,
 )
 
 

@@ -52,7 +52,7 @@ def add_earlier_releases(
 ) -> tuple[dict[int, int], dict[int, tuple[float, float]]]:
     """Add the earlier releases' own unknowns and figures to `model` (see the module doc); returns the new
     classes a reader knows (class -> value) and those masked then (class -> their labels' range)."""
-    reader = ReaderModel(list(releases))
+    reader = ReaderModel(list(releases), certification=False)  # the annual model's counts only
     present = np.concatenate([_present_values(v, employment, holders) for v in reader.versions])
     is_atom = np.ones(reader.n_atoms, dtype=bool)
     members: dict[int, np.ndarray] = {}

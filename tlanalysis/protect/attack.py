@@ -1,8 +1,8 @@
 """The attacker of published sites: what a reader holding one or several releases can work out.
 
 It reads only what a user can see — the release ledgers of the sites (`releases.json`: every count the
-annual reports published, its value or its label) — and the reports' meaning, from which it writes each
-published count as a sum of unknowns:
+annual and certification reports published, its value or its label) — and the reports' meaning, from which
+it writes each published count as a sum of unknowns:
 
 * jobs per (survey year, region, contract, role), for the regions a release shows that year; France's
   jobs are the sum of the regions' (every region with data has its report);
@@ -10,7 +10,9 @@ published count as a sum of unknowns:
   profile (situation, trajectory group: every pair the definitions allow); France's cohort rows also hold
   the holders of regions that list no row of that cohort (one more block per row). A report's counts add
   up the rows its cohort table lists; a region's count shown without its table adds up the blocks of the
-  region seen elsewhere and one block of holders no table lists.
+  region seen elsewhere and one block of holders no table lists;
+* the certification reports' counts (years of certification, cohorts' jury results) over unknowns of their
+  own, tied to the annual cohort rows (`tlanalysis.protect.attack_certification`).
 
 What it knows of each count: a shown value is that value; « < k » is 0..k-1; « secret » is at least k
 holders (smaller counts are « < k ») or 1 job; every unknown is ≥ 0 (integrality is not used). Releases
@@ -41,8 +43,9 @@ from scipy.sparse.csgraph import connected_components
 from ..compute.indicators import CONTRACTS, ROLES
 from .annual_model import NATIONAL_SCOPE, holder_profiles
 from .annual_suppress import _new_highs
+from .attack_certification import CertificationUnknowns, Relation
 from .ledger import Cell, Ledger, Release, read_sites
-from .releases import label_range
+from .releases import counts_people, label_range
 
 #: Two values closer than this are one (HiGHS works to about 1e-7 relative).
 TOLERANCE = 1e-6
@@ -50,6 +53,8 @@ TOLERANCE = 1e-6
 _INTERIOR_SLACK = 1e-6
 #: ...and a figure is free when it lies this far from the vertex (no published range is that narrow).
 _INTERIOR_GAP = 1e-3
+#: More masked figures than this left at the vertex by the first interior point: ask for one without presolve.
+_SETTLED_ONE_BY_ONE = 8
 _INF = highspy.kHighsInf
 #: Every block not listed in a regional cohort table, as an unknown block of its own.
 ELSEWHERE = "*"
@@ -89,7 +94,7 @@ class _Figure:
 class _Version:
     """The unknowns of one data version (releases computed from data that did not change)."""
 
-    def __init__(self, releases: list[Release], offset: int) -> None:
+    def __init__(self, releases: list[Release], offset: int, certification: bool = True) -> None:
         self.releases = releases
         keys = [key for r in releases for key in r.annual]
         self.regions_of_year: dict[int, set[str]] = {}
@@ -119,6 +124,14 @@ class _Version:
         self.homes: list[str | None] = []
         #: variables that stand for a sum of atoms (a block's holders of one filter): (variable, atoms)
         self.definitions: list[tuple[int, np.ndarray]] = []
+        #: other relations a reader knows: (variables, coefficients, least, largest)
+        self.relations: list[Relation] = []
+        #: the certification reports' unknowns (`attack_certification`), None when they are not read
+        self.certification = (
+            CertificationUnknowns((key for r in releases for key in r.certification), self._new, self.relations)
+            if certification
+            else None
+        )
 
     def _new(self, n: int, kind: str, home: str | None) -> np.ndarray:
         start = self.offset + self.count
@@ -150,6 +163,9 @@ class _Version:
         return self.sums[key]
 
     def atoms(self, key: tuple) -> np.ndarray:
+        if key[0] in ("promotion", "cohort"):
+            assert self.certification is not None
+            return self.certification.atoms(key)
         kind, year, scope = key[0], int(key[1]), str(key[2])
         if kind == "jobs":
             regions = sorted(self.regions_of_year.get(year, ())) if scope == NATIONAL_SCOPE else [scope]
@@ -209,16 +225,19 @@ def _consistent(a: Cell, b: Cell, min_count: tuple[int, int], holders: bool) -> 
     return lo <= hi
 
 
-def _same_data(earlier: list[Release], release: Release) -> bool:
+def _same_data(earlier: list[Release], release: Release, certification: bool = True) -> bool:
     """Whether a reader may take `release` to come from the data of the `earlier` ones: the same fingerprint,
-    or no common figure published two ways that cannot be one count and the same cohort rows in common reports."""
+    or no correction said, no common figure published two ways that cannot be one count and the same cohort rows
+    in common reports."""
     if any(r.data == release.data for r in earlier):
         return True
+    if release.corrected:  # its build said figures changed since
+        return False
     for other in earlier:
-        for key, value in release.annual.items():
-            previous = other.annual.get(key)
+        for key, value in _cells(release, certification):
+            previous = other.annual.get(key) if key[0] in ("jobs", "holders") else other.certification.get(key)
             if previous is not None and not _consistent(
-                previous, value, (other.min_count, release.min_count), key[0] == "holders"
+                previous, value, (other.min_count, release.min_count), counts_people(key)
             ):
                 return False
         rows = _rows_by_report(other)
@@ -226,6 +245,18 @@ def _same_data(earlier: list[Release], release: Release) -> bool:
             if report in rows and rows[report] != listed:
                 return False
     return True
+
+
+def _cells(release: Release, certification: bool) -> Iterable[tuple[tuple, Cell]]:
+    """The counts of a release a reader reads: the annual reports', then (`certification`) the certification's."""
+    yield from release.annual.items()
+    if certification:
+        yield from release.certification.items()
+
+
+def _part(key: tuple) -> tuple:
+    """The part of a report a count belongs to, as corrections name it: (kind, year, scope), a cohort's results."""
+    return tuple(key[:2]) if key[0] == "cohort" else tuple(key[:3])
 
 
 def _rows_by_report(release: Release) -> dict[tuple, set]:
@@ -237,20 +268,21 @@ def _rows_by_report(release: Release) -> dict[tuple, set]:
 
 
 class ReaderModel:
-    """Every release's annual counts over the unknowns of their data versions (see the module doc)."""
+    """Every release's counts over the unknowns of their data versions (see the module doc): the annual
+    reports', and the certification reports' unless `certification` is False."""
 
-    def __init__(self, releases: Sequence[Release]) -> None:
+    def __init__(self, releases: Sequence[Release], certification: bool = True) -> None:
         releases = sorted(releases, key=lambda r: r.date)
         groups: list[list[Release]] = []
         for release in releases:
-            if groups and _same_data(groups[-1], release):
+            if groups and _same_data(groups[-1], release, certification):
                 groups[-1].append(release)
             else:
                 groups.append([release])
         self.versions: list[_Version] = []
         offset = 0
         for group in groups:
-            version = _Version(group, offset)
+            version = _Version(group, offset, certification)
             self.versions.append(version)
             offset += 0  # atoms are numbered as they are met: offsets are fixed below
         self.figures: list[_Figure] = []
@@ -262,7 +294,7 @@ class ReaderModel:
             index: dict[bytes, int] = {}
             of_key: dict[tuple, int] = {}
             for release in version.releases:
-                for key, value in release.annual.items():
+                for key, value in _cells(release, certification):
                     atoms = version.atoms(key)
                     if atoms.size == 0:
                         continue
@@ -279,15 +311,17 @@ class ReaderModel:
                         lo = hi = float(value)
                         figure.shown = True
                     else:
-                        lo, hi = label_range(value, release.min_count, key[0] == "holders")
+                        lo, hi = label_range(value, release.min_count, counts_people(key))
                         figure.masked_in.append((release, key, value))
                     figure.lo, figure.hi = max(figure.lo, lo), min(figure.hi, hi)
+            if version.certification is not None:
+                version.certification.link_annual(version.tables, version._block, len(PROFILES))
             total += version.count
             by_version.append(of_key)
         self.n_atoms = total
         # A figure published in two data versions in ways that can be one count is taken to be one, unless a
         # release in between says a report showing it changed (a correction: `Release.corrected`).
-        touched = [{key[:3] for r in v.releases for key in r.corrected} for v in self.versions]
+        touched = [{_part(key) for r in v.releases for key in r.corrected} for v in self.versions]
         for earlier, later in itertools.combinations(range(len(self.versions)), 2):
             changed = set().union(*touched[earlier + 1 : later + 1])
             for key, f in by_version[later].items():
@@ -295,7 +329,7 @@ class ReaderModel:
                 if g is None or g == f:
                     continue
                 a, b = self.figures[g], self.figures[f]
-                parts = {k[:3] for k in (*a.keys, *b.keys)}
+                parts = {_part(k) for k in (*a.keys, *b.keys)}
                 if max(a.lo, b.lo) <= min(a.hi, b.hi) and not parts & changed:
                     self.links.append((g, f))
 
@@ -332,6 +366,14 @@ class ReaderModel:
                 lo.append(0.0)
                 hi.append(0.0)
                 r += 1
+        for version in self.versions:  # what the reports' meaning says of their unknowns
+            for index, coefs, least, largest in version.relations:
+                rows += [r] * index.size
+                cols += index.tolist()
+                vals += coefs.tolist()
+                lo.append(least)
+                hi.append(largest)
+                r += 1
         for a, b in self.links if links else []:
             for f, sign in ((a, 1.0), (b, -1.0)):
                 atoms = self.figures[f].atoms
@@ -358,11 +400,11 @@ class ReaderModel:
             signs = columns.data[columns.indptr[atom] : columns.indptr[atom + 1]]
             merged[atom] = signature.setdefault(rows.tobytes() + signs.tobytes(), len(signature))
         used = np.diff(columns.indptr) > 0
-        reduce = sparse.csr_matrix(
-            (np.ones(int(used.sum())), (np.flatnonzero(used), merged[used])), shape=(self.n_atoms, len(signature))
+        size = np.bincount(merged[used], minlength=len(signature))
+        reduce = sparse.csr_matrix(  # merged atoms have one column: each row counts their sum with its coefficient
+            (1.0 / size[merged[used]], (np.flatnonzero(used), merged[used])), shape=(self.n_atoms, len(signature))
         )
         matrix = (matrix @ reduce).tocsr()
-        matrix.data = np.sign(matrix.data)  # merged atoms: each row still counts them once
         links_graph = sparse.bmat([[None, abs(matrix)], [abs(matrix).T, None]]).tocsr()
         _, label = connected_components(links_graph, directed=False)
         n_rows = matrix.shape[0]
@@ -446,18 +488,23 @@ class _Block:
             return None
         return self.matrix @ np.asarray(self.highs.getSolution().col_value)
 
-    def _interior(self) -> np.ndarray | None:
-        """The rows' values at an interior point of the feasible set, None when it is not accurate enough."""
+    def _interior(self, presolve: bool = True) -> np.ndarray | None:
+        """The rows' values at an interior point of the feasible set, None when it is not accurate enough.
+        With `presolve`, faster, but the columns presolve removes come back at a vertex."""
         highs = self.highs
         n_atoms = self.matrix.shape[1]
         highs.changeColsCost(n_atoms, np.arange(n_atoms, dtype=np.int32), np.zeros(n_atoms))
-        for option, value in (("solver", "ipm"), ("run_crossover", "off")):
+        for option, value in (
+            ("solver", "ipm"),
+            ("run_crossover", "off"),
+            ("presolve", "choose" if presolve else "off"),
+        ):
             highs.setOptionValue(option, value)
         highs.clearSolver()
         highs.run()
         ok = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
         x = np.asarray(highs.getSolution().col_value)
-        for option, value in (("solver", "choose"), ("run_crossover", "on")):
+        for option, value in (("solver", "choose"), ("run_crossover", "on"), ("presolve", "choose")):
             highs.setOptionValue(option, value)
         highs.clearSolver()
         if not ok:
@@ -486,6 +533,8 @@ class _Block:
         # An interior point (IPM, no crossover): every figure a reader cannot pin lies strictly inside its range
         # there, so it differs from the vertex found first; the few that do not are settled one by one.
         moved(self._interior(), _INTERIOR_GAP)
+        if int((~free[:n]).sum()) > _SETTLED_ONE_BY_ONE:  # many left at a vertex by presolve (certification rows)
+            moved(self._interior(presolve=False), _INTERIOR_GAP)
         stale = 0
         while not free[:n].all() and stale < 2:  # random objectives over the masked figures not yet free
             weights = np.zeros(free.size)
@@ -524,13 +573,14 @@ def _solve(highs: highspy.Highs) -> highspy.HighsModelStatus:
 
 
 def pinned_in(releases: Iterable[Release]) -> list[PinnedCell]:
-    """The masked counts of the annual reports a reader holding these releases pins (should be [])."""
+    """The masked counts of the annual and certification reports a reader holding these releases pins (should
+    be [])."""
     return ReaderModel(list(releases)).pinned()
 
 
 def pinned_cells(sites: Sequence[Path]) -> list[PinnedCell]:
-    """The masked counts of the annual reports that a reader holding every release of these sites (folders
-    holding `releases.json`, or the ledger files themselves) can work out; [] when none."""
+    """The masked counts of the annual and certification reports that a reader holding every release of these
+    sites (folders holding `releases.json`, or the ledger files themselves) can work out; [] when none."""
     ledger: Ledger = read_sites(sites)
     return pinned_in(ledger.releases)
 

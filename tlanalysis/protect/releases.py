@@ -31,6 +31,12 @@ def label_range(label: str, min_count: int, holders: bool) -> tuple[float, float
     return (float(min_count) if holders else 1.0), math.inf
 
 
+def counts_people(key: tuple) -> bool:
+    """Whether a published count is of people (holders, the certification reports' counts: « secret » is at
+    least k of them) rather than of jobs (« secret » is at least 1)."""
+    return key[0] != "jobs"
+
+
 @dataclass
 class Reconciled:
     """The earlier figures on the cells (classes) of a new protection."""
@@ -109,7 +115,7 @@ class EarlierFigures:
                 continue
             cid = keys[key]
             value = 0 if cid is None else int(values[cid])
-            is_holders = key[0] == "holders"
+            is_holders = counts_people(key)
             lo, hi, shown, run = 0.0, math.inf, False, 0
             for k, cell in reversed(self.history[key]):
                 if not consistent(cell, k, value, is_holders):
@@ -361,4 +367,13 @@ class History:
         return release
 
 
-__all__ = ["EarlierFigures", "History", "Published", "Reconciled", "ReleaseConflict", "consistent", "label_range"]
+__all__ = [
+    "EarlierFigures",
+    "History",
+    "Published",
+    "Reconciled",
+    "ReleaseConflict",
+    "consistent",
+    "counts_people",
+    "label_range",
+]
