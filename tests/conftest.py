@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tlanalysis.config import REPORT_NOTEBOOK, SAMPLE_DATA_DIR
 
@@ -15,13 +17,20 @@ from support.tools import TOOLS, require_tool, unavailable
 def pytest_configure(config: pytest.Config) -> None:
     """Builds run by the tests keep their private state in a folder of the test session, not in the
     user's cache folder (`tlanalysis.state`); every subprocess inherits it."""
-    import os
     import tempfile
 
     from tlanalysis.state import ENV_VARIABLE
 
     if not os.environ.get(ENV_VARIABLE):
         os.environ[ENV_VARIABLE] = tempfile.mkdtemp(prefix="tlanalysis-test-state-")
+
+
+# Property tests: on CI (where `CI` is set) the same examples every run, so that a landing does not depend on
+# the draw; elsewhere a new draw each run, to keep exploring. Either way a failure prints the blob that
+# replays it (`@reproduce_failure`).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "explore")
 
 
 #: Fixtures that stand for a tool: a test using one (even through another fixture) needs the tool.
