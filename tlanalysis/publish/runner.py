@@ -978,6 +978,12 @@ def _stop_workers(executor) -> None:
         if child.is_alive():
             child.kill()
             child.join(1)
+    # The pool's manager thread ends once it sees its workers gone; let it end before the interpreter does:
+    # at exit CPython 3.11 wakes it through a pipe it may be closing at that very moment, and prints a
+    # traceback (« Bad file descriptor ») under the build's clear message.
+    manager = getattr(executor, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(5)
 
 
 def _record(
