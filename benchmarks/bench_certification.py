@@ -24,14 +24,15 @@ import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-from io import BytesIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from baseline import ROOT, export_revision  # benchmarks/ is the script's own folder
+
 RESULTS = Path(__file__).parent / "results"
+#: What the baseline revision runs from.
+BASELINE_PATHS = ("tlanalysis", "data/reference", "pyproject.toml")
 BASELINE = "main"
 
 _MEASURE = r"""
@@ -67,18 +68,6 @@ print(json.dumps(out))
 """
 
 
-def _export(revision: str, into: Path) -> Path:
-    """The package of `revision` (git archive), to run the baseline from."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", revision, "tlanalysis", "data/reference", "pyproject.toml"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
-
-
 def _measure(folder: Path, mode: str, path: Path, audit: bool) -> dict:
     env = {**os.environ, "PYTHONPATH": str(path), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     done = subprocess.run(
@@ -104,7 +93,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     results: dict = {"baseline_revision": args.baseline, "runs": []}
     with tempfile.TemporaryDirectory() as tmp:
-        baseline = _export(args.baseline, Path(tmp) / "baseline")
+        baseline = export_revision(args.baseline, Path(tmp) / "baseline", *BASELINE_PATHS)
         folders = [("sample", Path(SAMPLE_DATA_DIR))]
         for n in (1, 4) if args.quick else (1, 4, 8, 18):
             folder = Path(tmp) / f"national-{n}"

@@ -32,28 +32,17 @@ import resource
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-from io import BytesIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from baseline import ROOT, export_revision  # benchmarks/ is the script's own folder
+
 RESULTS = Path(__file__).parent / "results"
+#: What the baseline revision runs from.
+BASELINE_PATHS = ("tlanalysis", "notebooks", "data", "pyproject.toml")
 ENTRY = "import sys; from tlanalysis.cli import main; sys.argv[0] = 'tlanalysis'; main()"
 HEAVY = ("scipy", "highspy", "plotly", "papermill", "nbconvert", "jupyter_client")
-
-
-def export(revision: str, into: Path) -> Path:
-    """The package of `revision` (git archive): what the baseline runs from."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", revision, "tlanalysis", "notebooks", "data", "pyproject.toml"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
 
 
 class Version:
@@ -177,7 +166,7 @@ def main(argv: list[str] | None = None) -> dict:
         extra = ("--year", str(args.year)) if args.year else ()
         versions = [
             Version("current", ROOT, work, extra),
-            Version("baseline", export(args.baseline, work / "baseline"), work, extra),
+            Version("baseline", export_revision(args.baseline, work / "baseline", *BASELINE_PATHS), work, extra),
         ]
         folders = [("sample", Path(SAMPLE_DATA_DIR))]
         regions = 18 if args.national else args.regions

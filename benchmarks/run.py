@@ -1,11 +1,12 @@
 """Run every benchmark of the project in one go: `python benchmarks/run.py [indicators|load|build|audit ...]`.
 
+Each runs as its own process with its default options, as `python benchmarks/bench_<name>.py` would.
 Results are printed and written as JSON to benchmarks/results/ (not tracked).
 """
 
 from __future__ import annotations
 
-import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,20 +19,16 @@ BENCHMARKS = {
     "certification": HERE / "bench_certification.py",
     "audit": HERE / "bench_audit.py",
     "releases": HERE / "bench_releases.py",
+    "attack": HERE / "bench_attack.py",
+    "noop": HERE / "bench_noop.py",
+    "executor": HERE / "bench_executor.py",
 }
-
-
-def _load(path: Path):
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def main(names: list[str]) -> None:
     for name in names or list(BENCHMARKS):
         print(f"== {name} ==", flush=True)
-        _load(BENCHMARKS[name]).main()
+        subprocess.run([sys.executable, str(BENCHMARKS[name])], check=True)
 
 
 if __name__ == "__main__":
