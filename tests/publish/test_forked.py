@@ -17,7 +17,7 @@ import pytest
 from tlanalysis.atomic import is_temp_name
 
 from support.build import build, build_state, interrupt_build, marked_env, processes_marked, tlanalysis_command
-from support.notebooks import notebook, outputs_text
+from support.notebooks import hanging_notebook, notebook, outputs_text
 
 pytestmark = pytest.mark.slow
 
@@ -102,11 +102,7 @@ def test_a_report_that_raises_crashes_or_hangs_fails_alone(tmp_path):
 
 def test_ctrl_c_ends_every_report_process(tmp_path):
     """SIGINT while a forked report runs: exit 130, the child is gone, no half-written file."""
-    flag = tmp_path / "running"
-    hanging = notebook(
-        tmp_path / "hanging.ipynb",
-        f"import time\nif region == 'Occitanie':\n    open({str(flag)!r}, 'w').close()\n    time.sleep(600)\n",
-    )
+    hanging, flag = hanging_notebook(tmp_path)
     out = tmp_path / "reports"
     mark = uuid.uuid4().hex
     command = tlanalysis_command(

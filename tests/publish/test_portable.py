@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from support.build import build, interrupt_build, marked_env, tlanalysis_command
-from support.notebooks import notebook, outputs_text
+from support.notebooks import hanging_notebook, notebook, outputs_text
 
 pytestmark = pytest.mark.slow
 
@@ -37,11 +37,7 @@ def test_the_portable_path_builds_on_kernels_over_tcp(tmp_path):
 
 
 def test_ctrl_c_on_the_portable_path_leaves_no_process(tmp_path):
-    flag = tmp_path / "running"
-    hanging = notebook(
-        tmp_path / "hanging.ipynb",
-        f"import time\nif region == 'Occitanie':\n    open({str(flag)!r}, 'w').close()\n    time.sleep(600)\n",
-    )
+    hanging, flag = hanging_notebook(tmp_path)
     out = tmp_path / "reports"
     mark = uuid.uuid4().hex
     command = tlanalysis_command(

@@ -21,6 +21,17 @@ def notebook(path: Path, *cells: str) -> Path:
     return path
 
 
+def hanging_notebook(folder: Path) -> tuple[Path, Path]:
+    """A notebook whose Occitanie report hangs (ten minutes) once it has created its flag file: what
+    Ctrl-C tests interrupt. Returns (notebook, flag)."""
+    flag = folder / "running"
+    hanging = notebook(
+        folder / "hanging.ipynb",
+        f"import time\nif region == 'Occitanie':\n    open({str(flag)!r}, 'w').close()\n    time.sleep(600)\n",
+    )
+    return hanging, flag
+
+
 def outputs_text(path: Path) -> str:
     nb = nbformat.read(path, as_version=4)
     return "".join(
